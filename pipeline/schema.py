@@ -1,0 +1,123 @@
+"""The canonical tables of a run and their columns, declared once.
+
+Every table a run writes is listed in ``TABLES`` with its columns in order. ``conform`` selects
+and casts a frame to its table's schema so that a missing or mistyped column fails loudly at the
+step that produced it, not in the dashboard. ``responses`` may also carry respondent attribute
+columns named ``attr_<name>`` (they differ per consultation).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+ATTRIBUTE_PREFIX: Final = "attr_"
+
+TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
+    "sources": {
+        "source_id": pl.String(),
+        "path": pl.String(),
+        "kind": pl.String(),
+        "stage": pl.String(),
+        "format": pl.String(),
+        "sha256": pl.String(),
+        "rows_read": pl.Int64(),
+    },
+    "responses": {
+        "response_id": pl.String(),
+        "source_id": pl.String(),
+        "channel": pl.String(),
+        "respondent_id": pl.String(),
+        "speaker": pl.String(),
+        "speaker_role": pl.String(),
+        "submitted": pl.String(),
+        "start_s": pl.Float64(),
+        "end_s": pl.Float64(),
+        "language": pl.String(),
+        "text": pl.String(),
+    },
+    "passages": {
+        "passage_id": pl.String(),
+        "source_id": pl.String(),
+        "stage": pl.String(),
+        "kind": pl.String(),
+        "response_id": pl.String(),
+        "question": pl.String(),
+        "heading": pl.String(),
+        "role": pl.String(),
+        "position": pl.Int64(),
+        "text": pl.String(),
+    },
+    "themes": {
+        "theme_id": pl.String(),
+        "label": pl.String(),
+        "keywords": pl.List(pl.String()),
+        "n_respondents": pl.Int64(),
+        "share": pl.Float64(),
+        "n_passages": pl.Int64(),
+    },
+    "quotes": {
+        "theme_id": pl.String(),
+        "rank": pl.Int64(),
+        "passage_id": pl.String(),
+        "response_id": pl.String(),
+        "text": pl.String(),
+    },
+    "assignments": {
+        "passage_id": pl.String(),
+        "response_id": pl.String(),
+        "theme_id": pl.String(),
+        "score": pl.Float64(),
+    },
+    "links": {
+        "theme_id": pl.String(),
+        "stage": pl.String(),
+        "passage_id": pl.String(),
+        "source_id": pl.String(),
+        "heading": pl.String(),
+        "role": pl.String(),
+        "text": pl.String(),
+        "score": pl.Float64(),
+        "evidence_passage_id": pl.String(),
+        "evidence_text": pl.String(),
+        "method": pl.String(),
+    },
+    "theme_status": {
+        "theme_id": pl.String(),
+        "status": pl.String(),
+        "options_score": pl.Float64(),
+        "decision_score": pl.Float64(),
+        "options_passage_id": pl.String(),
+        "decision_passage_id": pl.String(),
+        "reason": pl.String(),
+    },
+    "rejects": {
+        "source_id": pl.String(),
+        "path": pl.String(),
+        "row": pl.Int64(),
+        "column": pl.String(),
+        "record_id": pl.String(),
+        "reason": pl.String(),
+    },
+}
+
+STATUSES: Final = ("adopted", "considered", "not taken up")
+
+
+def empty(table: str) -> pl.DataFrame:
+    """An empty frame with ``table``'s schema."""
+    return pl.DataFrame(schema=TABLES[table])
+
+
+def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    """``frame`` with exactly ``table``'s columns, in order and cast; attribute columns kept."""
+    schema = TABLES[table]
+    missing = [name for name in schema if name not in frame.columns]
+    if missing:
+        raise ValueError(f"table {table!r} is missing columns {missing}")
+    extra = [c for c in frame.columns if table == "responses" and c.startswith(ATTRIBUTE_PREFIX)]
+    return frame.select(
+        *(pl.col(name).cast(dtype) for name, dtype in schema.items()),
+        *(pl.col(c).cast(pl.String()) for c in extra),
+    )
