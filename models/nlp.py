@@ -46,8 +46,9 @@ def verify_checksums(data_dir: Path) -> None:
     for rel, digest in expected.items():
         path = data_dir / rel
         if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
-            raise ModelUnavailableError(f"spaCy model file {path} is missing or differs from the "
-                                        f"recorded checksum; reinstall the package")
+            raise ModelUnavailableError(
+                f"spaCy model file {path} is missing or differs from the recorded checksum; reinstall the package"
+            )
 
 
 def load_nlp(name: str) -> Language:

@@ -79,12 +79,19 @@ def build_topic_model(settings: TopicSettings, embedder: Embedder, n_docs: int) 
     return BERTopic(
         embedding_model=_EmbedderBackend(embedder),
         umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=settings.seed),
-        hdbscan_model=HDBSCAN(min_cluster_size=size, min_samples=max(2, size // 3), metric="euclidean",
-                              cluster_selection_method="eom", prediction_data=True),
+        hdbscan_model=HDBSCAN(
+            min_cluster_size=size,
+            min_samples=max(2, size // 3),
+            metric="euclidean",
+            cluster_selection_method="eom",
+            prediction_data=True,
+        ),
         vectorizer_model=CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        representation_model=[KeyBERTInspired(top_n_words=settings.n_keywords * 2, random_state=settings.seed),
-                              MaximalMarginalRelevance(diversity=0.3, top_n_words=settings.n_keywords)],
+        representation_model=[
+            KeyBERTInspired(top_n_words=settings.n_keywords * 2, random_state=settings.seed),
+            MaximalMarginalRelevance(diversity=0.3, top_n_words=settings.n_keywords),
+        ],
         top_n_words=settings.n_keywords * 2,
         calculate_probabilities=False,
     )
@@ -106,11 +113,17 @@ def fit_topics(texts: Sequence[str], vectors: Vectors, embedder: Embedder, setti
     model = build_topic_model(settings, embedder, len(docs))
     topics, _ = model.fit_transform(docs, vectors[rows])
     if OUTLIER in topics and len(set(topics)) > 1:
-        topics = model.reduce_outliers(docs, topics, strategy="embeddings", embeddings=vectors[rows],
-                                       threshold=settings.outlier_threshold)
+        topics = model.reduce_outliers(
+            docs, topics, strategy="embeddings", embeddings=vectors[rows], threshold=settings.outlier_threshold
+        )
         with _quiet("BERTopic"):  # it warns that custom assignments must be the last step; they are
-            model.update_topics(docs, topics=topics, vectorizer_model=model.vectorizer_model,
-                                representation_model=model.representation_model, top_n_words=settings.n_keywords * 2)
+            model.update_topics(
+                docs,
+                topics=topics,
+                vectorizer_model=model.vectorizer_model,
+                representation_model=model.representation_model,
+                top_n_words=settings.n_keywords * 2,
+            )
     by_key = {keys[i]: int(t) for i, t in zip(rows, topics, strict=True)}
     keywords = {int(t): [w for w, _ in words if w] for t, words in model.get_topics().items() if t != OUTLIER}
     return TopicFit(topics=[by_key[k] for k in keys], keywords=keywords)

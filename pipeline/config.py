@@ -67,8 +67,10 @@ class Source(_Frozen):
         fmt = SUFFIX_FORMATS.get(self.path.suffix.lower())
         if fmt is None:
             known = ", ".join(sorted(SUFFIX_FORMATS))
-            raise ConfigError(f"{self.path}: cannot tell the format from '{self.path.suffix}'; "
-                              f"set format = ... (suffixes known: {known})")
+            raise ConfigError(
+                f"{self.path}: cannot tell the format from '{self.path.suffix}'; "
+                f"set format = ... (suffixes known: {known})"
+            )
         return fmt
 
 

@@ -19,13 +19,17 @@ def load_key(path: Path) -> pl.DataFrame:
     """planted, label, status, response_id — one row per key response."""
     raw = tomllib.loads(path.read_text(encoding="utf-8"))["themes"]
     return pl.DataFrame(
-        [{"planted": name, "label": spec.get("label", name), "expected_status": spec["status"], "response_id": rid}
-         for name, spec in raw.items() for rid in spec["responses"]]
+        [
+            {"planted": name, "label": spec.get("label", name), "expected_status": spec["status"], "response_id": rid}
+            for name, spec in raw.items()
+            for rid in spec["responses"]
+        ]
     )
 
 
-def score_against_key(key: pl.DataFrame, assignments: pl.DataFrame, theme_status: pl.DataFrame,
-                      min_overlap: float = MIN_OVERLAP) -> pl.DataFrame:
+def score_against_key(
+    key: pl.DataFrame, assignments: pl.DataFrame, theme_status: pl.DataFrame, min_overlap: float = MIN_OVERLAP
+) -> pl.DataFrame:
     """Per planted theme: best discovered theme, overlap, found, status and whether it matches."""
     per_theme = (
         key.join(assignments.select("response_id", "theme_id").unique(), on="response_id", how="left")
@@ -34,7 +38,8 @@ def score_against_key(key: pl.DataFrame, assignments: pl.DataFrame, theme_status
     )
     sizes = key.group_by("planted", "label", "expected_status").agg(pl.len().alias("key_size"))
     best = (
-        per_theme.drop_nulls("theme_id").sort(["planted", "hits", "theme_id"], descending=[False, True, False])
+        per_theme.drop_nulls("theme_id")
+        .sort(["planted", "hits", "theme_id"], descending=[False, True, False])
         .unique("planted", keep="first")
     )
     return (

@@ -27,7 +27,9 @@ def runs(workspace: Path, slug: str) -> list[Path]:
     folder = workspace / slug / "runs"
     if not folder.is_dir():
         return []
-    done = [p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()]
+    done = [
+        p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").is_file()
+    ]
     return sorted(done, key=lambda p: p.name, reverse=True)
 
 

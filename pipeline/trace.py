@@ -28,7 +28,9 @@ DECISION_ROLES = ("resolution", "recommendation")
 DECISION_STAGES = ("decision", "implementation", "evaluation")
 
 
-def link_scores(theme_vectors: Matrix, doc_vectors: Matrix, top_k: int = TOP_K) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+def link_scores(
+    theme_vectors: Matrix, doc_vectors: Matrix, top_k: int = TOP_K
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
     """Per document passage: mean of its ``top_k`` best cosines to the theme, and the best match."""
     sims = doc_vectors @ theme_vectors.T
     k = min(top_k, sims.shape[1])
@@ -55,7 +57,9 @@ def theme_links(
         keep = np.flatnonzero(scores >= threshold)
         evidence = public[[rows[i] for i in best[keep]]]
         frames.append(
-            documents[keep.tolist()].select("passage_id", "source_id", "stage", "heading", "role", "text").with_columns(
+            documents[keep.tolist()]
+            .select("passage_id", "source_id", "stage", "heading", "role", "text")
+            .with_columns(
                 theme_id=pl.lit(theme_id),
                 score=pl.Series(scores[keep].round(4)),
                 evidence_passage_id=evidence["passage_id"],
@@ -85,13 +89,17 @@ def theme_status(themes: pl.DataFrame, links: pl.DataFrame) -> pl.DataFrame:
         .join(_best(links, considered, "options"), on="theme_id", how="left")
         .join(_best(links, decision, "decision"), on="theme_id", how="left")
         .with_columns(
-            status=pl.when(pl.col("decision_score").is_not_null()).then(pl.lit("adopted"))
-            .when(pl.col("options_score").is_not_null()).then(pl.lit("considered"))
+            status=pl.when(pl.col("decision_score").is_not_null())
+            .then(pl.lit("adopted"))
+            .when(pl.col("options_score").is_not_null())
+            .then(pl.lit("considered"))
             .otherwise(pl.lit("not taken up")),
         )
         .with_columns(
-            reason=pl.when(pl.col("status") == "adopted").then(pl.lit("a resolution or recommendation of the decision addresses it"))
-            .when(pl.col("status") == "considered").then(pl.lit("addressed in the options or the decision's rationale, not in what was resolved"))
+            reason=pl.when(pl.col("status") == "adopted")
+            .then(pl.lit("a resolution or recommendation of the decision addresses it"))
+            .when(pl.col("status") == "considered")
+            .then(pl.lit("addressed in the options or the decision's rationale, not in what was resolved"))
             .otherwise(pl.lit("no options or decision passage addresses it")),
         )
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sample_text import (  # noqa: E402
+from sample_text import (
     CAMPAIGN_BASE,
     CAMPAIGN_EDITS,
     DECISION_NOTICE,
@@ -29,15 +29,27 @@ from sample_text import (  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "examples" / "harbourside-transport"
 WEIGHTS = {
-    "parking_charges": 44, "buses": 40, "cycle_lanes": 36, "pavements_access": 34,
-    "residents_permits": 26, "school_streets": 24, "speeding_20mph": 22,
-    "park_and_ride": 19, "toilets_seating": 17, "market_square": 9,
+    "parking_charges": 44,
+    "buses": 40,
+    "cycle_lanes": 36,
+    "pavements_access": 34,
+    "residents_permits": 26,
+    "school_streets": 24,
+    "speeding_20mph": 22,
+    "park_and_ride": 19,
+    "toilets_seating": 17,
+    "market_square": 9,
 }
 STATUS = {
-    "parking_charges": "adopted", "cycle_lanes": "adopted", "buses": "adopted",
-    "pavements_access": "adopted", "market_square": "adopted",
-    "residents_permits": "considered", "school_streets": "considered",
-    "park_and_ride": "not taken up", "speeding_20mph": "not taken up",
+    "parking_charges": "adopted",
+    "cycle_lanes": "adopted",
+    "buses": "adopted",
+    "pavements_access": "adopted",
+    "market_square": "adopted",
+    "residents_permits": "considered",
+    "school_streets": "considered",
+    "park_and_ride": "not taken up",
+    "speeding_20mph": "not taken up",
     "toilets_seating": "not taken up",
 }
 LABELS = {
@@ -57,8 +69,7 @@ AGES = ["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+", "Prefer not
 TYPES = ["Resident"] * 12 + ["Business"] * 2 + ["Visitor", "Organisation"]
 MODES = ["Car", "Car", "Car", "Bus", "Walk", "Walk", "Bicycle", "Other"]
 SUPPORT = ["Strongly support", "Support", "Neither", "Oppose", "Strongly oppose", ""]
-OPENERS = ["", "", "", "", "Honestly, ", "For me, ", "I think ", "Personally ", "Mainly that ",
-           "Well, ", "In my view "]
+OPENERS = ["", "", "", "", "Honestly, ", "For me, ", "I think ", "Personally ", "Mainly that ", "Well, ", "In my view "]
 
 
 def typo(text: str, rng: random.Random) -> str:
@@ -156,18 +167,20 @@ def rows(rng: random.Random) -> tuple[list[dict[str, str]], dict[str, list[str]]
             q5 = rng.choice(OFF_TOPIC)
         submitted = start + timedelta(days=min(59, int(rng.expovariate(1 / 18))))
         rtype = "Organisation" if kind.startswith("campaign") and rng.random() < 0.1 else rng.choice(TYPES)
-        out.append({
-            "Response ID": rid,
-            "Submitted": submitted.isoformat(),
-            "Respondent type": rtype,
-            "Ward": rng.choice(WARDS),
-            "Age band": rng.choice(AGES),
-            "Q1 How do you usually travel into the town centre?": rng.choice(MODES),
-            "Q2 What are the biggest problems getting into and around the town centre?": q2,
-            "Q3 How far do you support the draft plan?": rng.choice(SUPPORT),
-            "Q4 What should the council change or prioritise?": q4,
-            "Q5 Any other comments?": q5,
-        })
+        out.append(
+            {
+                "Response ID": rid,
+                "Submitted": submitted.isoformat(),
+                "Respondent type": rtype,
+                "Ward": rng.choice(WARDS),
+                "Age band": rng.choice(AGES),
+                "Q1 How do you usually travel into the town centre?": rng.choice(MODES),
+                "Q2 What are the biggest problems getting into and around the town centre?": q2,
+                "Q3 How far do you support the draft plan?": rng.choice(SUPPORT),
+                "Q4 What should the council change or prioritise?": q4,
+                "Q5 Any other comments?": q5,
+            }
+        )
     return out, key
 
 
@@ -204,8 +217,13 @@ def write_docx() -> None:
 def write_key(key: dict[str, list[str]]) -> None:
     lines = ["# Answer key for the sample: each planted theme, some of its responses, expected status.", ""]
     for theme, ids in key.items():
-        lines += [f"[themes.{theme}]", f'label = "{LABELS[theme]}"', f'status = "{STATUS[theme]}"',
-                  f"responses = {ids[:25]!r}".replace("'", '"'), ""]
+        lines += [
+            f"[themes.{theme}]",
+            f'label = "{LABELS[theme]}"',
+            f'status = "{STATUS[theme]}"',
+            f"responses = {ids[:25]!r}".replace("'", '"'),
+            "",
+        ]
     (OUT / "answer_key.toml").write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -266,76 +266,108 @@ OFF_TOPIC = [
 ]
 
 SHORT_ANSWERS = [
-    "Buses.", "Parking!!", "n/a", "Cycle lanes", "pavements", "no", "?", "More buses",
-    "Cheaper parking.", "20mph", "toilets", "none", "Dont know", "Park and ride",
+    "Buses.",
+    "Parking!!",
+    "n/a",
+    "Cycle lanes",
+    "pavements",
+    "no",
+    "?",
+    "More buses",
+    "Cheaper parking.",
+    "20mph",
+    "toilets",
+    "none",
+    "Dont know",
+    "Park and ride",
 ]
 
 # Long answers written whole: several paragraphs, several themes.
 LONG_ANSWERS: list[tuple[list[str], str]] = [
-    (["parking_charges", "toilets_seating"],
-     "I have lived in Harbourside for 43 years and I have never seen the town so empty.\n\n"
-     "When I was bringing up my children you could park in the Quayside for next to nothing, do "
-     "your shopping, have a cup of tea and go home. Now it is £2 an hour and the machines want "
-     "you to download an app. Most of my friends simply go to Westgate where it is free.\n\n"
-     "The other thing is the toilets. At my age you need to know there is a toilet. The one by "
-     "the bus station has been shut for a year. If you want older people in town you have to "
-     "give them somewhere to go and somewhere to sit."),
-    (["cycle_lanes", "school_streets"],
-     "I cycle with my two children (7 and 10) to Harbour Primary most days, and it is the most "
-     "stressful part of my day. Station Road has no protection at all; lorries and buses squeeze "
-     "past us. The painted lanes are a joke.\n\nThen outside the school itself there are parents "
-     "parked on the zig-zags with their engines running. My youngest has asthma. Please give us a "
-     "segregated route and close the road outside the school at drop-off time. Other councils "
-     "have done this and it works."),
-    (["buses", "park_and_ride"],
-     "The real problem is that there is no alternative to the car. The buses from Northfield run "
-     "hourly and stop at 6.40pm. There is nothing on a Sunday. So of course everyone drives, and "
-     "in the summer the visitors drive too, and the whole town is gridlocked from the A38 to the "
-     "harbour.\n\nA park and ride at the A38 junction, with buses every ten minutes, would fix the "
-     "summer traffic, and more frequent buses all year round would fix the rest. Until the buses "
-     "are better, making parking harder will only punish people who have no choice."),
-    (["pavements_access"],
-     "I am registered blind and walk with a long cane. The town centre has become harder to use "
-     "every year. A-boards move every day, so I can't learn where they are. Café tables spill "
-     "onto the pavement on Fore Street. Two crossings have no tactile paving at all and at the "
-     "post office the kerb is so low I can't tell where the pavement ends.\n\nI would ask that "
-     "you involve disabled people in an access audit before any redesign, repair the broken "
-     "paving, and keep the pavements clear. This is not a nice-to-have; it decides whether I "
-     "can go into town on my own."),
-    (["residents_permits", "parking_charges"],
-     "I live on Albert Road, 300 metres from the station. Since the rail company put the station "
-     "car park up to £9 a day, our road fills with commuters' cars by 7am and stays full until 6pm. "
-     "My elderly neighbour's carer regularly has to park half a mile away.\n\nWe have asked for a "
-     "residents' permit scheme for years. I understand the council needs income from its car parks, "
-     "but raising the charges just pushes more cars into our street. Please consider residents "
-     "before commuters."),
-    (["speeding_20mph", "school_streets"],
-     "Hill Street is used as a rat run at school times and drivers regularly go 40 or more. We have "
-     "had three collisions outside number 22 in two years. The children walking to St Mary's have to "
-     "cross here.\n\nA 20 mph limit with cameras, and a timed closure outside the school, would make "
-     "an enormous difference. Signs alone do nothing."),
-    (["buses", "pavements_access"],
-     "Speaking as a wheelchair user who relies on the bus: the service has been cut to the point "
-     "where I can't plan a day. When a bus does come, the stop on Bridge Street has no raised kerb "
-     "and the ramp won't reach. Then the pavements between the stop and the shops are broken and "
-     "blocked by bins.\n\nMore frequent buses, proper bus stops with raised kerbs, and pavements I "
-     "can actually use. That is all I ask."),
-    (["cycle_lanes", "speeding_20mph"],
-     "I'm a keen cyclist and I'm not scared easily, but the town centre roads feel hostile. Cars "
-     "overtake too close and too fast, especially on Northfield Road where everyone does 40.\n\n"
-     "Protected cycle lanes on the main roads, and a lower speed limit on the rest, would make "
-     "cycling normal for ordinary people, not just lycra types like me."),
-    (["park_and_ride", "parking_charges"],
-     "Our guest house depends on visitors. Every summer guests complain they can't find anywhere "
-     "to park and that the charges are the highest on the coast. Some tell us they won't come "
-     "back.\n\nA seasonal park and ride on the showground field would take the pressure off, and "
-     "cheaper all-day tickets for visitors staying in town would help businesses like ours."),
-    (["toilets_seating", "pavements_access"],
-     "My mother is 88 and still likes to do her own shopping. She can walk about 200 yards before "
-     "she needs to sit down. There used to be benches all along Fore Street; now there are none. The "
-     "pavement outside the library is lifted by tree roots and she tripped there last winter.\n\n"
-     "Benches, working toilets and safe pavements. Small things, but they decide whether older "
-     "people can use the town at all."),
+    (
+        ["parking_charges", "toilets_seating"],
+        "I have lived in Harbourside for 43 years and I have never seen the town so empty.\n\n"
+        "When I was bringing up my children you could park in the Quayside for next to nothing, do "
+        "your shopping, have a cup of tea and go home. Now it is £2 an hour and the machines want "
+        "you to download an app. Most of my friends simply go to Westgate where it is free.\n\n"
+        "The other thing is the toilets. At my age you need to know there is a toilet. The one by "
+        "the bus station has been shut for a year. If you want older people in town you have to "
+        "give them somewhere to go and somewhere to sit.",
+    ),
+    (
+        ["cycle_lanes", "school_streets"],
+        "I cycle with my two children (7 and 10) to Harbour Primary most days, and it is the most "
+        "stressful part of my day. Station Road has no protection at all; lorries and buses squeeze "
+        "past us. The painted lanes are a joke.\n\nThen outside the school itself there are parents "
+        "parked on the zig-zags with their engines running. My youngest has asthma. Please give us a "
+        "segregated route and close the road outside the school at drop-off time. Other councils "
+        "have done this and it works.",
+    ),
+    (
+        ["buses", "park_and_ride"],
+        "The real problem is that there is no alternative to the car. The buses from Northfield run "
+        "hourly and stop at 6.40pm. There is nothing on a Sunday. So of course everyone drives, and "
+        "in the summer the visitors drive too, and the whole town is gridlocked from the A38 to the "
+        "harbour.\n\nA park and ride at the A38 junction, with buses every ten minutes, would fix the "
+        "summer traffic, and more frequent buses all year round would fix the rest. Until the buses "
+        "are better, making parking harder will only punish people who have no choice.",
+    ),
+    (
+        ["pavements_access"],
+        "I am registered blind and walk with a long cane. The town centre has become harder to use "
+        "every year. A-boards move every day, so I can't learn where they are. Café tables spill "
+        "onto the pavement on Fore Street. Two crossings have no tactile paving at all and at the "
+        "post office the kerb is so low I can't tell where the pavement ends.\n\nI would ask that "
+        "you involve disabled people in an access audit before any redesign, repair the broken "
+        "paving, and keep the pavements clear. This is not a nice-to-have; it decides whether I "
+        "can go into town on my own.",
+    ),
+    (
+        ["residents_permits", "parking_charges"],
+        "I live on Albert Road, 300 metres from the station. Since the rail company put the station "
+        "car park up to £9 a day, our road fills with commuters' cars by 7am and stays full until 6pm. "
+        "My elderly neighbour's carer regularly has to park half a mile away.\n\nWe have asked for a "
+        "residents' permit scheme for years. I understand the council needs income from its car parks, "
+        "but raising the charges just pushes more cars into our street. Please consider residents "
+        "before commuters.",
+    ),
+    (
+        ["speeding_20mph", "school_streets"],
+        "Hill Street is used as a rat run at school times and drivers regularly go 40 or more. We have "
+        "had three collisions outside number 22 in two years. The children walking to St Mary's have to "
+        "cross here.\n\nA 20 mph limit with cameras, and a timed closure outside the school, would make "
+        "an enormous difference. Signs alone do nothing.",
+    ),
+    (
+        ["buses", "pavements_access"],
+        "Speaking as a wheelchair user who relies on the bus: the service has been cut to the point "
+        "where I can't plan a day. When a bus does come, the stop on Bridge Street has no raised kerb "
+        "and the ramp won't reach. Then the pavements between the stop and the shops are broken and "
+        "blocked by bins.\n\nMore frequent buses, proper bus stops with raised kerbs, and pavements I "
+        "can actually use. That is all I ask.",
+    ),
+    (
+        ["cycle_lanes", "speeding_20mph"],
+        "I'm a keen cyclist and I'm not scared easily, but the town centre roads feel hostile. Cars "
+        "overtake too close and too fast, especially on Northfield Road where everyone does 40.\n\n"
+        "Protected cycle lanes on the main roads, and a lower speed limit on the rest, would make "
+        "cycling normal for ordinary people, not just lycra types like me.",
+    ),
+    (
+        ["park_and_ride", "parking_charges"],
+        "Our guest house depends on visitors. Every summer guests complain they can't find anywhere "
+        "to park and that the charges are the highest on the coast. Some tell us they won't come "
+        "back.\n\nA seasonal park and ride on the showground field would take the pressure off, and "
+        "cheaper all-day tickets for visitors staying in town would help businesses like ours.",
+    ),
+    (
+        ["toilets_seating", "pavements_access"],
+        "My mother is 88 and still likes to do her own shopping. She can walk about 200 yards before "
+        "she needs to sit down. There used to be benches all along Fore Street; now there are none. The "
+        "pavement outside the library is lifted by tree roots and she tripped there last winter.\n\n"
+        "Benches, working toilets and safe pavements. Small things, but they decide whether older "
+        "people can use the town at all.",
+    ),
 ]
 
 CAMPAIGN_BASE = (
@@ -351,8 +383,10 @@ CAMPAIGN_EDITS = [
     ("I am writing as a member of", "As a supporter of"),
     (" for older and disabled shoppers,", " for elderly and disabled shoppers,"),
     ("seven hundred years", "700 years"),
-    ("Please keep the Market Square car park open.",
-     "Please keep the Market Square car park open. My family has shopped there all my life."),
+    (
+        "Please keep the Market Square car park open.",
+        "Please keep the Market Square car park open. My family has shopped there all my life.",
+    ),
     ("Closing it would harm", "Closing it would badly harm"),
     (" for traders who need to unload.", " for stallholders who need to unload their vans."),
     ("to object to", "to strongly object to"),
@@ -360,83 +394,193 @@ CAMPAIGN_EDITS = [
 
 # Responses with made-up personal data (all fictional; 555/07700 900xxx numbers are reserved).
 PII_RESPONSES = [
-    ("buses", "Please contact me on 07700 900123 about the number 7 bus, it has been late every "
-              "day this month. My name is Margaret Thornton."),
-    ("parking_charges", "I am the owner of Thornton's Bakery, 14 Fore Street, HB1 4QT. The parking "
-                        "charges are ruining us. Email me at j.thornton@example.co.uk."),
-    ("pavements_access", "My neighbour Mr David Okafor fell on the broken pavement outside "
-                         "27 Bridge Street last month, call me on 01632 960 555 if you need a witness."),
-    ("cycle_lanes", "I was hit by a van on Station Road. Contact sam.patel99@example.com, "
-                    "postcode HB2 7LX. We need a protected cycle lane."),
-    ("residents_permits", "Commuters park outside my house at 3 Albert Road HB1 2EJ every day. "
-                          "Ring me, Helen Price, on +44 7700 900456."),
-    ("toilets_seating", "I have Crohn's disease and need toilets in town. Write to me at "
-                        "Flat 2, 9 Harbour Way, HB3 1AA or priya.nair@example.org."),
+    (
+        "buses",
+        "Please contact me on 07700 900123 about the number 7 bus, it has been late every "
+        "day this month. My name is Margaret Thornton.",
+    ),
+    (
+        "parking_charges",
+        "I am the owner of Thornton's Bakery, 14 Fore Street, HB1 4QT. The parking "
+        "charges are ruining us. Email me at j.thornton@example.co.uk.",
+    ),
+    (
+        "pavements_access",
+        "My neighbour Mr David Okafor fell on the broken pavement outside "
+        "27 Bridge Street last month, call me on 01632 960 555 if you need a witness.",
+    ),
+    (
+        "cycle_lanes",
+        "I was hit by a van on Station Road. Contact sam.patel99@example.com, "
+        "postcode HB2 7LX. We need a protected cycle lane.",
+    ),
+    (
+        "residents_permits",
+        "Commuters park outside my house at 3 Albert Road HB1 2EJ every day. Ring me, Helen Price, on +44 7700 900456.",
+    ),
+    (
+        "toilets_seating",
+        "I have Crohn's disease and need toilets in town. Write to me at "
+        "Flat 2, 9 Harbour Way, HB3 1AA or priya.nair@example.org.",
+    ),
 ]
 
 TRANSCRIPT: list[tuple[str, str]] = [
-    ("Cllr Janet Hughes (Chair)", "Good evening everyone and welcome to this public meeting on the draft town centre transport plan. I'm Janet Hughes, chair of the place scrutiny committee."),
-    ("Cllr Janet Hughes (Chair)", "We have officers here to explain the plan, and then the floor is yours. Please give your first name and say which part of town you're from."),
-    ("Mark Ellis (Transport Officer)", "Thank you, Chair. The plan sets out how we want people to get into and around the town centre over the next ten years."),
-    ("Mark Ellis (Transport Officer)", "We've looked at parking, buses, walking and cycling. Nothing is decided yet, which is why we want to hear from you tonight."),
-    ("Resident (Pauline)", "Pauline, from Eastcliff. My problem is simple. The last bus home is at twenty to seven. If I come to anything in town in the evening I have to get a taxi."),
+    (
+        "Cllr Janet Hughes (Chair)",
+        "Good evening everyone and welcome to this public meeting on the draft town centre transport plan. I'm Janet Hughes, chair of the place scrutiny committee.",
+    ),
+    (
+        "Cllr Janet Hughes (Chair)",
+        "We have officers here to explain the plan, and then the floor is yours. Please give your first name and say which part of town you're from.",
+    ),
+    (
+        "Mark Ellis (Transport Officer)",
+        "Thank you, Chair. The plan sets out how we want people to get into and around the town centre over the next ten years.",
+    ),
+    (
+        "Mark Ellis (Transport Officer)",
+        "We've looked at parking, buses, walking and cycling. Nothing is decided yet, which is why we want to hear from you tonight.",
+    ),
+    (
+        "Resident (Pauline)",
+        "Pauline, from Eastcliff. My problem is simple. The last bus home is at twenty to seven. If I come to anything in town in the evening I have to get a taxi.",
+    ),
     ("Resident (Pauline)", "We used to have buses until eleven. Bring them back and I'll leave the car at home."),
     ("Cllr Janet Hughes (Chair)", "Thank you, Pauline. Mark, can you say anything about evening buses?"),
-    ("Mark Ellis (Transport Officer)", "The evening services were withdrawn by the operator when the subsidy ended. One of our options looks at funding them again."),
-    ("Resident (Tom)", "Tom, I run the hardware shop on Bridge Street. Parking. Every customer who comes in complains about the charges."),
-    ("Resident (Tom)", "Westgate is free. We can't compete with free. If you want a high street, give people the first hour free."),
-    ("Resident (Aisha)", "Aisha, Northfield. I cycle to work at the hospital and Station Road is genuinely dangerous. I've been clipped twice by buses."),
+    (
+        "Mark Ellis (Transport Officer)",
+        "The evening services were withdrawn by the operator when the subsidy ended. One of our options looks at funding them again.",
+    ),
+    (
+        "Resident (Tom)",
+        "Tom, I run the hardware shop on Bridge Street. Parking. Every customer who comes in complains about the charges.",
+    ),
+    (
+        "Resident (Tom)",
+        "Westgate is free. We can't compete with free. If you want a high street, give people the first hour free.",
+    ),
+    (
+        "Resident (Aisha)",
+        "Aisha, Northfield. I cycle to work at the hospital and Station Road is genuinely dangerous. I've been clipped twice by buses.",
+    ),
     ("Resident (Aisha)", "Painted lanes don't protect anyone. We need kerbs between bikes and buses."),
-    ("Mark Ellis (Transport Officer)", "Station Road is one of the corridors we've looked at for a segregated route. It's in the options paper as part of option two."),
-    ("Resident (Derek)", "Derek, Albert Road. I want to talk about commuter parking. Our street is full from seven in the morning with people going to the station."),
+    (
+        "Mark Ellis (Transport Officer)",
+        "Station Road is one of the corridors we've looked at for a segregated route. It's in the options paper as part of option two.",
+    ),
+    (
+        "Resident (Derek)",
+        "Derek, Albert Road. I want to talk about commuter parking. Our street is full from seven in the morning with people going to the station.",
+    ),
     ("Resident (Derek)", "We've asked for a residents' permit scheme for years. Nobody listens."),
-    ("Cllr Janet Hughes (Chair)", "I know Albert Road has raised this before. Officers, is a permit scheme in the options?"),
-    ("Sarah Lin (Parking Manager)", "Yes, a residents' parking zone around the station is one of the options we've costed. It would need a separate legal order."),
+    (
+        "Cllr Janet Hughes (Chair)",
+        "I know Albert Road has raised this before. Officers, is a permit scheme in the options?",
+    ),
+    (
+        "Sarah Lin (Parking Manager)",
+        "Yes, a residents' parking zone around the station is one of the options we've costed. It would need a separate legal order.",
+    ),
     ("Resident (Derek)", "Well I hope it actually happens this time."),
-    ("Resident (Grace)", "Grace, I'm a wheelchair user and I live near the harbour. The pavements are the first thing I'd fix."),
-    ("Resident (Grace)", "There are no dropped kerbs on half of Bridge Street. I have to go into the road with the traffic."),
+    (
+        "Resident (Grace)",
+        "Grace, I'm a wheelchair user and I live near the harbour. The pavements are the first thing I'd fix.",
+    ),
+    (
+        "Resident (Grace)",
+        "There are no dropped kerbs on half of Bridge Street. I have to go into the road with the traffic.",
+    ),
     ("Resident (Grace)", "And pavement parking. Cars on the pavement mean I literally can't get past."),
-    ("Mark Ellis (Transport Officer)", "Thank you, Grace. Footway repairs and dropped kerbs are in the plan and we'd like to do an access audit with disabled residents."),
+    (
+        "Mark Ellis (Transport Officer)",
+        "Thank you, Grace. Footway repairs and dropped kerbs are in the plan and we'd like to do an access audit with disabled residents.",
+    ),
     ("Resident (Grace)", "Then involve us properly, not just a tick box."),
-    ("Resident (Lucy)", "Lucy, I've got two children at Harbour Primary. The school run is dangerous. Parents park on the zig-zags and leave engines running."),
+    (
+        "Resident (Lucy)",
+        "Lucy, I've got two children at Harbour Primary. The school run is dangerous. Parents park on the zig-zags and leave engines running.",
+    ),
     ("Resident (Lucy)", "My son has asthma. Could we close Chapel Lane at drop-off and pick-up, like a school street?"),
-    ("Sarah Lin (Parking Manager)", "School streets are in the options paper. Enforcement is the difficult part, it needs cameras or volunteers."),
+    (
+        "Sarah Lin (Parking Manager)",
+        "School streets are in the options paper. Enforcement is the difficult part, it needs cameras or volunteers.",
+    ),
     ("Resident (Lucy)", "Other councils manage it."),
     ("Resident (Bill)", "Bill, I've lived here all my life. The toilets at the bus station have been shut for a year."),
-    ("Resident (Bill)", "And there's nowhere to sit down. You took the benches away. Old people can't shop if they can't sit down and can't find a loo."),
+    (
+        "Resident (Bill)",
+        "And there's nowhere to sit down. You took the benches away. Old people can't shop if they can't sit down and can't find a loo.",
+    ),
     ("Cllr Janet Hughes (Chair)", "That's a fair point, Bill, though toilets are outside the transport budget."),
     ("Resident (Bill)", "It's all part of getting into town though, isn't it?"),
     ("Resident (Kevin)", "Kevin, I run the Seaview guest house. Summer traffic. The queue goes back to the A38."),
     ("Resident (Kevin)", "Every seaside town our size has a park and ride. Why don't we? Use the showground."),
-    ("Mark Ellis (Transport Officer)", "A park and ride has been looked at in the past but the cost of running the buses was too high. It isn't in this plan."),
+    (
+        "Mark Ellis (Transport Officer)",
+        "A park and ride has been looked at in the past but the cost of running the buses was too high. It isn't in this plan.",
+    ),
     ("Resident (Kevin)", "Then the plan is missing the biggest problem for half the year."),
-    ("Resident (Maureen)", "Maureen, Friends of Harbourside Market. We've heard the Market Square car park might close."),
-    ("Resident (Maureen)", "The market traders need to unload there. Older shoppers need to park close. Closing it would finish the market."),
+    (
+        "Resident (Maureen)",
+        "Maureen, Friends of Harbourside Market. We've heard the Market Square car park might close.",
+    ),
+    (
+        "Resident (Maureen)",
+        "The market traders need to unload there. Older shoppers need to park close. Closing it would finish the market.",
+    ),
     ("Resident (Maureen)", "We've collected letters from dozens of our members and we'll be sending them in."),
-    ("Mark Ellis (Transport Officer)", "Closing Market Square car park to create a pedestrian square is option three. It's one option among several."),
+    (
+        "Mark Ellis (Transport Officer)",
+        "Closing Market Square car park to create a pedestrian square is option three. It's one option among several.",
+    ),
     ("Resident (Maureen)", "Then I hope you'll listen to the traders."),
-    ("Resident (Raj)", "Raj, Hill Street. The speed of the traffic on our road is frightening. Forty, fifty miles an hour past the houses."),
+    (
+        "Resident (Raj)",
+        "Raj, Hill Street. The speed of the traffic on our road is frightening. Forty, fifty miles an hour past the houses.",
+    ),
     ("Resident (Raj)", "We want a twenty limit and a camera. Signs are ignored."),
     ("Cllr Janet Hughes (Chair)", "Speed limits are partly a police matter, but we'll note it."),
     ("Resident (Raj)", "Everyone always says it's someone else's matter."),
-    ("Resident (Emma)", "Emma, Northfield. I'd echo Aisha. My teenager wants to cycle to college but the Northfield path just stops at the ring road."),
+    (
+        "Resident (Emma)",
+        "Emma, Northfield. I'd echo Aisha. My teenager wants to cycle to college but the Northfield path just stops at the ring road.",
+    ),
     ("Resident (Emma)", "A safe crossing there and a proper route into town would change everything for us."),
-    ("Resident (Pauline)", "Can I come back on buses? The buses don't meet the trains either. You get off the train and the bus has just gone."),
+    (
+        "Resident (Pauline)",
+        "Can I come back on buses? The buses don't meet the trains either. You get off the train and the bus has just gone.",
+    ),
     ("Mark Ellis (Transport Officer)", "Connecting buses with trains is something we're discussing with the operator."),
     ("Resident (Tom)", "And while we're on parking, the evening charges are hurting the restaurants too."),
-    ("Resident (Sandra)", "Sandra, Victoria Terrace. Same as Derek, our street is a car park for commuters. Residents' permits please."),
+    (
+        "Resident (Sandra)",
+        "Sandra, Victoria Terrace. Same as Derek, our street is a car park for commuters. Residents' permits please.",
+    ),
     ("Resident (Joe)", "Joe, Eastcliff. I just want to say the whole thing is a waste of money. Fix the potholes."),
     ("Cllr Janet Hughes (Chair)", "Thank you, Joe. Road maintenance is a separate budget but your view is recorded."),
     ("Resident (Grace)", "One more thing, the bus stops. The ramp can't reach the kerb at the Bridge Street stop."),
     ("Mark Ellis (Transport Officer)", "Raised kerbs at bus stops are part of the accessibility package."),
     ("Resident (Lucy)", "Will the air quality outside schools be measured?"),
-    ("Sarah Lin (Parking Manager)", "We have one monitor near Chapel Lane and could add more if school streets go ahead."),
-    ("Resident (Nadia)", "Nadia, I work in a shop on Fore Street. Staff parking costs me thirty pounds a week. A cheaper permit for town centre workers would help."),
+    (
+        "Sarah Lin (Parking Manager)",
+        "We have one monitor near Chapel Lane and could add more if school streets go ahead.",
+    ),
+    (
+        "Resident (Nadia)",
+        "Nadia, I work in a shop on Fore Street. Staff parking costs me thirty pounds a week. A cheaper permit for town centre workers would help.",
+    ),
     ("Resident (Aisha)", "Secure bike parking at the station too, please. My last bike was stolen there."),
     ("Resident (Kevin)", "Will you at least look at a summer park and ride again?"),
-    ("Mark Ellis (Transport Officer)", "We'll report what people have said tonight to cabinet, including the park and ride."),
+    (
+        "Mark Ellis (Transport Officer)",
+        "We'll report what people have said tonight to cabinet, including the park and ride.",
+    ),
     ("Resident (Bill)", "Put the benches back. That's all."),
-    ("Cllr Janet Hughes (Chair)", "Thank you all. Everything said tonight will be summarised for cabinet alongside the survey responses."),
+    (
+        "Cllr Janet Hughes (Chair)",
+        "Thank you all. Everything said tonight will be summarised for cabinet alongside the survey responses.",
+    ),
     ("Cllr Janet Hughes (Chair)", "The consultation closes on the twentieth of March. Good night."),
 ]
 
@@ -534,18 +678,45 @@ DECISION_NOTICE = [
     ("Normal", "Harbourside Borough Council. Cabinet meeting of 11 June 2026. Decision reference CAB/2026/041."),
     ("Heading 1", "Decision"),
     ("Normal", "RESOLVED: that Cabinet"),
-    ("List Number", "approves the construction of a kerb-segregated cycle lane on Station Road from the railway station to the harbour, a safe crossing of the ring road linking the Northfield cycle path, and secure cycle parking at the station (Option 2);"),
-    ("List Number", "approves making the first hour of parking free in the Quayside and Bridge Street car parks and freezing short-stay parking charges until 2029, with a discounted permit for town centre workers (Option 6);"),
-    ("List Number", "approves funding for evening bus services on routes 3 and 7 until 11pm, a Sunday bus service to the villages, and real-time information screens at the bus station (Option 7);"),
-    ("List Number", "approves the accessible streets package: footway repairs, dropped kerbs and tactile paving at crossings, wider footways on Bridge Street and Fore Street, and enforcement against pavement parking, following an access audit with disabled residents (Option 8);"),
-    ("List Number", "agrees that the Market Square car park will remain open, retaining parking for the Tuesday and Saturday markets, blue badge holders and traders' loading."),
+    (
+        "List Number",
+        "approves the construction of a kerb-segregated cycle lane on Station Road from the railway station to the harbour, a safe crossing of the ring road linking the Northfield cycle path, and secure cycle parking at the station (Option 2);",
+    ),
+    (
+        "List Number",
+        "approves making the first hour of parking free in the Quayside and Bridge Street car parks and freezing short-stay parking charges until 2029, with a discounted permit for town centre workers (Option 6);",
+    ),
+    (
+        "List Number",
+        "approves funding for evening bus services on routes 3 and 7 until 11pm, a Sunday bus service to the villages, and real-time information screens at the bus station (Option 7);",
+    ),
+    (
+        "List Number",
+        "approves the accessible streets package: footway repairs, dropped kerbs and tactile paving at crossings, wider footways on Bridge Street and Fore Street, and enforcement against pavement parking, following an access audit with disabled residents (Option 8);",
+    ),
+    (
+        "List Number",
+        "agrees that the Market Square car park will remain open, retaining parking for the Tuesday and Saturday markets, blue badge holders and traders' loading.",
+    ),
     ("Heading 1", "Reasons for the decision"),
-    ("Normal", "The consultation showed strong support for safer cycling, better buses and accessible streets, and concern from businesses about the cost of parking. The approved measures respond to these concerns within the available budget."),
+    (
+        "Normal",
+        "The consultation showed strong support for safer cycling, better buses and accessible streets, and concern from businesses about the cost of parking. The approved measures respond to these concerns within the available budget.",
+    ),
     ("Heading 1", "Alternative options considered and rejected"),
     ("Normal", "Option 1, do minimum, was rejected because it would not meet the objectives of the plan."),
-    ("Normal", "Option 3, closing the Market Square car park to create a pedestrian zone, was rejected following objections from market traders and the Friends of Harbourside Market."),
-    ("Normal", "Option 4, a residents' parking zone around the station, was not taken forward at this time because it needs a separate traffic regulation order and consultation with the streets affected."),
-    ("Normal", "Option 5, school streets at St Mary's and Harbour Primary, was not taken forward this year because the cost of camera enforcement could not be met from the budget."),
+    (
+        "Normal",
+        "Option 3, closing the Market Square car park to create a pedestrian zone, was rejected following objections from market traders and the Friends of Harbourside Market.",
+    ),
+    (
+        "Normal",
+        "Option 4, a residents' parking zone around the station, was not taken forward at this time because it needs a separate traffic regulation order and consultation with the streets affected.",
+    ),
+    (
+        "Normal",
+        "Option 5, school streets at St Mary's and Harbour Primary, was not taken forward this year because the cost of camera enforcement could not be met from the budget.",
+    ),
     ("Heading 1", "Declarations of interest"),
     ("Normal", "None declared."),
 ]

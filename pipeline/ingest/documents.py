@@ -37,8 +37,12 @@ def block_role(headings: list[str], text: str) -> str:
         if pattern.match(_NUMBERING.sub("", text)):
             return role
     for title in titles:
-        for role, pattern in (("rationale", _RATIONALE), ("resolution", _RESOLUTION),
-                              ("recommendation", _RECOMMENDATION), ("option", _OPTION)):
+        for role, pattern in (
+            ("rationale", _RATIONALE),
+            ("resolution", _RESOLUTION),
+            ("recommendation", _RECOMMENDATION),
+            ("option", _OPTION),
+        ):
             if pattern.match(title):
                 return role
     return "other"

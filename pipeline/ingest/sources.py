@@ -25,6 +25,8 @@ def ingest_source(source: Source, source_id: str) -> Ingested:
     reader = READERS.get((source.kind, source.detected_format))
     if reader is None:
         supported = ", ".join(f"{k}/{f}" for k, f in READERS)
-        raise IngestError(f"{source.path}: kind {source.kind!r} with format {source.detected_format!r} "
-                          f"is not supported yet (supported: {supported})")
+        raise IngestError(
+            f"{source.path}: kind {source.kind!r} with format {source.detected_format!r} "
+            f"is not supported yet (supported: {supported})"
+        )
     return reader(source.path, source, source_id)

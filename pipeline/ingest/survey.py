@@ -70,8 +70,11 @@ def ingest_survey(path: Path, source: Source, source_id: str) -> Ingested:
     text_cols = [resolve_column(t, columns, path, "text") for t in source.text]
     id_col = resolve_column(source.id, columns, path, "id") if source.id else None
     date_col = resolve_column(source.date, columns, path, "date") if source.date else None
-    attr_cols = [resolve_column(a, columns, path, "attributes") for a in source.attributes] \
-        if source.attributes is not None else [c for c in columns if c not in {*text_cols, id_col, date_col}]
+    attr_cols = (
+        [resolve_column(a, columns, path, "attributes") for a in source.attributes]
+        if source.attributes is not None
+        else [c for c in columns if c not in {*text_cols, id_col, date_col}]
+    )
     table = table.with_columns(_clean(c) for c in columns).with_columns(
         (pl.col(id_col) if id_col else pl.format("{}-{}", pl.lit(source_id), pl.col(ROW))).alias("response_id")
     )
@@ -102,7 +105,9 @@ def ingest_survey(path: Path, source: Source, source_id: str) -> Ingested:
     return Ingested(responses=conform(responses, "responses"), answers=answers, rejects=rejects, rows_read=table.height)
 
 
-def _rejected_rows(table: pl.DataFrame, columns: list[str], text_cols: list[str], id_col: str | None) -> list[dict[str, object]]:
+def _rejected_rows(
+    table: pl.DataFrame, columns: list[str], text_cols: list[str], id_col: str | None
+) -> list[dict[str, object]]:
     """Blank rows, rows without an id, duplicate ids and rows with no free text, with reasons."""
     out: list[dict[str, object]] = []
     seen: dict[str, int] = {}
@@ -115,8 +120,9 @@ def _rejected_rows(table: pl.DataFrame, columns: list[str], text_cols: list[str]
     return out
 
 
-def _reject_reason(row: dict[str, object], columns: list[str], text_cols: list[str], id_col: str | None,
-                   seen: dict[str, int]) -> tuple[str | None, str | None]:
+def _reject_reason(
+    row: dict[str, object], columns: list[str], text_cols: list[str], id_col: str | None, seen: dict[str, int]
+) -> tuple[str | None, str | None]:
     if all(row[c] is None for c in columns):
         return "blank row", None
     if id_col and row[id_col] is None:

@@ -22,7 +22,7 @@ UNKNOWN_SPEAKER = "Unknown speaker"
 def cues(path: Path) -> pl.DataFrame:
     """speaker, start_s, end_s, text of each cue of a WebVTT file."""
     try:
-        captions = webvtt.read(str(path))
+        captions = list(webvtt.read(str(path)).captions)
     except (MalformedFileError, UnicodeDecodeError, OSError) as exc:
         raise IngestError(f"{path}: not a readable WebVTT file: {exc}") from exc
     return pl.DataFrame(
@@ -66,13 +66,17 @@ def ingest_transcript(path: Path, source: Source, source_id: str) -> Ingested:
         language=pl.lit(None, pl.String()),
         text="text",
     )
-    answers = merged.filter(pl.col("speaker_role") == "public").select(
-        "response_id",
-        source_id=pl.lit(source_id),
-        stage=pl.lit(source.stage),
-        question=pl.lit(None, pl.String()),
-        text="text",
-    ).cast(ANSWERS_SCHEMA)  # type: ignore[arg-type]
+    answers = (
+        merged.filter(pl.col("speaker_role") == "public")
+        .select(
+            "response_id",
+            source_id=pl.lit(source_id),
+            stage=pl.lit(source.stage),
+            question=pl.lit(None, pl.String()),
+            text="text",
+        )
+        .cast(pl.Schema(ANSWERS_SCHEMA))
+    )  # type: ignore[arg-type]
     return Ingested(
         responses=conform(responses, "responses"),
         answers=answers,

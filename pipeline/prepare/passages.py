@@ -53,7 +53,9 @@ def passages_from_answers(answers: pl.DataFrame, nlp: Language) -> pl.DataFrame:
     exploded = (
         answers.with_columns(
             pl.Series("text", split_texts(answers["text"].to_list(), nlp), dtype=pl.List(pl.String())),
-            q=pl.col("question").fill_null("").replace_strict(questions, list(range(len(questions))), return_dtype=pl.Int64()),
+            q=pl.col("question")
+            .fill_null("")
+            .replace_strict(questions, list(range(len(questions))), return_dtype=pl.Int64()),
         )
         .explode("text")
         .with_columns(position=pl.int_range(pl.len()).over("response_id", "q").cast(pl.Int64()))
@@ -71,9 +73,14 @@ def passages_from_answers(answers: pl.DataFrame, nlp: Language) -> pl.DataFrame:
 
 def passages_from_blocks(blocks: pl.DataFrame, nlp: Language) -> pl.DataFrame:
     """Passages of document blocks, ids ``<source_id>:<block>:<n>``, keeping heading and role."""
-    exploded = blocks.rename({"position": "block"}).with_columns(
-        pl.Series("text", split_texts(blocks["text"].to_list(), nlp, whole_words=45), dtype=pl.List(pl.String()))
-    ).explode("text").with_columns(position=pl.int_range(pl.len()).over("source_id", "block").cast(pl.Int64()))
+    exploded = (
+        blocks.rename({"position": "block"})
+        .with_columns(
+            pl.Series("text", split_texts(blocks["text"].to_list(), nlp, whole_words=45), dtype=pl.List(pl.String()))
+        )
+        .explode("text")
+        .with_columns(position=pl.int_range(pl.len()).over("source_id", "block").cast(pl.Int64()))
+    )
     return conform(
         exploded.with_columns(
             passage_id=pl.format("{}:{}:{}", "source_id", "block", "position"),

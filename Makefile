@@ -1,0 +1,74 @@
+# Throughline: `make demo` analyses the bundled sample and serves the dashboard; `make test` runs
+# the whole suite. Every target installs what it needs into .venv (torch pinned to the CPU wheel).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
+SAMPLE := examples/harbourside-transport
+WORKSPACE ?= workspace
+export TOKENIZERS_PARALLELISM = false
+export HF_HUB_OFFLINE = 1
+export TRANSFORMERS_OFFLINE = 1
+
+.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval sample clean
+
+help:
+	@echo "make demo   install, analyse the sample consultation, serve the dashboard on 127.0.0.1:8501"
+	@echo "make test   install dev dependencies and Chromium, run lint, types and the whole test suite"
+	@echo "make lint   ruff check, ruff format --check, mypy"
+	@echo "make eval   score the latest sample run against its answer key"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -U pip setuptools wheel
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) torch==2.13.0
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP) -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's Chromium for the browser test (Playwright drives it; never `playwright install`).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium chromium-driver >/dev/null; fi; }
+
+analyse: install
+	$(BIN)/throughline analyse $(SAMPLE)/consultation.toml --workspace $(WORKSPACE)
+
+dashboard: install
+	$(BIN)/throughline dashboard --workspace $(WORKSPACE)
+
+demo: analyse dashboard
+
+eval: install
+	$(BIN)/throughline score $(SAMPLE)/answer_key.toml --workspace $(WORKSPACE)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install-dev browser lint
+	$(BIN)/pytest
+
+test-fast: install-dev
+	$(BIN)/pytest -m "not slow and not browser"
+
+sample: install-dev
+	$(BIN)/python scripts/make_sample.py
+
+clean:
+	rm -rf $(VENV) $(WORKSPACE) .pytest_cache .mypy_cache .ruff_cache test-artifacts

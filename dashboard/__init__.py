@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: reads finished run folders only."""

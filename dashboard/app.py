@@ -1,0 +1,20 @@
+"""Throughline dashboard: ``streamlit run dashboard/app.py`` (or ``throughline dashboard``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="Throughline", page_icon="🧵", layout="wide")
+navigation = st.navigation(
+    [
+        st.Page(PAGES / "overview.py", title="Overview", icon="📋", default=True),
+        st.Page(PAGES / "themes.py", title="Themes", icon="💬"),
+        st.Page(PAGES / "trace.py", title="Trace", icon="🧭"),
+    ]
+)
+st.sidebar.caption("Throughline: did what the public said travel into what was decided?")
+navigation.run()

@@ -1,0 +1,45 @@
+"""Cached loaders over the workspace's run folders, and the sidebar run picker."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from pipeline import store
+
+
+def workspace() -> Path:
+    """The workspace folder (``THROUGHLINE_WORKSPACE``, default ``./workspace``)."""
+    return Path(os.environ.get("THROUGHLINE_WORKSPACE", "workspace")).resolve()
+
+
+@st.cache_data(show_spinner=False)
+def table(run: str, name: str) -> pl.DataFrame:
+    """One table of a run; runs never change once complete, so the path is the cache key."""
+    return store.read_run_table(Path(run), name)
+
+
+@st.cache_data(show_spinner=False)
+def manifest(run: str) -> dict[str, Any]:
+    """A run's manifest."""
+    return store.read_manifest(Path(run))
+
+
+def selected_run() -> str | None:
+    """The run chosen in the sidebar (latest of the chosen consultation by default)."""
+    root = workspace()
+    slugs = store.consultations(root)
+    if not slugs:
+        st.info(f"No analysed consultations in `{root}` yet. Run `throughline analyse CONFIG` first.")
+        return None
+    slug = st.sidebar.selectbox("Consultation", slugs, key="consultation")
+    runs = store.runs(root, slug)
+    latest = store.latest_run(root, slug)
+    names = [r.name for r in runs]
+    index = names.index(latest.name) if latest is not None and latest.name in names else 0
+    name = st.sidebar.selectbox("Run", names, index=index, key="run")
+    return str(root / slug / "runs" / name)

@@ -1,0 +1,66 @@
+"""Overview: what was analysed, the row accounting, languages, statuses and the top themes."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard.data import manifest, selected_run, table
+from dashboard.render import STATUS_LABELS, inert, percent
+
+run = selected_run()
+if run is not None:
+    info = manifest(run)
+    st.title(info["consultation"]["title"])
+    st.caption(
+        f"Run {info['run_id']} · analysed {info['created_at']} · stages: {', '.join(info['consultation']['stages'])}"
+    )
+
+    acc = info["accounting"]["total"]
+    cols = st.columns(5)
+    cols[0].metric("Rows read", acc["rows_read"])
+    cols[1].metric("Analysed", acc["rows_analysed"])
+    cols[2].metric("Rejected", acc["rows_rejected"])
+    cols[3].metric("Merged", acc["rows_merged"])
+    cols[4].metric("Themes", info["counts"]["themes"])
+    if not info["accounting"]["reconciles"]:
+        st.error("Row counts do not reconcile: read ≠ analysed + rejected + merged.")
+
+    st.subheader("Sources")
+    sources = table(run, "sources")
+    st.dataframe(
+        sources.select(
+            pl.col("path").str.split("/").list.last().alias("file"),
+            "kind",
+            "stage",
+            "format",
+            pl.col("rows_read").alias("rows"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+    statuses = info.get("statuses", {})
+    st.subheader("Where the public's themes went")
+    status_cols = st.columns(3)
+    for col, (status, label) in zip(status_cols, STATUS_LABELS.items(), strict=True):
+        col.metric(label, statuses.get(status, 0))
+
+    st.subheader("Largest themes")
+    themes = table(run, "themes").join(
+        table(run, "theme_status").select("theme_id", "status"), on="theme_id", how="left"
+    )
+    for row in themes.sort("n_respondents", descending=True).head(5).iter_rows(named=True):
+        st.markdown(
+            f"**{inert(row['label'])}** — {row['n_respondents']} respondents "
+            f"({percent(row['share'])}) · {STATUS_LABELS.get(row['status'], row['status'])}"
+        )
+
+    with st.expander(f"Rejected rows ({acc['rows_rejected']})"):
+        st.dataframe(
+            table(run, "rejects").select("source_id", "row", "column", "record_id", "reason"),
+            hide_index=True,
+            width="stretch",
+        )
+    languages = ", ".join(f"{k}: {v}" for k, v in info.get("languages", {}).items())
+    st.caption(f"Languages detected (responses): {languages}. 'und' marks texts too short to tell.")

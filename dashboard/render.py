@@ -1,0 +1,28 @@
+"""Rendering helpers: user text shown as inert text, the colour-blind-safe palette, labels."""
+
+from __future__ import annotations
+
+import re
+
+# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
+STATUS_COLOURS = {"adopted": "#0072B2", "considered": "#E69F00", "not taken up": "#D55E00"}
+STATUS_LABELS = {"adopted": "Adopted", "considered": "Considered, not adopted", "not taken up": "Not taken up"}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def inert(text: str | None) -> str:
+    """``text`` escaped so Streamlit's Markdown shows it literally: no links, images, HTML or maths."""
+    if not text:
+        return ""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def percent(share: float | None) -> str:
+    """A share as a whole percentage."""
+    return "—" if share is None else f"{share:.0%}"
+
+
+def attribute_label(column: str) -> str:
+    """``attr_respondent_type`` → ``Respondent type``."""
+    name = column.removeprefix("attr_").replace("_", " ")
+    return name[:1].upper() + name[1:]
