@@ -8,12 +8,12 @@ import streamlit as st
 
 PAGES = Path(__file__).parent / "pages"
 
-st.set_page_config(page_title="Throughline", page_icon="🧵", layout="wide")
+st.set_page_config(page_title="Throughline", page_icon=":material/timeline:", layout="wide")
 navigation = st.navigation(
     [
-        st.Page(PAGES / "overview.py", title="Overview", icon="📋", default=True),
-        st.Page(PAGES / "themes.py", title="Themes", icon="💬"),
-        st.Page(PAGES / "trace.py", title="Trace", icon="🧭"),
+        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(PAGES / "themes.py", title="Themes", icon=":material/forum:"),
+        st.Page(PAGES / "trace.py", title="Trace", icon=":material/account_tree:"),
     ]
 )
 st.sidebar.caption("Throughline: did what the public said travel into what was decided?")

@@ -44,13 +44,14 @@ def analyse(
     logger.addHandler(handler)
     from flows.analyse import analyse as analyse_flow
     from models.errors import ModelUnavailableError
-    from pipeline.config import ConfigError
+    from pipeline.config import ConfigError, load_consultation
     from pipeline.ingest import IngestError
 
     for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
         logging.getLogger(name).setLevel(logging.WARNING)
     started = time.perf_counter()
     try:
+        load_consultation(config.resolve())  # fail fast, before Prefect starts
         with console.status("Analysing (the first run also starts a local Prefect API)…"):
             run = analyse_flow(config.resolve(), workspace)
     except (ConfigError, IngestError, ModelUnavailableError) as exc:
@@ -136,6 +137,8 @@ def dashboard(
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
     console.print(f"Serving the dashboard on http://{host}:{port} (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(command, env=env))

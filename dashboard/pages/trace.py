@@ -69,6 +69,14 @@ if run is not None:
         themes.select("theme_id", "label", "n_respondents", "status", "options_score", "decision_score"),
         hide_index=True,
         width="stretch",
+        column_config={
+            "theme_id": "Theme",
+            "label": "Label",
+            "n_respondents": "Respondents",
+            "status": "Status",
+            "options_score": st.column_config.NumberColumn("Best options link", format="%.2f"),
+            "decision_score": st.column_config.NumberColumn("Best decision link", format="%.2f"),
+        },
     )
     quotes = table(run, "quotes")
     for row in themes.iter_rows(named=True):

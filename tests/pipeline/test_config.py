@@ -1,0 +1,75 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import ConfigError, load_consultation, parse_consultation
+
+GOOD = """
+[consultation]
+title = "Town Centre Parking & Active Travel"
+[[sources]]
+path = "responses.csv"
+kind = "responses"
+stage = "problem"
+text = ["Q3"]
+[[sources]]
+path = "decision.docx"
+kind = "document"
+stage = "decision"
+"""
+
+
+def test_valid_file_resolves_paths_and_defaults() -> None:
+    config = parse_consultation(GOOD, Path("/data/c/consultation.toml"))
+    assert config.slug == "town-centre-parking-active-travel"
+    assert config.sources[0].path == Path("/data/c/responses.csv")
+    assert config.sources[1].detected_format == "docx"
+    assert config.analysis.link_threshold == 0.60
+    assert config.stages() == ["problem", "decision"]
+
+
+def test_bad_kind_names_the_key_and_the_choices() -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_consultation(GOOD.replace('kind = "responses"', 'kind = "survey"'), Path("c.toml"))
+    message = str(error.value)
+    assert "c.toml" in message
+    assert "sources[0].kind" in message
+    assert "'responses', 'transcript' or 'document'" in message
+
+
+def test_unknown_key_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"analysis\.link_treshold: Extra inputs are not permitted"):
+        parse_consultation(GOOD + "[analysis]\nlink_treshold = 0.5\n", Path("c.toml"))
+
+
+def test_threshold_out_of_range() -> None:
+    with pytest.raises(ConfigError, match=r"analysis\.link_threshold: Input should be less than 1"):
+        parse_consultation(GOOD + "[analysis]\nlink_threshold = 1.5\n", Path("c.toml"))
+
+
+def test_responses_need_text_columns() -> None:
+    with pytest.raises(ConfigError, match="has kind 'responses' but no text columns"):
+        parse_consultation(GOOD.replace('text = ["Q3"]', ""), Path("c.toml"))
+
+
+def test_invalid_toml_says_where() -> None:
+    with pytest.raises(ConfigError, match=r"c\.toml: not valid TOML: .*line 2"):
+        parse_consultation('[consultation]\ntitle = "unterminated\n', Path("c.toml"))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read consultation file"):
+        load_consultation(tmp_path / "nope.toml")
+
+
+def test_unknown_suffix_needs_a_format() -> None:
+    config = parse_consultation(GOOD.replace("decision.docx", "decision.odt"), Path("c.toml"))
+    with pytest.raises(ConfigError, match="cannot tell the format from '.odt'"):
+        _ = config.sources[1].detected_format
+
+
+def test_the_sample_file_is_valid(sample_dir: Path) -> None:
+    config = load_consultation(sample_dir / "consultation.toml")
+    assert config.slug == "harbourside-transport"
+    assert [s.kind for s in config.sources] == ["responses", "transcript", "document", "document"]
+    assert config.sources[1].speakers["Mark Ellis (Transport Officer)"] == "officer"

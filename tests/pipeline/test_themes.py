@@ -1,0 +1,56 @@
+import numpy as np
+import polars as pl
+from polars.testing import assert_frame_equal
+
+from pipeline.themes import centroid_scores, label_from_keywords, quotes_table, themes_table, topic_assignments
+
+
+def test_label_from_keywords() -> None:
+    assert label_from_keywords(["parking charges", "parking", "free parking"]) == "Parking charges, free parking"
+    assert label_from_keywords(["buses"]) == "Buses"
+    assert label_from_keywords([]) == "Unlabelled theme"
+
+
+def test_centroid_scores_zero_for_outliers() -> None:
+    vectors = np.array([[1, 0], [0.8, 0.6], [0, 1]], dtype=np.float32)
+    scores = centroid_scores(vectors, [0, 0, -1])
+    assert scores[2] == 0.0
+    assert scores[0] == scores[1] > 0.9
+
+
+PASSAGES = pl.DataFrame({
+    "passage_id": ["a:0:0", "a:1:0", "b:0:0", "c:0:0", "d:0:0", "e:0:0"],
+    "response_id": ["a", "a", "b", "c", "d", "e"],
+    "text": ["Parking is far too expensive in town now.", "Parking costs too much for a quick errand in town.",
+             "Parking is far too expensive in town now!", "The buses stop running far too early.", "Buses.",
+             "The weather was lovely."],
+})
+
+
+def test_themes_counted_in_respondents_ties_broken_by_keywords() -> None:
+    assigned = topic_assignments(PASSAGES, [5, 5, 5, 2, 2, -1], [0.9, 0.8, 0.95, 0.9, 0.7, 0.0])
+    respondents = pl.DataFrame({"response_id": list("abcde"), "respondent_id": list("abcde")})
+    themes, assignments = themes_table(assigned, respondents, {5: ["parking", "cost"], 2: ["buses"]})
+    assert_frame_equal(
+        themes.select("theme_id", "label", "n_respondents", "n_passages", "share"),
+        pl.DataFrame({"theme_id": ["T01", "T02"], "label": ["Buses", "Parking, cost"], "n_respondents": [2, 2],
+                      "n_passages": [2, 3], "share": [0.4, 0.4]}),
+    )
+    assert assignments.filter(pl.col("theme_id") == "T02")["passage_id"].to_list() == ["a:0:0", "a:1:0", "b:0:0"]
+    assert "e:0:0" not in assignments["passage_id"].to_list()
+
+
+def test_quotes_are_verbatim_distinct_and_one_per_response() -> None:
+    assigned = topic_assignments(PASSAGES, [5, 5, 5, 2, 2, -1], [0.9, 0.8, 0.95, 0.9, 0.7, 0.0])
+    respondents = pl.DataFrame({"response_id": list("abcde"), "respondent_id": list("abcde")})
+    _, assignments = themes_table(assigned, respondents, {5: ["parking"], 2: ["buses"]})
+    quotes = quotes_table(assignments, PASSAGES, per_theme=3)
+    parking = quotes.filter(pl.col("theme_id") == "T02")
+    # b's passage scores highest; a's identical text is a repeat, so a contributes its other passage.
+    assert parking.select("rank", "response_id", "text").rows() == [
+        (1, "b", "Parking is far too expensive in town now!"),
+        (2, "a", "Parking costs too much for a quick errand in town."),
+    ]
+    buses = quotes.filter(pl.col("theme_id") == "T01")
+    assert buses["text"].to_list() == ["The buses stop running far too early.", "Buses."]
+    assert set(quotes["text"]) <= set(PASSAGES["text"])
