@@ -47,11 +47,15 @@ def analyse(
     from pipeline.config import ConfigError, load_consultation
     from pipeline.ingest import IngestError
 
-    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    # The CLI reports failures itself; Prefect's run loggers would print the traceback first.
+    logging.getLogger("prefect").setLevel(logging.WARNING)
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     started = time.perf_counter()
     try:
-        load_consultation(config.resolve())  # fail fast, before Prefect starts
+        missing = load_consultation(config.resolve()).missing_files()  # fail fast, before Prefect starts
+        if missing:
+            raise IngestError("source files not found: " + ", ".join(str(p) for p in missing))
         with console.status("Analysing (the first run also starts a local Prefect API)…"):
             run = analyse_flow(config.resolve(), workspace)
     except (ConfigError, IngestError, ModelUnavailableError) as exc:

@@ -86,7 +86,9 @@ def build_topic_model(settings: TopicSettings, embedder: Embedder, n_docs: int) 
             cluster_selection_method="eom",
             prediction_data=True,
         ),
-        vectorizer_model=CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=2),
+        # BERTopic fits the vectorizer on one document per topic: min_df > 1 would keep only words
+        # shared by several topics and drop exactly the distinctive ones.
+        vectorizer_model=CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=1),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
         representation_model=[
             KeyBERTInspired(top_n_words=settings.n_keywords * 2, random_state=settings.seed),

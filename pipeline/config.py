@@ -105,6 +105,10 @@ class ConsultationFile(_Frozen):
         """The workspace folder name: the declared slug, or one made from the title."""
         return self.consultation.slug or re.sub(r"[^a-z0-9]+", "-", self.consultation.title.lower()).strip("-")
 
+    def missing_files(self) -> list[Path]:
+        """Source paths that are not readable files."""
+        return [s.path for s in self.sources if not s.path.is_file()]
+
     def stages(self) -> list[Stage]:
         """The stages present, in policy-cycle order."""
         present = {s.stage for s in self.sources}

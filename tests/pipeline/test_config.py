@@ -64,7 +64,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_unknown_suffix_needs_a_format() -> None:
     config = parse_consultation(GOOD.replace("decision.docx", "decision.odt"), Path("c.toml"))
-    with pytest.raises(ConfigError, match="cannot tell the format from '.odt'"):
+    with pytest.raises(ConfigError, match=r"cannot tell the format from '\.odt'"):
         _ = config.sources[1].detected_format
 
 

@@ -27,8 +27,10 @@ def test_block_role(headings: list[str], text: str, role: str) -> None:
 
 
 def test_markdown_blocks_keep_heading_paths_and_list_items() -> None:
-    blocks = markdown_blocks("# Paper\n\nIntro line one\nline two.\n\n## Options\n\n- First item\n- Second item\n\n"
-                             "### Option 1: Do minimum\n\nNothing new.\n")
+    blocks = markdown_blocks(
+        "# Paper\n\nIntro line one\nline two.\n\n## Options\n\n- First item\n- Second item\n\n"
+        "### Option 1: Do minimum\n\nNothing new.\n"
+    )
     assert blocks == [
         (["Paper"], "Intro line one line two."),
         (["Paper", "Options"], "First item"),
@@ -38,7 +40,9 @@ def test_markdown_blocks_keep_heading_paths_and_list_items() -> None:
 
 
 def test_text_blocks_detect_short_headings() -> None:
-    assert text_blocks("DECISION\n\nRESOLVED: that the plan is approved.\n\nReasons\n\nIt was popular with residents.") == [
+    assert text_blocks(
+        "DECISION\n\nRESOLVED: that the plan is approved.\n\nReasons\n\nIt was popular with residents."
+    ) == [
         (["DECISION"], "RESOLVED: that the plan is approved."),
         (["Reasons"], "It was popular with residents."),
     ]
@@ -56,7 +60,11 @@ def test_docx_sections_and_roles(tmp_path: Path) -> None:
     got = ingest_source(Source.model_validate({"path": path, "kind": "document", "stage": "decision"}), "decision")
     assert got.blocks.select("heading", "role", "text").rows() == [
         ("Decision notice > Decision", "resolution", "approves the segregated cycle lane;"),
-        ("Decision notice > Alternative options considered and rejected", "rationale", "Option 4 was not taken forward."),
+        (
+            "Decision notice > Alternative options considered and rejected",
+            "rationale",
+            "Option 4 was not taken forward.",
+        ),
     ]
     assert got.rows_read == got.rows_analysed == 2
 
@@ -69,11 +77,15 @@ def test_damaged_docx_names_the_file(tmp_path: Path) -> None:
 
 
 def test_sample_documents(sample_dir: Path) -> None:
-    options = ingest_source(Source.model_validate({"path": sample_dir / "options-appraisal.md", "kind": "document",
-                                                   "stage": "options"}), "options")
+    options = ingest_source(
+        Source.model_validate({"path": sample_dir / "options-appraisal.md", "kind": "document", "stage": "options"}),
+        "options",
+    )
     assert options.blocks.filter(options.blocks["role"] == "option").height == 8
-    decision = ingest_source(Source.model_validate({"path": sample_dir / "cabinet-decision.docx", "kind": "document",
-                                                    "stage": "decision"}), "decision")
+    decision = ingest_source(
+        Source.model_validate({"path": sample_dir / "cabinet-decision.docx", "kind": "document", "stage": "decision"}),
+        "decision",
+    )
     roles = decision.blocks["role"].to_list()
     assert roles.count("resolution") == 6
     assert roles.count("rationale") == 5

@@ -21,8 +21,9 @@ ROWS = (
 
 
 def survey(path: Path, **extra: object) -> Source:
-    return Source.model_validate({"path": path, "kind": "responses", "stage": "problem", "id": "ID",
-                                  "text": ["Q1", "Q2"], **extra})
+    return Source.model_validate(
+        {"path": path, "kind": "responses", "stage": "problem", "id": "ID", "text": ["Q1", "Q2"], **extra}
+    )
 
 
 def test_csv_rows_are_analysed_or_rejected_with_reasons(tmp_path: Path) -> None:
@@ -36,11 +37,18 @@ def test_csv_rows_are_analysed_or_rejected_with_reasons(tmp_path: Path) -> None:
     assert got.responses["text"][1] == "Line one\nline two\n\nBuses"
     assert_frame_equal(
         got.rejects.select("row", "record_id", "reason"),
-        pl.DataFrame({
-            "row": [4, 5, 6, 7],
-            "record_id": [None, "A4", "A1", None],
-            "reason": ["blank row", "no free-text answer", "duplicate id 'A1' (first on row 2)", "no id in column 'ID'"],
-        }),
+        pl.DataFrame(
+            {
+                "row": [4, 5, 6, 7],
+                "record_id": [None, "A4", "A1", None],
+                "reason": [
+                    "blank row",
+                    "no free-text answer",
+                    "duplicate id 'A1' (first on row 2)",
+                    "no id in column 'ID'",
+                ],
+            }
+        ),
     )
     assert got.rejects["column"][3] == "ID"
     assert got.answers.select("response_id", "question").rows() == [
@@ -85,8 +93,13 @@ def test_xlsx_matches_csv(tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
-    for r, row in enumerate([["ID", "Ward", "Q1 What is the biggest problem?", "Q2 Anything else?"],
-                             ["X1", "Harbour", "Parking", None], ["X2", "Eastcliff", None, None]]):
+    for r, row in enumerate(
+        [
+            ["ID", "Ward", "Q1 What is the biggest problem?", "Q2 Anything else?"],
+            ["X1", "Harbour", "Parking", None],
+            ["X2", "Eastcliff", None, None],
+        ]
+    ):
         for c, value in enumerate(row):
             if value is not None:
                 sheet.write(r, c, value)

@@ -28,8 +28,9 @@ NOTE a test meeting
 
 
 def transcript(path: Path) -> Source:
-    return Source.model_validate({"path": path, "kind": "transcript", "stage": "problem",
-                                  "speakers": {"Chair": "chair", "Officer": "officer"}})
+    return Source.model_validate(
+        {"path": path, "kind": "transcript", "stage": "problem", "speakers": {"Chair": "chair", "Officer": "officer"}}
+    )
 
 
 def test_consecutive_cues_merge_and_only_the_public_is_themed(tmp_path: Path) -> None:

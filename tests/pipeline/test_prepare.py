@@ -26,33 +26,50 @@ def test_chunks_join_fragments_to_neighbours() -> None:
 @pytest.mark.parametrize("use_trained", [False, True])
 def test_passages_from_answers(use_trained: bool, request: pytest.FixtureRequest) -> None:
     nlp = request.getfixturevalue("nlp") if use_trained else blank_nlp()
-    long = ("The number 7 bus is late more often than it is on time. There is no service at all on Sundays "
-            "from the villages. Evening buses were withdrawn two years ago and young people cannot get home.")
-    answers = pl.DataFrame({
-        "response_id": ["r1", "r1", "m-turn-002"],
-        "source_id": ["s", "s", "m"],
-        "stage": ["problem"] * 3,
-        "question": ["Q2", "Q4", None],
-        "text": ["Too expensive.", long, "Bring back the buses."],
-    })
+    long = (
+        "The number 7 bus is late more often than it is on time. There is no service at all on Sundays "
+        "from the villages. Evening buses were withdrawn two years ago and young people cannot get home."
+    )
+    answers = pl.DataFrame(
+        {
+            "response_id": ["r1", "r1", "m-turn-002"],
+            "source_id": ["s", "s", "m"],
+            "stage": ["problem"] * 3,
+            "question": ["Q2", "Q4", None],
+            "text": ["Too expensive.", long, "Bring back the buses."],
+        }
+    )
     got = passages_from_answers(answers, nlp)
     assert_frame_equal(
         got.select("passage_id", "kind", "text"),
-        pl.DataFrame({
-            "passage_id": ["r1:0:0", "r1:1:0", "r1:1:1", "r1:1:2", "m-turn-002:2:0"],
-            "kind": ["answer", "answer", "answer", "answer", "turn"],
-            "text": ["Too expensive.", "The number 7 bus is late more often than it is on time.",
-                     "There is no service at all on Sundays from the villages.",
-                     "Evening buses were withdrawn two years ago and young people cannot get home.",
-                     "Bring back the buses."],
-        }),
+        pl.DataFrame(
+            {
+                "passage_id": ["r1:0:0", "r1:1:0", "r1:1:1", "r1:1:2", "m-turn-002:2:0"],
+                "kind": ["answer", "answer", "answer", "answer", "turn"],
+                "text": [
+                    "Too expensive.",
+                    "The number 7 bus is late more often than it is on time.",
+                    "There is no service at all on Sundays from the villages.",
+                    "Evening buses were withdrawn two years ago and young people cannot get home.",
+                    "Bring back the buses.",
+                ],
+            }
+        ),
     )
     assert got["question"].to_list() == ["Q2", "Q4", "Q4", "Q4", None]
 
 
 def test_passages_from_blocks_keep_heading_and_role() -> None:
-    blocks = pl.DataFrame({"source_id": ["d"], "stage": ["decision"], "heading": ["Notice > Decision"],
-                           "role": ["resolution"], "position": [3], "text": ["approves the cycle lane;"]})
+    blocks = pl.DataFrame(
+        {
+            "source_id": ["d"],
+            "stage": ["decision"],
+            "heading": ["Notice > Decision"],
+            "role": ["resolution"],
+            "position": [3],
+            "text": ["approves the cycle lane;"],
+        }
+    )
     got = passages_from_blocks(blocks, blank_nlp())
     assert got.select("passage_id", "kind", "heading", "role", "stage").rows() == [
         ("d:3:0", "section", "Notice > Decision", "resolution", "decision")
@@ -60,6 +77,14 @@ def test_passages_from_blocks_keep_heading_and_role() -> None:
 
 
 def test_language_flags() -> None:
-    frame = pl.DataFrame({"text": ["The buses are always late in the evening", "Els autobusos sempre arriben tard al vespre",
-                                   "Buses", None]})
+    frame = pl.DataFrame(
+        {
+            "text": [
+                "The buses are always late in the evening",
+                "Els autobusos sempre arriben tard al vespre",
+                "Buses",
+                None,
+            ]
+        }
+    )
     assert with_language(frame)["language"].to_list() == ["en", "ca", "und", "und"]

@@ -18,13 +18,20 @@ def test_centroid_scores_zero_for_outliers() -> None:
     assert scores[0] == scores[1] > 0.9
 
 
-PASSAGES = pl.DataFrame({
-    "passage_id": ["a:0:0", "a:1:0", "b:0:0", "c:0:0", "d:0:0", "e:0:0"],
-    "response_id": ["a", "a", "b", "c", "d", "e"],
-    "text": ["Parking is far too expensive in town now.", "Parking costs too much for a quick errand in town.",
-             "Parking is far too expensive in town now!", "The buses stop running far too early.", "Buses.",
-             "The weather was lovely."],
-})
+PASSAGES = pl.DataFrame(
+    {
+        "passage_id": ["a:0:0", "a:1:0", "b:0:0", "c:0:0", "d:0:0", "e:0:0"],
+        "response_id": ["a", "a", "b", "c", "d", "e"],
+        "text": [
+            "Parking is far too expensive in town now.",
+            "Parking costs too much for a quick errand in town.",
+            "Parking is far too expensive in town now!",
+            "The buses stop running far too early.",
+            "Buses.",
+            "The weather was lovely.",
+        ],
+    }
+)
 
 
 def test_themes_counted_in_respondents_ties_broken_by_keywords() -> None:
@@ -33,8 +40,15 @@ def test_themes_counted_in_respondents_ties_broken_by_keywords() -> None:
     themes, assignments = themes_table(assigned, respondents, {5: ["parking", "cost"], 2: ["buses"]})
     assert_frame_equal(
         themes.select("theme_id", "label", "n_respondents", "n_passages", "share"),
-        pl.DataFrame({"theme_id": ["T01", "T02"], "label": ["Buses", "Parking, cost"], "n_respondents": [2, 2],
-                      "n_passages": [2, 3], "share": [0.4, 0.4]}),
+        pl.DataFrame(
+            {
+                "theme_id": ["T01", "T02"],
+                "label": ["Buses", "Parking, cost"],
+                "n_respondents": [2, 2],
+                "n_passages": [2, 3],
+                "share": [0.4, 0.4],
+            }
+        ),
     )
     assert assignments.filter(pl.col("theme_id") == "T02")["passage_id"].to_list() == ["a:0:0", "a:1:0", "b:0:0"]
     assert "e:0:0" not in assignments["passage_id"].to_list()

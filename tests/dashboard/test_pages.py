@@ -1,0 +1,55 @@
+"""Each dashboard page rendered with Streamlit's AppTest on the analysed sample."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def app(sample_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(sample_workspace))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_overview(app: AppTest) -> None:
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Harbourside town centre transport plan"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Rows read"] == "453"
+    assert metrics["Rejected"] == "5"
+    assert int(metrics["Adopted"]) + int(metrics["Considered, not adopted"]) + int(metrics["Not taken up"]) == int(
+        metrics["Themes"]
+    )
+
+
+def test_themes(app: AppTest) -> None:
+    app.switch_page("pages/themes.py").run()
+    assert not app.exception
+    assert len(app.subheader) >= 8
+    quotes = [m.value for m in app.markdown if m.value.startswith(">")]
+    assert len(quotes) >= 3 * len(app.subheader)
+    app.text_input(key="theme_filter").input("toilet").run()
+    assert 1 <= len(app.subheader) < 4
+    assert any("oilet" in s.value for s in app.subheader)
+
+
+def test_trace(app: AppTest) -> None:
+    app.switch_page("pages/trace.py").run()
+    assert not app.exception
+    assert app.title[0].value.startswith("Trace")
+    labels = [e.label for e in app.expander]
+    assert any(label.endswith("Adopted") for label in labels)
+    assert any(label.endswith("Not taken up") for label in labels)
+    assert len(app.dataframe) == 1
+
+
+def test_empty_workspace_explains_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    assert "throughline analyse" in app.info[0].value

@@ -1,0 +1,78 @@
+"""The whole flow on the bundled sample, checked against its answer key."""
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.evaluate import load_key, score_against_key
+from pipeline.schema import TABLES
+from pipeline.store import read_manifest, read_run_table
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_planted_theme_found_and_statuses_match(sample_run: Path, sample_dir: Path) -> None:
+    result = score_against_key(
+        load_key(sample_dir / "answer_key.toml"),
+        read_run_table(sample_run, "assignments"),
+        read_run_table(sample_run, "theme_status"),
+    )
+    missing = result.filter(~pl.col("found"))["planted"].to_list()
+    assert not missing, f"planted themes not found: {missing}"
+    matched = result["status_matches"].mean()
+    assert isinstance(matched, float)
+    assert matched >= 0.8, result.select("planted", "expected_status", "status")
+
+
+def test_run_folder_honours_the_data_contract(sample_run: Path) -> None:
+    present = {p.stem for p in sample_run.glob("*.parquet")}
+    assert set(TABLES) <= present
+    assert not list(sample_run.glob("_*"))
+    assert not list(sample_run.glob(".*"))
+    for name, schema in TABLES.items():
+        table = read_run_table(sample_run, name)
+        assert dict(list(table.schema.items())[: len(schema)]) == schema, name
+    assert (sample_run.parent.parent / "latest").read_text().strip() == sample_run.name
+
+
+def test_manifest_accounts_for_every_row(sample_run: Path) -> None:
+    manifest = read_manifest(sample_run)
+    total = manifest["accounting"]["total"]
+    assert manifest["accounting"]["reconciles"]
+    assert total["rows_read"] == 364 + 63 + 13 + 13
+    assert total["rows_rejected"] == read_run_table(sample_run, "rejects").height == 5
+    assert manifest["models"]["embedding"]["weights_sha256"].startswith("53aa5117")
+    assert set(manifest["timings_s"]) == {"ingest", "prepare", "embed", "themes", "trace"}
+    assert len(manifest["inputs"]) == 4
+    responses = read_run_table(sample_run, "responses")
+    assert responses.height == manifest["counts"]["responses"] == 359 + 47
+
+
+def test_themes_are_sized_in_respondents_with_verbatim_quotes(sample_run: Path) -> None:
+    themes = read_run_table(sample_run, "themes")
+    assert 8 <= themes.height <= 20
+    assert themes["n_respondents"].to_list() == sorted(themes["n_respondents"].to_list(), reverse=True)
+    assert (themes["n_respondents"] <= themes["n_passages"]).all()
+    quotes = read_run_table(sample_run, "quotes").join(
+        read_run_table(sample_run, "passages"), on="passage_id", suffix="_passage"
+    )
+    assert (quotes["text"] == quotes["text_passage"]).all()
+    assert (quotes["response_id"] == quotes["response_id_passage"]).all()
+    per_theme = quotes.group_by("theme_id").len()["len"].to_list()
+    assert min(per_theme) >= 3
+
+
+def test_officers_are_not_counted_as_the_public(sample_run: Path) -> None:
+    assignments = read_run_table(sample_run, "assignments")
+    responses = read_run_table(sample_run, "responses")
+    officials = responses.filter(pl.col("speaker_role").is_in(["chair", "officer"]))["response_id"]
+    assert officials.len() > 0
+    assert not assignments["response_id"].is_in(officials.implode()).any()
+
+
+def test_every_link_has_evidence_on_both_sides(sample_run: Path) -> None:
+    links = read_run_table(sample_run, "links")
+    assert links.height > 0
+    assert links.select(pl.col("text", "evidence_text").is_null().any()).row(0) == (False, False)
+    assert (links["score"] >= read_manifest(sample_run)["config"]["resolved"]["analysis"]["link_threshold"]).all()

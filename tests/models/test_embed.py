@@ -1,0 +1,38 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.embed import EmbeddingCache, embed_cached, text_hash
+
+pytestmark = pytest.mark.slow
+
+
+def test_default_model_is_offline_and_normalised(embedder) -> None:  # type: ignore[no-untyped-def]
+    vectors = embedder.encode(
+        ["Bring back the evening buses.", "Restore bus services after 7pm.", "The public toilets are closed."]
+    )
+    assert vectors.shape == (3, 384)
+    assert vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.2
+    assert embedder.model_id.startswith("all-MiniLM-L6-v2@53aa5117")
+
+
+def test_order_does_not_change_vectors(embedder) -> None:  # type: ignore[no-untyped-def]
+    texts = ["short", "a much longer sentence about the parking charges in the town centre", "mid length text"]
+    forward = embedder.encode(texts)
+    backward = embedder.encode(texts[::-1])[::-1]
+    assert np.allclose(forward, backward, atol=1e-5)
+
+
+def test_cache_embeds_each_text_once(embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cache = EmbeddingCache(tmp_path, embedder.model_id)
+    texts = ["More buses please.", "Cheaper parking.", "More buses please."]
+    first, new = embed_cached(embedder, texts, cache)
+    assert new == 2
+    again, new = embed_cached(embedder, [*texts, "Safer cycle lanes."], cache)
+    assert new == 1
+    assert np.allclose(first, again[:3])
+    assert set(cache.lookup([text_hash("Cheaper parking.")])) == {text_hash("Cheaper parking.")}
+    assert not list(tmp_path.rglob("*.tmp"))
