@@ -93,13 +93,12 @@ def test_xlsx_matches_csv(tmp_path: Path) -> None:
     path = tmp_path / "export.xlsx"
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()
-    for r, row in enumerate(
-        [
-            ["ID", "Ward", "Q1 What is the biggest problem?", "Q2 Anything else?"],
-            ["X1", "Harbour", "Parking", None],
-            ["X2", "Eastcliff", None, None],
-        ]
-    ):
+    rows: list[list[str | None]] = [
+        ["ID", "Ward", "Q1 What is the biggest problem?", "Q2 Anything else?"],
+        ["X1", "Harbour", "Parking", None],
+        ["X2", "Eastcliff", None, None],
+    ]
+    for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if value is not None:
                 sheet.write(r, c, value)
