@@ -95,7 +95,8 @@ def ingest_survey(path: Path, source: Source, source_id: str) -> Ingested:
         *(pl.col(c).alias(attribute_name(c)) for c in attr_cols),
     )
     answers = (
-        kept.unpivot(index="response_id", on=text_cols, variable_name="question", value_name="text")
+        kept.select("response_id", *text_cols)
+        .unpivot(index="response_id", on=text_cols, variable_name="question", value_name="text")
         .drop_nulls("text")
         .with_columns(source_id=pl.lit(source_id), stage=pl.lit(source.stage))
         .sort("response_id", maintain_order=True)
