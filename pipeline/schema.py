@@ -23,6 +23,9 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "format": pl.String(),
         "sha256": pl.String(),
         "rows_read": pl.Int64(),
+        "rows_analysed": pl.Int64(),
+        "rows_rejected": pl.Int64(),
+        "rows_merged": pl.Int64(),
     },
     "responses": {
         "response_id": pl.String(),
