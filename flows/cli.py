@@ -125,27 +125,24 @@ def dashboard(
 ) -> None:
     """Serve the dashboard over the runs in WORKSPACE (http://127.0.0.1:8501)."""
     workspace = _use_workspace(workspace)
-    app_path = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     env = {**os.environ, "THROUGHLINE_WORKSPACE": str(workspace)}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_path),
-        "--server.address",
-        host,
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "viewer",
-    ]
     console.print(f"Serving the dashboard on http://{host}:{port} (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(command, env=env))
+    raise typer.Exit(subprocess.call(streamlit_command(host, port), env=env))
+
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    """The command that serves the dashboard: headless, no usage statistics, no deploy menu."""
+    app_path = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    settings = {
+        "server.address": host,
+        "server.port": str(port),
+        "server.headless": "true",
+        "browser.gatherUsageStats": "false",
+        "client.toolbarMode": "viewer",
+    }
+    return [sys.executable, "-m", "streamlit", "run", str(app_path)] + [
+        part for key, value in settings.items() for part in (f"--{key}", value)
+    ]
 
 
 if __name__ == "__main__":

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from flows.cli import streamlit_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -37,25 +38,8 @@ def free_port() -> int:
 @pytest.fixture
 def served(sample_workspace: Path) -> Iterator[str]:
     port = free_port()
-    app = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(app),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--client.toolbarMode",
-            "viewer",
-        ],
+        streamlit_command("127.0.0.1", port),
         env={**os.environ, "THROUGHLINE_WORKSPACE": str(sample_workspace)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -87,12 +71,13 @@ def test_dashboard_in_chromium(served: str) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(served)
-        page.get_by_text("Rows read").wait_for(timeout=60_000)
+        page.get_by_text("Rows read").wait_for(timeout=120_000)
         assert page.get_by_role("heading", name="Harbourside town centre transport plan").is_visible()
         page.screenshot(path=str(ARTIFACTS / "overview.png"))
         page.get_by_role("link", name="Trace").click()
-        page.get_by_text("Trace: from the public").wait_for(timeout=60_000)
-        page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        page.get_by_text("Trace: from the public").wait_for(timeout=120_000)
+        page.locator(".js-plotly-plot").first.wait_for(state="attached", timeout=120_000)
+        page.locator(".js-plotly-plot .sankey").first.wait_for(state="attached", timeout=120_000)
         page.screenshot(path=str(ARTIFACTS / "trace.png"), full_page=True)
         browser.close()
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
