@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import random
 import sys
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import docx
@@ -211,6 +211,11 @@ def write_docx() -> None:
     for style, text in DECISION_NOTICE:
         document.add_paragraph(text, style=style)
     document.core_properties.title = "Cabinet decision notice: Town Centre Transport Plan"
+    fixed = datetime(2026, 6, 11, 17, 0)  # fixed timestamps keep the file byte-identical across runs
+    document.core_properties.created = fixed
+    document.core_properties.modified = fixed
+    document.core_properties.last_modified_by = "Democratic Services"
+    document.core_properties.author = "Democratic Services"
     document.save(str(OUT / "cabinet-decision.docx"))
 
 

@@ -577,6 +577,47 @@ TRANSCRIPT: list[tuple[str, str]] = [
         "We'll report what people have said tonight to cabinet, including the park and ride.",
     ),
     ("Resident (Bill)", "Put the benches back. That's all."),
+    ("Cllr Janet Hughes (Chair)", "We have a few minutes left. Are there any points we haven't heard yet?"),
+    (
+        "Resident (Hannah)",
+        "Hannah, Old Town. The pavements by the church are so narrow two prams can't pass. Could they be widened?",
+    ),
+    (
+        "Mark Ellis (Transport Officer)",
+        "Widening footways on the narrowest streets is part of the accessibility package.",
+    ),
+    (
+        "Resident (Colin)",
+        "Colin, Westgate. I drive in because I have to, I'm a carer. Cheaper short-stay parking would help people like me.",
+    ),
+    (
+        "Sarah Lin (Parking Manager)",
+        "We've modelled a free first hour in two car parks. It costs the council income, so it's a balance.",
+    ),
+    ("Resident (Colin)", "It costs the shops more if nobody comes."),
+    (
+        "Resident (Priya)",
+        "Priya, Harbour ward. The number 3 bus doesn't run after seven either. Shift workers at the hospital can't get home.",
+    ),
+    ("Mark Ellis (Transport Officer)", "Routes 3 and 7 are the two where evening services are being looked at."),
+    ("Resident (Dave)", "Dave, Northfield. Cars fly down Northfield Road. A speed camera would pay for itself."),
+    ("Cllr Janet Hughes (Chair)", "I'll make sure the police liaison officer sees that, Dave."),
+    (
+        "Resident (Sue)",
+        "Sue, Eastcliff. A bench at the bus stop on Fore Street, please. I can't stand for twenty minutes.",
+    ),
+    ("Resident (Martin)", "Martin, a market trader for thirty years. If the car park by the market goes, so do we."),
+    (
+        "Resident (Lucy)",
+        "One last thing on schools. Even a trial school street at Harbour Primary for a term would show whether it works.",
+    ),
+    ("Sarah Lin (Parking Manager)", "A pilot is something we could put to cabinet as an option."),
+    ("Resident (Derek)", "And a pilot permit zone on Albert Road, while you're at it."),
+    (
+        "Resident (Kevin)",
+        "A summer shuttle from the showground for the school holidays only would be cheaper than a full park and ride.",
+    ),
+    ("Mark Ellis (Transport Officer)", "That's a useful suggestion and we'll note it."),
     (
         "Cllr Janet Hughes (Chair)",
         "Thank you all. Everything said tonight will be summarised for cabinet alongside the survey responses.",

@@ -20,7 +20,7 @@ def test_overview(app: AppTest) -> None:
     assert not app.exception
     assert app.title[0].value == "Harbourside town centre transport plan"
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Rows read"] == "453"
+    assert metrics["Rows read"] == "470"
     assert metrics["Rejected"] == "5"
     assert int(metrics["Adopted"]) + int(metrics["Considered, not adopted"]) + int(metrics["Not taken up"]) == int(
         metrics["Themes"]

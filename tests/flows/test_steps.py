@@ -14,7 +14,7 @@ def test_ingest_step_accounts_for_every_row(sample_dir: Path, tmp_path: Path) ->
     assert survey["rows_read"] == 364
     assert survey["rows_read"] == survey["rows_analysed"] + survey["rows_rejected"] + survey["rows_merged"]
     meeting = by_id["public-meeting"]
-    assert (meeting["rows_read"], meeting["rows_merged"]) == (63, 16)
+    assert (meeting["rows_read"], meeting["rows_merged"]) == (80, 16)
     rejects = pl.read_parquet(tmp_path / "rejects.parquet")
     assert set(rejects["reason"]) == {"no free-text answer"}
     assert len(set(pl.read_parquet(tmp_path / "sources.parquet")["sha256"])) == 4
