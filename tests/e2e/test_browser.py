@@ -78,6 +78,7 @@ def test_dashboard_in_chromium(served: str) -> None:
         page.get_by_text("Trace: from the public").wait_for(timeout=120_000)
         page.locator(".js-plotly-plot").first.wait_for(state="attached", timeout=120_000)
         page.locator(".js-plotly-plot .sankey").first.wait_for(state="attached", timeout=120_000)
+        page.wait_for_timeout(2_000)  # let the Sankey's links finish their entry animation
         page.screenshot(path=str(ARTIFACTS / "trace.png"), full_page=True)
         browser.close()
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
