@@ -67,7 +67,7 @@ def ingest(config: ConsultationFile, staging: Path) -> Summary:
                 "path": str(source.path),
                 "kind": source.kind,
                 "stage": source.stage,
-                "format": source.detected_format,
+                "format": got.format,
                 "sha256": sha256_file(source.path),
                 "rows_read": got.rows_read,
                 "rows_analysed": got.rows_analysed,

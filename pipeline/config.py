@@ -11,21 +11,53 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 Kind = Literal["responses", "transcript", "document"]
 Stage = Literal["problem", "options", "decision", "implementation", "evaluation"]
-Format = Literal["csv", "xlsx", "vtt", "markdown", "text", "docx"]
+Format = Literal[
+    # tables and platform exports
+    "csv",
+    "xlsx",
+    "json",
+    "jsonl",
+    "citizen-space",
+    "decidim",
+    "consul",
+    "polis",
+    "regulations-gov",
+    # transcripts
+    "vtt",
+    "srt",
+    "minutes",
+    "turns-json",
+    "cdp-json",
+    # documents (docx also holds transcripts)
+    "docx",
+    "markdown",
+    "text",
+    "html",
+    "pdf",
+]
 SpeakerRole = Literal["chair", "officer", "councillor", "public"]
 
 SUFFIX_FORMATS: dict[str, Format] = {
     ".csv": "csv",
+    ".tsv": "csv",
     ".xlsx": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".zip": "decidim",
     ".vtt": "vtt",
+    ".srt": "srt",
     ".md": "markdown",
     ".markdown": "markdown",
     ".txt": "text",
     ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
 }
 STAGE_ORDER: tuple[Stage, ...] = ("problem", "options", "decision", "implementation", "evaluation")
 
@@ -57,11 +89,15 @@ class Source(_Frozen):
     attributes: tuple[str, ...] | None = None
     date: str | None = None
     sheet: str | None = None
+    header_rows: int | None = Field(default=None, ge=1, le=5)
+    weight: str | None = None
+    locale: str | None = None
+    entity: str | None = None
     speakers: dict[str, SpeakerRole] = Field(default_factory=dict)
 
     @property
     def detected_format(self) -> Format:
-        """The declared format, or the one its suffix implies."""
+        """The declared format, or the one its suffix implies (content sniffing is ingest's job)."""
         if self.format is not None:
             return self.format
         fmt = SUFFIX_FORMATS.get(self.path.suffix.lower())
@@ -91,14 +127,6 @@ class ConsultationFile(_Frozen):
     consultation: Consultation
     sources: tuple[Source, ...] = Field(min_length=1)
     analysis: Analysis = Analysis()
-
-    @field_validator("sources")
-    @classmethod
-    def _responses_have_text(cls, sources: tuple[Source, ...]) -> tuple[Source, ...]:
-        for source in sources:
-            if source.kind == "responses" and not source.text:
-                raise ValueError(f"source {source.path} has kind 'responses' but no text columns")
-        return sources
 
     @property
     def slug(self) -> str:

@@ -38,6 +38,8 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "start_s": pl.Float64(),
         "end_s": pl.Float64(),
         "language": pl.String(),
+        "weight": pl.Int64(),
+        "flag": pl.String(),
         "text": pl.String(),
     },
     "passages": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -39,11 +40,14 @@ class Ingested:
     rejects: pl.DataFrame = field(default_factory=lambda: empty("rejects"))
     rows_read: int = 0
     rows_merged: int = 0
+    analysed: int | None = None
+    notes: tuple[str, ...] = ()
+    format: str = ""
 
     @property
     def rows_analysed(self) -> int:
-        """Rows that became responses (survey rows, transcript turns) or document blocks."""
-        return self.responses.height + self.blocks.height
+        """Rows that became responses or document blocks (a reader may count them itself)."""
+        return self.analysed if self.analysed is not None else self.responses.height + self.blocks.height
 
     @property
     def rows_rejected(self) -> int:
@@ -51,6 +55,6 @@ class Ingested:
         return self.rejects.height
 
 
-def rejects_frame(rows: list[dict[str, object]]) -> pl.DataFrame:
+def rejects_frame(rows: Sequence[Mapping[str, object]]) -> pl.DataFrame:
     """A ``rejects`` table from literal rows (missing keys become null)."""
-    return pl.DataFrame(rows, schema=empty("rejects").schema) if rows else empty("rejects")
+    return pl.DataFrame([dict(r) for r in rows], schema=empty("rejects").schema) if rows else empty("rejects")

@@ -1,4 +1,4 @@
-"""Options papers and decision documents (Markdown, text, DOCX) → blocks with heading and role.
+"""Options papers and decision documents (Markdown, text, DOCX, HTML, PDF) → blocks with roles.
 
 A block is a paragraph or list item. Its role comes from its wording or its headings:
 ``resolution`` ("RESOLVED", a "Decision" heading), ``recommendation``, ``option`` ("Option 3"),
@@ -13,10 +13,13 @@ from pathlib import Path
 
 import docx
 import polars as pl
+from bs4 import BeautifulSoup, Tag
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from pipeline.config import Source
 from pipeline.ingest.base import BLOCKS_SCHEMA, Ingested, IngestError
-from pipeline.ingest.survey import decode
+from pipeline.ingest.text import decode
 
 Block = tuple[list[str], str]  # (heading path, text)
 
@@ -84,7 +87,7 @@ def text_blocks(text: str) -> list[Block]:
         joined = " ".join(line.strip() for line in para.splitlines() if line.strip())
         if not joined:
             continue
-        if len(joined.split()) <= 10 and not joined.endswith((".", ";", ":", ",")):
+        if _is_heading(joined):
             headings = [joined]
         else:
             blocks.append((list(headings), joined))
@@ -112,6 +115,64 @@ def docx_blocks(path: Path) -> list[Block]:
     return blocks
 
 
+_HTML_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "td", "dd")
+
+
+def html_blocks(html: str) -> list[Block]:
+    """Paragraphs, list items and cells of HTML in document order; h1–h6 build the heading path."""
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "nav", "header", "footer", "template"]):
+        tag.decompose()
+    headings: list[str] = []
+    blocks: list[Block] = []
+    for tag in soup.find_all(_HTML_BLOCKS):
+        if not isinstance(tag, Tag) or tag.find_parent(_HTML_BLOCKS[6:]) is not None:
+            continue  # a paragraph inside a list item is read with the item
+        text = " ".join(tag.get_text(" ").split())
+        if not text:
+            continue
+        if tag.name in _HTML_BLOCKS[:6]:
+            headings[int(tag.name[1]) - 1 :] = [text]
+        else:
+            blocks.append((list(headings), text))
+    return blocks
+
+
+def pdf_blocks(path: Path) -> list[Block]:
+    """Text-layer blocks of a PDF: lines joined into paragraphs, heading-like lines as headings."""
+    try:
+        pages = [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise IngestError(f"{path}: not a readable PDF: {exc}") from exc
+    if not any(p.strip() for p in pages):
+        raise IngestError(f"{path}: the PDF has no text layer (scanned?); OCR it first")
+    paragraphs: list[str] = []
+    for line in (" ".join(raw.split()) for page in pages for raw in page.splitlines()):
+        if not line:
+            continue
+        starts_unit = bool(
+            _LIST_ITEM.match(line)
+            or _OPTION.match(line)
+            or _RESOLUTION.match(line)
+            or _RECOMMENDATION.match(line)
+            or _is_heading(line)
+        )
+        if (
+            paragraphs
+            and not starts_unit
+            and not _is_heading(paragraphs[-1])
+            and not paragraphs[-1].endswith((".", ";", ":"))
+        ):
+            paragraphs[-1] = f"{paragraphs[-1]} {line}"
+        else:
+            paragraphs.append(line)
+    return text_blocks("\n\n".join(paragraphs))
+
+
+def _is_heading(line: str) -> bool:
+    return len(line.split()) <= 10 and not line.endswith((".", ";", ":", ","))
+
+
 def _heading_level(style: str) -> int | None:
     match = re.match(r"Heading (\d)", style)
     return int(match.group(1)) if match else None
@@ -122,12 +183,15 @@ def ingest_document(path: Path, source: Source, source_id: str) -> Ingested:
     fmt = source.detected_format
     if fmt == "docx":
         blocks = docx_blocks(path)
+    elif fmt == "pdf":
+        blocks = pdf_blocks(path)
     else:
         try:
             raw = decode(path.read_bytes())
         except OSError as exc:
             raise IngestError(f"{path}: cannot read: {exc.strerror}") from exc
-        blocks = markdown_blocks(raw) if fmt == "markdown" else text_blocks(raw)
+        readers = {"markdown": markdown_blocks, "html": html_blocks}
+        blocks = readers.get(fmt, text_blocks)(raw)
     frame = pl.DataFrame(
         {
             "source_id": [source_id] * len(blocks),

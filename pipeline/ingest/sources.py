@@ -1,20 +1,40 @@
-"""Dispatch a source to its reader by kind and format."""
+"""Dispatch a source to its reader by kind and (detected) format."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
 from pipeline.config import Source
 from pipeline.ingest.base import Ingested, IngestError
+from pipeline.ingest.detect import detect_format
 from pipeline.ingest.documents import ingest_document
+from pipeline.ingest.platforms import (
+    decidim_document,
+    ingest_citizen_space,
+    ingest_consul,
+    ingest_decidim,
+    ingest_polis,
+    ingest_regulations_gov,
+)
 from pipeline.ingest.survey import ingest_survey
 from pipeline.ingest.transcript import ingest_transcript
 
-READERS = {
-    ("responses", "csv"): ingest_survey,
-    ("responses", "xlsx"): ingest_survey,
-    ("transcript", "vtt"): ingest_transcript,
-    ("document", "markdown"): ingest_document,
-    ("document", "text"): ingest_document,
-    ("document", "docx"): ingest_document,
+Reader = Callable[[Path, Source, str], Ingested]
+READERS: dict[tuple[str, str], Reader] = {
+    **{("responses", f): ingest_survey for f in ("csv", "xlsx", "json", "jsonl")},
+    ("responses", "citizen-space"): ingest_citizen_space,
+    ("responses", "decidim"): ingest_decidim,
+    ("responses", "consul"): ingest_consul,
+    ("responses", "polis"): ingest_polis,
+    ("responses", "regulations-gov"): ingest_regulations_gov,
+    **{
+        ("transcript", f): ingest_transcript
+        for f in ("vtt", "srt", "minutes", "text", "turns-json", "json", "cdp-json", "docx")
+    },
+    **{("document", f): ingest_document for f in ("markdown", "text", "docx", "html", "pdf")},
+    ("document", "decidim"): decidim_document,
 }
 
 
@@ -22,11 +42,10 @@ def ingest_source(source: Source, source_id: str) -> Ingested:
     """What ``source`` holds, read by the reader for its kind and format."""
     if not source.path.is_file():
         raise IngestError(f"{source.path}: file not found")
-    reader = READERS.get((source.kind, source.detected_format))
+    fmt = detect_format(source)
+    reader = READERS.get((source.kind, fmt))
     if reader is None:
-        supported = ", ".join(f"{k}/{f}" for k, f in READERS)
-        raise IngestError(
-            f"{source.path}: kind {source.kind!r} with format {source.detected_format!r} "
-            f"is not supported yet (supported: {supported})"
-        )
-    return reader(source.path, source, source_id)
+        supported = ", ".join(sorted({f for k, f in READERS if k == source.kind}))
+        raise IngestError(f"{source.path}: a {source.kind} source cannot be read as {fmt!r} (formats: {supported})")
+    got = reader(source.path, source.model_copy(update={"format": fmt}), source_id)
+    return dataclasses.replace(got, format=fmt)

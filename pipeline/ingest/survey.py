@@ -1,46 +1,49 @@
-"""Survey exports (CSV, XLSX): one row per respondent, free-text and closed questions mixed.
+"""Survey and platform exports as a table → responses, answers and rejects.
 
-Row numbers in rejects count the header as row 1, as a spreadsheet shows them.
+``Columns`` says which columns hold the id, the free text, the date, a duplicate count and the
+respondent attributes; platform readers (``platforms.py``) build it from their conventions, the
+generic reader from the consultation file. Rejected rows: blank rows, rows without an id, rows
+without free text, and rows a platform marks as having none inline (e.g. "see attached").
+Duplicate ids are kept, renamed ``<id>#2``, ``#3`` … and reported in ``notes``.
 """
 
 from __future__ import annotations
 
-import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from pipeline.config import Source
 from pipeline.ingest.base import ANSWERS_SCHEMA, Ingested, IngestError, rejects_frame
+from pipeline.ingest.tables import ROW, read_table
+from pipeline.ingest.text import html_to_text, looks_like_html
 from pipeline.schema import ATTRIBUTE_PREFIX, conform
 
-ROW = "__row"
+FREE_TEXT_MEDIAN_WORDS = 4
+FREE_TEXT_DISTINCT_SHARE = 0.6
 
 
-def decode(data: bytes) -> str:
-    """Text of a file exported by Excel or a survey tool: UTF-8 (with or without BOM) or cp1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+@dataclass(frozen=True)
+class Columns:
+    """Which columns of a table play which part."""
+
+    text: tuple[str, ...]
+    id: str | None = None
+    date: str | None = None
+    attributes: tuple[str, ...] = ()
+    weight: str | None = None
 
 
-def read_table(path: Path, fmt: str, sheet: str | None = None) -> pl.DataFrame:
-    """Every cell of a CSV or XLSX file as a string, with the spreadsheet row number in ``__row``."""
-    try:
-        if fmt == "xlsx":
-            frame = pl.read_excel(path, sheet_name=sheet) if sheet else pl.read_excel(path)
-            frame = frame.select(pl.all().cast(pl.String()))
-        else:
-            frame = pl.read_csv(io.StringIO(decode(path.read_bytes())), infer_schema=False)
-    except (OSError, pl.exceptions.PolarsError, ValueError) as exc:
-        raise IngestError(f"{path}: cannot read as {fmt}: {exc}") from exc
-    return frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64()))
+@dataclass(frozen=True)
+class RowRules:
+    """Platform rules: a flag for rows kept but marked, a reason for rows without inline text."""
+
+    flag: pl.Expr | None = None
+    no_inline_text: pl.Expr | None = None
+    no_inline_reason: str = "no inline text"
+    exclude: tuple[str, ...] = field(default_factory=tuple)
 
 
 def resolve_column(name: str, columns: list[str], path: Path, key: str) -> str:
@@ -59,77 +62,149 @@ def attribute_name(column: str) -> str:
     return ATTRIBUTE_PREFIX + re.sub(r"[^a-z0-9]+", "_", column.lower()).strip("_")
 
 
+def free_text_columns(table: pl.DataFrame, candidates: list[str]) -> list[str]:
+    """Columns that read like free text: several words a cell and mostly distinct answers."""
+    found = []
+    for column in candidates:
+        values = table[column].drop_nulls()
+        values = values.filter(values.str.strip_chars() != "")
+        if values.is_empty():
+            continue
+        words = values.str.count_matches(r"\S+").median()
+        distinct = values.n_unique() / values.len()
+        if isinstance(words, int | float) and words >= FREE_TEXT_MEDIAN_WORDS and distinct >= FREE_TEXT_DISTINCT_SHARE:
+            found.append(column)
+    return found
+
+
+def columns_from_source(table: pl.DataFrame, source: Source, path: Path) -> Columns:
+    """The generic mapping: what the consultation file says, free text detected when it says nothing."""
+    names = [c for c in table.columns if c != ROW]
+    ident = resolve_column(source.id, names, path, "id") if source.id else None
+    date = resolve_column(source.date, names, path, "date") if source.date else None
+    weight = resolve_column(source.weight, names, path, "weight") if source.weight else None
+    if source.text:
+        text = [resolve_column(t, names, path, "text") for t in source.text]
+    else:
+        text = free_text_columns(table, [c for c in names if c not in {ident, date, weight}])
+        if not text:
+            raise IngestError(f"{path}: no column reads like free text; name them with text = [...]")
+    taken = {*text, ident, date, weight}
+    attributes = (
+        [resolve_column(a, names, path, "attributes") for a in source.attributes]
+        if source.attributes is not None
+        else [c for c in names if c not in taken]
+    )
+    return Columns(text=tuple(text), id=ident, date=date, attributes=tuple(attributes), weight=weight)
+
+
 def _clean(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().replace("", None)
 
 
-def ingest_survey(path: Path, source: Source, source_id: str) -> Ingested:
-    """Responses, answers and rejects of one survey export."""
-    table = read_table(path, source.detected_format, source.sheet)
-    columns = [c for c in table.columns if c != ROW]
-    text_cols = [resolve_column(t, columns, path, "text") for t in source.text]
-    id_col = resolve_column(source.id, columns, path, "id") if source.id else None
-    date_col = resolve_column(source.date, columns, path, "date") if source.date else None
-    attr_cols = (
-        [resolve_column(a, columns, path, "attributes") for a in source.attributes]
-        if source.attributes is not None
-        else [c for c in columns if c not in {*text_cols, id_col, date_col}]
+def _plain(column: pl.Series) -> pl.Series:
+    """HTML cells converted to text (only when the column holds markup)."""
+    if not column.drop_nulls().map_elements(looks_like_html, return_dtype=pl.Boolean()).any():
+        return column
+    return column.map_elements(html_to_text, return_dtype=pl.String(), skip_nulls=True)
+
+
+def ingest_table(
+    table: pl.DataFrame, columns: Columns, source: Source, source_id: str, path: Path, rules: RowRules | None = None
+) -> Ingested:
+    """Responses, answers and rejects of one table."""
+    rules = rules or RowRules()
+    names = [c for c in table.columns if c != ROW]
+    table = table.with_columns(_clean(c) for c in names).with_columns(_plain(table[c]).alias(c) for c in columns.text)
+    table = table.with_columns(_clean(c) for c in columns.text)
+    table = table.with_columns(
+        (pl.col(columns.id) if columns.id else pl.format("{}-{}", pl.lit(source_id), pl.col(ROW))).alias("response_id"),
+        (rules.flag if rules.flag is not None else pl.lit(None, pl.String())).alias("_flag"),
+        (rules.no_inline_text if rules.no_inline_text is not None else pl.lit(False)).fill_null(False).alias("_stub"),
     )
-    table = table.with_columns(_clean(c) for c in columns).with_columns(
-        (pl.col(id_col) if id_col else pl.format("{}-{}", pl.lit(source_id), pl.col(ROW))).alias("response_id")
+    rejected, renamed = _screen(table, names, columns, rules)
+    kept = table.join(pl.DataFrame({ROW: list(rejected)}, schema={ROW: pl.Int64()}), on=ROW, how="anti").with_columns(
+        pl.col(ROW)
+        .replace_strict(
+            {r: new for r, (_, new) in renamed.items()}, default=pl.col("response_id"), return_dtype=pl.String()
+        )
+        .alias("response_id")
     )
-    rejected = _rejected_rows(table, columns, text_cols, id_col)
-    kept = table.join(pl.DataFrame({ROW: [r["row"] for r in rejected]}, schema={ROW: pl.Int64()}), on=ROW, how="anti")
     responses = kept.select(
         "response_id",
-        pl.lit(source_id).alias("source_id"),
-        pl.lit("survey").alias("channel"),
-        pl.col("response_id").alias("respondent_id"),
-        pl.lit(None, pl.String()).alias("speaker"),
-        pl.lit(None, pl.String()).alias("speaker_role"),
-        (pl.col(date_col) if date_col else pl.lit(None, pl.String())).alias("submitted"),
-        pl.lit(None, pl.Float64()).alias("start_s"),
-        pl.lit(None, pl.Float64()).alias("end_s"),
-        pl.lit(None, pl.String()).alias("language"),
-        pl.concat_str([pl.col(c) for c in text_cols], separator="\n\n", ignore_nulls=True).alias("text"),
-        *(pl.col(c).alias(attribute_name(c)) for c in attr_cols),
+        source_id=pl.lit(source_id),
+        channel=pl.lit("survey"),
+        respondent_id="response_id",
+        speaker=pl.lit(None, pl.String()),
+        speaker_role=pl.lit(None, pl.String()),
+        submitted=pl.col(columns.date) if columns.date else pl.lit(None, pl.String()),
+        start_s=pl.lit(None, pl.Float64()),
+        end_s=pl.lit(None, pl.Float64()),
+        language=pl.lit(None, pl.String()),
+        weight=_weight(columns.weight),
+        flag="_flag",
+        text=pl.concat_str([pl.col(c) for c in columns.text], separator="\n\n", ignore_nulls=True),
+        **{attribute_name(c): pl.col(c) for c in columns.attributes if c not in rules.exclude},
     )
     answers = (
-        kept.select("response_id", *text_cols)
-        .unpivot(index="response_id", on=text_cols, variable_name="question", value_name="text")
+        kept.select("response_id", *columns.text)
+        .unpivot(index="response_id", on=list(columns.text), variable_name="question", value_name="text")
         .drop_nulls("text")
         .with_columns(source_id=pl.lit(source_id), stage=pl.lit(source.stage))
         .sort("response_id", maintain_order=True)
         .select(list(ANSWERS_SCHEMA))
     )
-    rejects = rejects_frame([{**r, "source_id": source_id, "path": str(path)} for r in rejected])
-    return Ingested(responses=conform(responses, "responses"), answers=answers, rejects=rejects, rows_read=table.height)
+    rejects = rejects_frame(
+        [{**r, "source_id": source_id, "path": str(path), "row": row} for row, r in rejected.items()]
+    )
+    notes = tuple(f"row {row}: duplicate id {old!r} kept as {new!r}" for row, (old, new) in renamed.items())
+    return Ingested(
+        responses=conform(responses, "responses"), answers=answers, rejects=rejects, rows_read=table.height, notes=notes
+    )
 
 
-def _rejected_rows(
-    table: pl.DataFrame, columns: list[str], text_cols: list[str], id_col: str | None
-) -> list[dict[str, object]]:
-    """Blank rows, rows without an id, duplicate ids and rows with no free text, with reasons."""
-    out: list[dict[str, object]] = []
+def _weight(column: str | None) -> pl.Expr:
+    if column is None:
+        return pl.lit(1, pl.Int64())
+    count = pl.col(column).str.replace_all(r"[,\s]", "").cast(pl.Int64(), strict=False)
+    return pl.max_horizontal(count.fill_null(1), pl.lit(1)).cast(pl.Int64())
+
+
+def _screen(
+    table: pl.DataFrame, names: list[str], columns: Columns, rules: RowRules
+) -> tuple[dict[int, dict[str, object]], dict[int, tuple[str, str]]]:
+    """Rows rejected (row → reason) and duplicate ids renamed (row → (old, new))."""
+    rejected: dict[int, dict[str, object]] = {}
+    renamed: dict[int, tuple[str, str]] = {}
     seen: dict[str, int] = {}
     for row in table.iter_rows(named=True):
-        reason, column = _reject_reason(row, columns, text_cols, id_col, seen)
+        number, ident = row[ROW], row["response_id"]
+        reason, column = _reason(row, names, columns, rules)
         if reason:
-            out.append({"row": row[ROW], "column": column, "record_id": row["response_id"], "reason": reason})
-        else:
-            seen[row["response_id"]] = row[ROW]
-    return out
+            rejected[number] = {"column": column, "record_id": ident, "reason": reason}
+            continue
+        seen[ident] = seen.get(ident, 0) + 1
+        if seen[ident] > 1:
+            renamed[number] = (ident, f"{ident}#{seen[ident]}")
+    return rejected, renamed
 
 
-def _reject_reason(
-    row: dict[str, object], columns: list[str], text_cols: list[str], id_col: str | None, seen: dict[str, int]
+def _reason(
+    row: dict[str, object], names: list[str], columns: Columns, rules: RowRules
 ) -> tuple[str | None, str | None]:
-    if all(row[c] is None for c in columns):
+    if all(row[c] is None for c in names):
         return "blank row", None
-    if id_col and row[id_col] is None:
-        return f"no id in column {id_col!r}", id_col
-    if row["response_id"] in seen:
-        return f"duplicate id {row['response_id']!r} (first on row {seen[str(row['response_id'])]})", id_col
-    if all(row[c] is None for c in text_cols):
-        return "no free-text answer", ", ".join(text_cols)
+    if columns.id and row[columns.id] is None:
+        return f"no id in column {columns.id!r}", columns.id
+    if row["_stub"]:
+        return rules.no_inline_reason, ", ".join(columns.text)
+    if all(row[c] is None for c in columns.text):
+        return "no free-text answer", ", ".join(columns.text)
     return None, None
+
+
+def ingest_survey(path: Path, source: Source, source_id: str) -> Ingested:
+    """A generic survey export (CSV, TSV, XLSX, JSON, JSONL) mapped by the consultation file."""
+    header_rows = source.header_rows or 1
+    table = read_table(path, source.detected_format, source.sheet, header_rows)
+    return ingest_table(table, columns_from_source(table, source, path), source, source_id, path)

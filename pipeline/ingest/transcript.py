@@ -1,4 +1,13 @@
-"""Meeting transcripts (WebVTT with ``<v Speaker>`` voices) → speaker turns.
+"""Meeting transcripts → speaker turns.
+
+Readers turn each format into cues (speaker, start_s, end_s, text):
+- WebVTT: ``<v Speaker>`` voices, NOTE blocks skipped (webvtt-py);
+- SRT: numbered cues, a ``Name:`` prefix names the speaker, a cue without one continues the
+  previous speaker;
+- minutes (plain text or DOCX): ``Speaker: text`` lines, unprefixed lines continue the turn,
+  lines before the first speaker are rejected as preamble;
+- JSON turn lists (``[{speaker, content}]`` or ``{"meeting_transcripts": [...]}``, as in QMSum);
+- Council Data Project transcript JSON (``sentences`` with speaker index/name and times).
 
 Consecutive cues of one speaker merge into one turn (counted as merged rows). Each turn is a
 response; the public's turns (speakers not mapped to chair/officer/councillor) become answers.
@@ -6,34 +15,170 @@ response; the public's turns (speakers not mapped to chair/officer/councillor) b
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Any
 
+import docx
 import polars as pl
 import webvtt
 from webvtt.errors import MalformedFileError
 
 from pipeline.config import Source
-from pipeline.ingest.base import ANSWERS_SCHEMA, Ingested, IngestError
+from pipeline.ingest.base import ANSWERS_SCHEMA, Ingested, IngestError, rejects_frame
+from pipeline.ingest.text import decode
 from pipeline.schema import conform
 
 UNKNOWN_SPEAKER = "Unknown speaker"
+CUE_SCHEMA = {"speaker": pl.String(), "start_s": pl.Float64(), "end_s": pl.Float64(), "text": pl.String()}
+_SPEAKER_PREFIX = re.compile(r"^\s*(?:-\s*)?([A-Z][\w .,'’()&-]{0,70}?)\s*:\s+(\S.*)$")
+_SRT_TIME = re.compile(r"^\s*(\d+):(\d{2}):(\d{2})[,.](\d{1,3})\s*-->\s*(\d+):(\d{2}):(\d{2})[,.](\d{1,3})")
+Cue = tuple[str, float | None, float | None, str]
 
 
-def cues(path: Path) -> pl.DataFrame:
-    """speaker, start_s, end_s, text of each cue of a WebVTT file."""
+def _cue_frame(cues: list[Cue]) -> pl.DataFrame:
+    return pl.DataFrame(cues, schema=CUE_SCHEMA, orient="row")
+
+
+def vtt_cues(path: Path) -> pl.DataFrame:
+    """Cues of a WebVTT file."""
     try:
         captions = list(webvtt.read(str(path)).captions)
     except (MalformedFileError, UnicodeDecodeError, OSError) as exc:
         raise IngestError(f"{path}: not a readable WebVTT file: {exc}") from exc
-    return pl.DataFrame(
-        {
-            "speaker": [c.voice or UNKNOWN_SPEAKER for c in captions],
-            "start_s": [float(c.start_in_seconds) for c in captions],
-            "end_s": [float(c.end_in_seconds) for c in captions],
-            "text": [" ".join(c.text.split()) for c in captions],
-        },
-        schema={"speaker": pl.String(), "start_s": pl.Float64(), "end_s": pl.Float64(), "text": pl.String()},
+    return _cue_frame(
+        [
+            (c.voice or UNKNOWN_SPEAKER, float(c.start_in_seconds), float(c.end_in_seconds), " ".join(c.text.split()))
+            for c in captions
+        ]
     )
+
+
+def _seconds(h: str, m: str, s: str, ms: str) -> float:
+    return int(h) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
+
+
+def srt_cues(path: Path, text: str) -> pl.DataFrame:
+    """Cues of an SRT file; a cue's speaker is its ``Name:`` prefix, else the previous speaker's."""
+    cues: list[Cue] = []
+    speaker = UNKNOWN_SPEAKER
+    line_no = 0
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
+        lines = block.split("\n")
+        start_line = text[: text.find(block)].count("\n") + 1 if block else line_no
+        line_no = start_line
+        timing = next((i for i, line in enumerate(lines[:2]) if "-->" in line), -1)
+        match = _SRT_TIME.match(lines[timing]) if timing >= 0 else None
+        if match is None:
+            raise IngestError(
+                f"{path}: line {start_line}: expected a cue timing like "
+                f"'00:00:01,000 --> 00:00:04,000', got {lines[0][:60]!r}"
+            )
+        body = " ".join(" ".join(lines[timing + 1 :]).split())
+        prefixed = _SPEAKER_PREFIX.match(body)
+        if prefixed:
+            speaker, body = prefixed.group(1).strip(), prefixed.group(2)
+        cues.append((speaker, _seconds(*match.groups()[:4]), _seconds(*match.groups()[4:]), body))
+    return _cue_frame(cues)
+
+
+def minutes_cues(lines: list[str]) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """Cues of ``Speaker: text`` lines, and preamble lines before the first speaker (line, text)."""
+    cues: list[Cue] = []
+    preamble: list[tuple[int, str]] = []
+    for number, raw in enumerate(lines, start=1):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        prefixed = _SPEAKER_PREFIX.match(line)
+        if prefixed:
+            cues.append((prefixed.group(1).strip(), None, None, prefixed.group(2)))
+        elif cues:
+            cues.append((cues[-1][0], None, None, line))
+        else:
+            preamble.append((number, line))
+    return _cue_frame(cues), preamble
+
+
+def turn_list_cues(path: Path, data: Any) -> pl.DataFrame:
+    """Cues of a JSON list of ``{speaker, content}`` turns (or an object holding one)."""
+    if isinstance(data, dict):
+        data = data.get("meeting_transcripts") or data.get("turns") or data.get("transcript")
+    if not isinstance(data, list) or not all(isinstance(t, dict) for t in data):
+        raise IngestError(f'{path}: expected a JSON list of turns like {{"speaker": ..., "content": ...}}')
+    return _cue_frame(
+        [
+            (
+                str(t.get("speaker") or UNKNOWN_SPEAKER),
+                _float(t.get("start")),
+                _float(t.get("end")),
+                " ".join(str(t.get("content") or t.get("text") or "").split()),
+            )
+            for t in data
+        ]
+    )
+
+
+def cdp_cues(path: Path, data: Any) -> pl.DataFrame:
+    """Cues of a Council Data Project transcript (``sentences`` with speakers and times)."""
+    sentences = data.get("sentences") if isinstance(data, dict) else None
+    if not isinstance(sentences, list):
+        raise IngestError(f"{path}: expected a Council Data Project transcript with a 'sentences' list")
+    return _cue_frame(
+        [
+            (
+                str(s.get("speaker_name") or f"Speaker {s.get('speaker_index', '?')}"),
+                _float(s.get("start_time")),
+                _float(s.get("end_time")),
+                " ".join(str(s.get("text") or "").split()),
+            )
+            for s in sentences
+            if isinstance(s, dict)
+        ]
+    )
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _load_json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"{path}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from exc
+
+
+def read_cues(path: Path, fmt: str) -> tuple[pl.DataFrame, list[tuple[int, str]]]:
+    """Cues of a transcript in any supported format, and rejected preamble lines."""
+    if fmt == "vtt":
+        return vtt_cues(path), []
+    if fmt == "docx":
+        try:
+            paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+        except Exception as exc:  # python-docx raises many types for a damaged file
+            raise IngestError(f"{path}: not a readable DOCX file: {exc}") from exc
+        return minutes_cues(paragraphs)
+    try:
+        text = decode(path.read_bytes())
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read: {exc.strerror}") from exc
+    if fmt == "srt":
+        return srt_cues(path, text), []
+    if fmt in ("turns-json", "json"):
+        data = _load_json(path, text)
+        return (
+            cdp_cues(path, data) if isinstance(data, dict) and "sentences" in data else turn_list_cues(path, data)
+        ), []
+    if fmt == "cdp-json":
+        return cdp_cues(path, _load_json(path, text)), []
+    if fmt in ("minutes", "text"):
+        return minutes_cues(text.splitlines())
+    raise IngestError(f"{path}: format {fmt!r} is not a transcript format")
 
 
 def turns(cue_frame: pl.DataFrame) -> pl.DataFrame:
@@ -48,7 +193,8 @@ def turns(cue_frame: pl.DataFrame) -> pl.DataFrame:
 
 def ingest_transcript(path: Path, source: Source, source_id: str) -> Ingested:
     """Turns as responses and the public's turns as answers."""
-    cue_frame = cues(path)
+    fmt = source.format or {".txt": "minutes", ".json": "turns-json"}.get(path.suffix.lower(), source.detected_format)
+    cue_frame, preamble = read_cues(path, fmt)
     merged = turns(cue_frame).with_columns(
         response_id=pl.format("{}-turn-{}", pl.lit(source_id), pl.col("turn").cast(pl.String()).str.zfill(3)),
         speaker_role=pl.col("speaker").replace_strict(source.speakers, default="public", return_dtype=pl.String()),
@@ -64,6 +210,8 @@ def ingest_transcript(path: Path, source: Source, source_id: str) -> Ingested:
         start_s="start_s",
         end_s="end_s",
         language=pl.lit(None, pl.String()),
+        weight=pl.lit(1, pl.Int64()),
+        flag=pl.lit(None, pl.String()),
         text="text",
     )
     answers = (
@@ -76,10 +224,37 @@ def ingest_transcript(path: Path, source: Source, source_id: str) -> Ingested:
             text="text",
         )
         .cast(pl.Schema(ANSWERS_SCHEMA))
-    )  # type: ignore[arg-type]
+    )
+    empty_cues = cue_frame.filter(pl.col("text") == "").height
+    rejects = rejects_frame(
+        [
+            {
+                "source_id": source_id,
+                "path": str(path),
+                "row": n,
+                "column": None,
+                "record_id": None,
+                "reason": "preamble before the first 'Speaker:' line",
+            }
+            for n, _ in preamble
+        ]
+        + [
+            {
+                "source_id": source_id,
+                "path": str(path),
+                "row": None,
+                "column": None,
+                "record_id": None,
+                "reason": "empty cue",
+            }
+        ]
+        * empty_cues
+    )
     return Ingested(
         responses=conform(responses, "responses"),
         answers=answers,
-        rows_read=cue_frame.height,
-        rows_merged=cue_frame.height - merged.height,
+        rejects=rejects,
+        rows_read=cue_frame.height + len(preamble),
+        rows_merged=cue_frame.height - empty_cues - merged.height,
+        analysed=merged.height,
     )

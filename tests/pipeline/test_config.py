@@ -47,9 +47,9 @@ def test_threshold_out_of_range() -> None:
         parse_consultation(GOOD + "[analysis]\nlink_threshold = 1.5\n", Path("c.toml"))
 
 
-def test_responses_need_text_columns() -> None:
-    with pytest.raises(ConfigError, match="has kind 'responses' but no text columns"):
-        parse_consultation(GOOD.replace('text = ["Q3"]', ""), Path("c.toml"))
+def test_text_columns_are_optional() -> None:
+    config = parse_consultation(GOOD.replace('text = ["Q3"]', ""), Path("c.toml"))
+    assert config.sources[0].text == ()
 
 
 def test_invalid_toml_says_where() -> None:

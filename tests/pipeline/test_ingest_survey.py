@@ -7,7 +7,7 @@ from polars.testing import assert_frame_equal
 
 from pipeline.config import Source
 from pipeline.ingest import IngestError, ingest_source
-from pipeline.ingest.survey import decode
+from pipeline.ingest.text import decode
 
 HEADER = "ID,Ward,Q1 What is the biggest problem?,Q2 Anything else?\n"
 ROWS = (
@@ -32,27 +32,24 @@ def test_csv_rows_are_analysed_or_rejected_with_reasons(tmp_path: Path) -> None:
     got = ingest_source(survey(path), "export")
     assert got.rows_read == 6
     assert got.rows_read == got.rows_analysed + got.rows_rejected + got.rows_merged
-    assert got.responses["response_id"].to_list() == ["A1", "A2"]
-    assert got.responses["attr_ward"].to_list() == ["Harbour", "Old Town"]
+    assert got.responses["response_id"].to_list() == ["A1", "A2", "A1#2"]
+    assert got.responses["attr_ward"].to_list() == ["Harbour", "Old Town", "Harbour"]
+    assert got.notes == ("row 6: duplicate id 'A1' kept as 'A1#2'",)
     assert got.responses["text"][1] == "Line one\nline two\n\nBuses"
     assert_frame_equal(
         got.rejects.select("row", "record_id", "reason"),
         pl.DataFrame(
             {
-                "row": [4, 5, 6, 7],
-                "record_id": [None, "A4", "A1", None],
-                "reason": [
-                    "blank row",
-                    "no free-text answer",
-                    "duplicate id 'A1' (first on row 2)",
-                    "no id in column 'ID'",
-                ],
+                "row": [4, 5, 7],
+                "record_id": [None, "A4", None],
+                "reason": ["blank row", "no free-text answer", "no id in column 'ID'"],
             }
         ),
     )
-    assert got.rejects["column"][3] == "ID"
+    assert got.rejects["column"][2] == "ID"
     assert got.answers.select("response_id", "question").rows() == [
         ("A1", "Q1 What is the biggest problem?"),
+        ("A1#2", "Q1 What is the biggest problem?"),
         ("A2", "Q1 What is the biggest problem?"),
         ("A2", "Q2 Anything else?"),
     ]

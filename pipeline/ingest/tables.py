@@ -1,0 +1,138 @@
+"""Tabular files (CSV, TSV, XLSX, JSON, JSONL) as frames of strings, with their row numbers.
+
+Every cell is read as a string (types are the analysis's business, not the reader's) and
+``__row`` holds the row number as a spreadsheet shows it (header = 1), or the line number of a
+JSONL record. A file that cannot be parsed raises ``IngestError`` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from pipeline.ingest.base import IngestError
+from pipeline.ingest.text import decode
+
+ROW = "__row"
+SEPARATORS = ",;\t|"
+
+
+def sniff_separator(text: str) -> str:
+    """The delimiter of a delimited text file (comma unless the header says otherwise)."""
+    header = text.split("\n", 1)[0]
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
+def _with_rows(frame: pl.DataFrame, offset: int) -> pl.DataFrame:
+    return frame.with_row_index(ROW, offset=offset).with_columns(pl.col(ROW).cast(pl.Int64()))
+
+
+def _polars_line(message: str) -> str:
+    match = re.search(r"line (\d+)", message) or re.search(r"row (\d+)", message)
+    return f"line {match.group(1)}: " if match else ""
+
+
+def read_delimited(path: Path, text: str, header_rows: int = 1) -> pl.DataFrame:
+    """A delimited text file; with ``header_rows`` > 1 the header cells are joined per column."""
+    separator = sniff_separator(text)
+    try:
+        if header_rows == 1:
+            frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
+            return _with_rows(frame, 2)
+        raw = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False, has_header=False)
+    except pl.exceptions.PolarsError as exc:
+        message = str(exc).splitlines()[0]
+        raise IngestError(f"{path}: {_polars_line(message)}not a valid delimited file ({message})") from exc
+    return joined_header(raw, header_rows)
+
+
+def joined_header(raw: pl.DataFrame, header_rows: int) -> pl.DataFrame:
+    """Data rows of a header-less frame whose first ``header_rows`` rows name the columns."""
+    heads = raw.head(header_rows).rows()
+    names: list[str] = []
+    for cells in zip(*heads, strict=True):
+        parts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+        name = " ".join(dict.fromkeys(parts)) or f"column {len(names) + 1}"
+        names.append(name if name not in names else f"{name} ({len(names) + 1})")
+    return _with_rows(raw.slice(header_rows).rename(dict(zip(raw.columns, names, strict=True))), header_rows + 1)
+
+
+def read_json_records(path: Path, text: str, lines: bool) -> pl.DataFrame:
+    """Records of a JSON array (or the first array of objects inside an object), or of JSONL."""
+    if lines:
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                records.append((number, _json(path, line, number)))
+        return _records_frame(path, [r for _, r in records], [n for n, _ in records])
+    data = _json(path, text, None)
+    if isinstance(data, dict):
+        data = next((v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)), None)
+    if not isinstance(data, list):
+        raise IngestError(f"{path}: expected a JSON array of objects (or an object holding one)")
+    return _records_frame(path, data, list(range(1, len(data) + 1)))
+
+
+def _json(path: Path, text: str, line: int | None) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {line}" if line is not None else f"line {exc.lineno}, column {exc.colno}"
+        raise IngestError(f"{path}: {where}: not valid JSON ({exc.msg})") from exc
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _records_frame(path: Path, records: list[Any], numbers: list[int]) -> pl.DataFrame:
+    for number, record in zip(numbers, records, strict=True):
+        if not isinstance(record, dict):
+            raise IngestError(f"{path}: record {number}: expected an object, got {type(record).__name__}")
+    columns = list(dict.fromkeys(k for r in records for k in r))
+    frame = pl.DataFrame(
+        {c: [_cell(r.get(c)) for r in records] for c in columns}, schema=dict.fromkeys(columns, pl.String())
+    )
+    return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64()))
+
+
+def read_xlsx(path: Path, sheet: str | None, header_rows: int = 1) -> pl.DataFrame:
+    """The first (or named) sheet of a workbook, every cell as text."""
+    try:
+        kwargs: dict[str, Any] = {"sheet_name": sheet} if sheet else {}
+        frame = pl.read_excel(path, has_header=header_rows == 1, **kwargs)
+    except Exception as exc:  # fastexcel raises its own error types for damaged workbooks
+        raise IngestError(f"{path}: not a readable XLSX workbook ({str(exc).splitlines()[0]})") from exc
+    frame = frame.select(pl.all().cast(pl.String()))
+    return _with_rows(frame, 2) if header_rows == 1 else joined_header(frame, header_rows)
+
+
+def read_table(path: Path, fmt: str, sheet: str | None = None, header_rows: int = 1) -> pl.DataFrame:
+    """Any tabular file as strings plus ``__row``."""
+    if fmt == "xlsx":
+        return read_xlsx(path, sheet, header_rows)
+    try:
+        text = decode(path.read_bytes())
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read: {exc.strerror}") from exc
+    if fmt in ("json", "jsonl"):
+        return read_json_records(path, text, lines=fmt == "jsonl")
+    return read_delimited(path, text, header_rows)
+
+
+def csv_header(text: str) -> list[str]:
+    """The header cells of delimited text (for format detection)."""
+    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sniff_separator(text)), [])
+    return [c.strip() for c in first]
