@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.config import Source
 from pipeline.ingest.base import IngestError
-from pipeline.ingest.platforms import citizen_space_header_rows, sniff_platform
+from pipeline.ingest.platforms import looks_like_citizen_space, sniff_platform
 from pipeline.ingest.tables import csv_header
 from pipeline.ingest.text import decode
 
@@ -35,7 +35,7 @@ def detect_format(source: Source) -> str:
     if source.kind == "responses" and suffix in (".csv", ".tsv", ".txt"):
         return sniff_delimited(path)
     if suffix == ".xlsx" and source.kind == "responses":
-        return "citizen-space" if citizen_space_header_rows(path, "xlsx", source.sheet) == 2 else "xlsx"
+        return "citizen-space" if looks_like_citizen_space(path, "xlsx", source.sheet) else "xlsx"
     found = table[source.kind].get(suffix)
     if found is None:
         known = ", ".join(sorted(table[source.kind]))
@@ -56,4 +56,4 @@ def sniff_delimited(path: Path) -> str:
     platform = sniff_platform(csv_header(head), head)
     if platform:
         return platform
-    return "citizen-space" if citizen_space_header_rows(path, "csv", None) == 2 else "csv"
+    return "citizen-space" if looks_like_citizen_space(path, "csv", None) else "csv"

@@ -55,9 +55,8 @@ def ingest_polis(path: Path, source: Source, source_id: str) -> Ingested:
     return ingest_table(table, columns, source, source_id, path, RowRules(flag=flag))
 
 
-STUB = re.compile(
-    r"^\W*(please\s+)?(see|refer\s+to|find)\b.{0,60}\b(attach|enclos|upload|pdf|letter|file)", re.I | re.S
-)
+# Inline flags: the pattern is also handed to polars, which would not see re.I / re.S.
+STUB = re.compile(r"(?is)^\W*(please\s+)?(see|refer\s+to|find)\b.{0,60}\b(attach|enclos|upload|pdf|letter|file)")
 
 
 def ingest_regulations_gov(path: Path, source: Source, source_id: str) -> Ingested:
@@ -151,19 +150,24 @@ def ingest_decidim(path: Path, source: Source, source_id: str) -> Ingested:
 
 
 def ingest_consul(path: Path, source: Source, source_id: str) -> Ingested:
-    """CONSUL admin CSV: each proposal (on its first row) and each comment is a response."""
+    """CONSUL admin CSV: each proposal (on its first row) and each comment is a response.
+
+    Continuation rows may leave the proposal columns blank; the proposal id carries down. A row
+    that yields neither a new proposal nor a comment repeats its proposal: it is counted as merged.
+    """
     table = read_table(path, "csv")
     needed = {"ID", "Proposal", "Comment ID", "Comment Content"}
     if not needed <= set(table.columns):
         raise IngestError(f"{path}: a CONSUL export needs columns {sorted(needed)}; found {table.columns}")
+    cells = [c for c in table.columns if c != ROW]
+    is_blank = pl.all_horizontal(pl.col(c).str.strip_chars().fill_null("") == "" for c in cells)
+    blank_rows = table.filter(is_blank)[ROW].to_list()
+    table = table.filter(~is_blank).with_columns(pl.col("ID").str.strip_chars().replace("", None).forward_fill())
     summary = ("Summary",) if "Summary" in table.columns else ()
-    first = table.with_columns(pl.col("ID").str.strip_chars()).filter(
-        pl.col("ID").is_first_distinct() & pl.col("ID").is_not_null()
-    )
-    proposals = first.select(
+    proposals = table.filter(pl.col("ID").is_first_distinct() & pl.col("ID").is_not_null()).select(
         ROW,
         id=pl.format("proposal-{}", "ID"),
-        text=pl.concat_str(["Proposal", *summary], separator="\n\n", ignore_nulls=True),
+        Content=pl.concat_str(["Proposal", *summary], separator="\n\n", ignore_nulls=True),
         kind=pl.lit("proposal"),
         proposal="ID",
         date=pl.col("Created at") if "Created at" in table.columns else pl.lit(None, pl.String()),
@@ -171,24 +175,42 @@ def ingest_consul(path: Path, source: Source, source_id: str) -> Ingested:
     comments = table.filter(pl.col("Comment ID").str.strip_chars().fill_null("") != "").select(
         ROW,
         id=pl.format("comment-{}", "Comment ID"),
-        text="Comment Content",
+        Content="Comment Content",
         kind=pl.lit("comment"),
         proposal="ID",
         date=pl.lit(None, pl.String()),
     )
     units = pl.concat([proposals, comments]).sort(ROW, "kind", descending=[False, True])
     got = ingest_table(
-        units, Columns(text=("text",), id="id", date="date", attributes=("kind", "proposal")), source, source_id, path
+        units,
+        Columns(text=("Content",), id="id", date="date", attributes=("kind", "proposal")),
+        source,
+        source_id,
+        path,
     )
-    analysed_rows = units.join(got.responses.select(pl.col("response_id").alias("id")), on="id")[ROW].n_unique()
-    blank = table.height - units[ROW].n_unique()
+    analysed = set(units.join(got.responses.select(pl.col("response_id").alias("id")), on="id")[ROW])
+    rejected_rows = set(got.rejects["row"]) - analysed
+    blank = rejects_frame(
+        [
+            {
+                "source_id": source_id,
+                "path": str(path),
+                "row": r,
+                "column": None,
+                "record_id": None,
+                "reason": "blank row",
+            }
+            for r in blank_rows
+        ]
+    )
+    rejects = pl.concat([got.rejects.filter(pl.col("row").is_in(list(rejected_rows))), blank]).sort("row")
     return Ingested(
         responses=got.responses,
         answers=got.answers,
-        rejects=got.rejects,
-        rows_read=table.height,
-        analysed=analysed_rows,
-        rows_merged=blank,
+        rejects=rejects,
+        rows_read=table.height + len(blank_rows),
+        analysed=len(analysed),
+        rows_merged=table.height - len(analysed) - len(rejected_rows),
         notes=got.notes,
     )
 
@@ -198,11 +220,21 @@ def ingest_citizen_space(path: Path, source: Source, source_id: str) -> Ingested
     fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
     header_rows = source.header_rows or citizen_space_header_rows(path, fmt, source.sheet)
     table = read_table(path, fmt, source.sheet, header_rows)
-    if header_rows == 1 and table.height and all(v is None or not str(v).strip() for v in table.row(0)[:-1]):
+    if header_rows == 1 and _first_row_blank(table):
         table = table.slice(1)  # the blank row Citizen Space puts under the header is not a response
     columns = columns_from_source(table, source, path)
     personal = tuple(a for a in columns.attributes if PERSONAL.search(a))
     return ingest_table(table, columns, source, source_id, path, RowRules(exclude=personal))
+
+
+def _first_row_blank(table: pl.DataFrame) -> bool:
+    cells = table.drop(ROW).head(1).rows()
+    return bool(cells) and all(v is None or not str(v).strip() for v in cells[0])
+
+
+def looks_like_citizen_space(path: Path, fmt: str, sheet: str | None) -> bool:
+    """Two header rows, or one header row followed by a blank row."""
+    return citizen_space_header_rows(path, fmt, sheet) == 2 or _first_row_blank(read_table(path, fmt, sheet).head(1))
 
 
 def citizen_space_header_rows(path: Path, fmt: str, sheet: str | None) -> int:

@@ -31,9 +31,18 @@ def with_clean_text(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col("text").map_elements(normalise_text, return_dtype=pl.String(), skip_nulls=True))
 
 
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_WORDS = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
+
+
+def word_count(text: str) -> int:
+    """Words of a text, counting each Chinese, Japanese or Korean character as one."""
+    return len(_WORDS.findall(text))
+
+
 def language_of(text: str) -> str:
     """Language code of a text, ``und`` for texts too short to tell."""
-    if len(text.split()) < MIN_WORDS_FOR_LANGUAGE:
+    if word_count(text) < MIN_WORDS_FOR_LANGUAGE:
         return "und"
     lang, _ = py3langid.classify(text)
     return str(lang)

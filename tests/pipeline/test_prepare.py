@@ -88,3 +88,11 @@ def test_language_flags() -> None:
         }
     )
     assert with_language(frame)["language"].to_list() == ["en", "ca", "und", "und"]
+
+
+def test_word_count_counts_cjk_characters() -> None:
+    from pipeline.prepare.text import word_count
+
+    assert word_count("Buses are late") == 3
+    assert word_count("優步應該合法化") == 7
+    assert with_language(pl.DataFrame({"text": ["政府應該增加公車的班次"]}))["language"].to_list() == ["zh"]
