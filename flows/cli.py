@@ -83,6 +83,43 @@ def _summary(run: Path, seconds: float) -> None:
 
 
 @app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="A survey export, transcript or document.", exists=True, dir_okay=False)],
+    kind: Annotated[
+        str | None, typer.Option(help="responses, transcript or document (default: from the suffix).")
+    ] = None,
+) -> None:
+    """Show a file's detected format, columns, a sample and a ready-to-paste [[sources]] block."""
+    from pipeline.ingest import IngestError
+    from pipeline.ingest.inspect import describe_file
+
+    if kind not in (None, "responses", "transcript", "document"):
+        console.print(
+            f"[bold red]error:[/] --kind must be responses, transcript or document, not {kind!r}", markup=True
+        )
+        raise typer.Exit(2)
+    try:
+        found = describe_file(file.resolve(), kind)  # type: ignore[arg-type]
+    except IngestError as exc:
+        console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        raise typer.Exit(2) from None
+    out = Console()
+    out.print(f"[bold]{file.name}[/]: {found.kind}, format [bold]{found.format}[/]")
+    out.print(
+        f"rows: {found.rows_read} read = {found.rows_analysed} analysed + {found.rows_rejected} rejected + "
+        f"{found.rows_merged} merged"
+    )
+    if found.text_columns:
+        out.print("free-text columns: " + ", ".join(found.text_columns), highlight=False, markup=False)
+    sample = Table(*found.sample.columns, title="sample", show_lines=True)
+    for row in found.sample.iter_rows():
+        sample.add_row(*[(str(v)[:120] if v is not None else "") for v in row])
+    out.print(sample)
+    out.print("\nPaste into your consultation file:\n")
+    out.print(found.sources_block(), highlight=False, markup=False)
+
+
+@app.command()
 def score(
     key: Annotated[Path, typer.Argument(help="Answer key (TOML) of planted themes.", exists=True, dir_okay=False)],
     run: Annotated[

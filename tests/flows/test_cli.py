@@ -33,3 +33,32 @@ def test_score_reports_the_sample(sample_workspace: Path, sample_dir: Path) -> N
     result = runner.invoke(app, ["score", str(sample_dir / "answer_key.toml"), "--workspace", str(sample_workspace)])
     assert result.exit_code == 0, result.output
     assert "themes found: 10/10" in result.output
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+
+
+def test_inspect_suggests_a_sources_block() -> None:
+    result = runner.invoke(app, ["inspect", str(FIXTURES / "citizen-space.csv")])
+    assert result.exit_code == 0, result.output
+    assert "format citizen-space" in result.output
+    assert "rows: 4 read = 3 analysed + 1 rejected + 0 merged" in result.output
+    assert 'id = "Response ID"' in result.output
+    assert 'text = ["1b", "2"]' in result.output
+
+
+def test_inspect_transcript() -> None:
+    result = runner.invoke(app, ["inspect", str(FIXTURES / "meeting.srt")])
+    assert result.exit_code == 0, result.output
+    assert "transcript, format srt" in result.output
+    assert "Pat Jones" in result.output
+
+
+def test_inspect_refuses_garbage_clearly(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"a": [1, 2')
+    result = runner.invoke(app, ["inspect", str(bad)])
+    assert result.exit_code == 2
+    assert "broken.json" in result.output
+    assert "not valid JSON" in result.output
+    assert "Traceback" not in result.output
