@@ -11,13 +11,14 @@ export TOKENIZERS_PARALLELISM = false
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval sample clean
+.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval sample bench-ingest clean
 
 help:
 	@echo "make demo   install, analyse the sample consultation, serve the dashboard on 127.0.0.1:8501"
 	@echo "make test   install dev dependencies and Chromium, run lint, types and the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make eval   score the latest sample run against its answer key"
+	@echo "make bench-ingest   ingest a generated 1,000,000-row CSV; time and peak memory"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +67,10 @@ test: install-dev browser lint
 
 test-fast: install-dev
 	$(BIN)/pytest -m "not slow and not browser"
+
+# Ingest speed and memory on a generated 1,000,000-row survey CSV (writes benchmarks/ingest_csv.json).
+bench-ingest: install
+	$(BIN)/python -m benchmarks.ingest_csv --rows 1000000
 
 sample: install-dev
 	$(BIN)/python scripts/make_sample.py

@@ -105,6 +105,7 @@ def manifest(
         "accounting": accounting(sources),
         "counts": {
             "responses": summaries["prepare"]["responses"],
+            "represented": summaries["prepare"]["represented"],
             "passages": summaries["prepare"]["passages"],
             "themes": summaries["themes"]["themes"],
             "links": summaries["trace"]["links"],
@@ -112,6 +113,7 @@ def manifest(
             "passages_embedded_new": summaries["embed"]["embedded_new"],
         },
         "languages": summaries["prepare"]["languages"],
+        "notes": summaries["ingest"]["notes"],
         "statuses": summaries["trace"]["statuses"],
         "timings_s": {name: round(s["seconds"], 2) for name, s in summaries.items()},
     }

@@ -81,7 +81,8 @@ def ingest(config: ConsultationFile, staging: Path) -> Summary:
     write_table(work, "responses", pl.concat([r.responses for r in results], how="diagonal_relaxed"))
     write_table(work, "answers", pl.concat([r.answers for r in results]))
     write_table(work, "blocks", pl.concat([r.blocks for r in results]))
-    return {"seconds": time.perf_counter() - started, "sources": rows}
+    notes = {source_id: list(r.notes) for source_id, r in zip(source_ids(config), results, strict=True) if r.notes}
+    return {"seconds": time.perf_counter() - started, "sources": rows, "notes": notes}
 
 
 def prepare(config: ConsultationFile, staging: Path) -> Summary:
@@ -99,6 +100,7 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
     return {
         "seconds": time.perf_counter() - started,
         "responses": responses.height,
+        "represented": int(responses["weight"].sum()),
         "passages": passages.height,
         "languages": languages,
     }

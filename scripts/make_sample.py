@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import random
 import sys
+import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sample_text import (
     LONG_ANSWERS,
     OFF_TOPIC,
     OPTIONS_PAPER,
+    OTHER_LANGUAGES,
     PII_RESPONSES,
     SHORT_ANSWERS,
     THEMES,
@@ -181,6 +183,17 @@ def rows(rng: random.Random) -> tuple[list[dict[str, str]], dict[str, list[str]]
                 "Q5 Any other comments?": q5,
             }
         )
+    for n, (_theme, text) in enumerate(OTHER_LANGUAGES, start=len(out) + 1):
+        out.append(
+            {
+                **out[-1],
+                "Response ID": f"HBC-{n:04d}",
+                "Submitted": "2026-03-15",
+                "Q2 What are the biggest problems getting into and around the town centre?": text,
+                "Q4 What should the council change or prioritise?": "",
+                "Q5 Any other comments?": "",
+            }
+        )
     return out, key
 
 
@@ -216,7 +229,18 @@ def write_docx() -> None:
     document.core_properties.modified = fixed
     document.core_properties.last_modified_by = "Democratic Services"
     document.core_properties.author = "Democratic Services"
-    document.save(str(OUT / "cabinet-decision.docx"))
+    target = OUT / "cabinet-decision.docx"
+    document.save(str(target))
+    fix_zip_dates(target)
+
+
+def fix_zip_dates(path: Path) -> None:
+    """Rewrite a ZIP (DOCX) with one fixed date on every member, so the bytes never change."""
+    with zipfile.ZipFile(path) as source:
+        members = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in members:
+            target.writestr(zipfile.ZipInfo(name, date_time=(2026, 6, 11, 17, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def write_key(key: dict[str, list[str]]) -> None:

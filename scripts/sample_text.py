@@ -265,6 +265,25 @@ OFF_TOPIC = [
     "Nothing to add.",
 ]
 
+# Answers in other languages, appended after the English ones (Polish, Welsh, Portuguese).
+OTHER_LANGUAGES = [
+    (
+        "buses",
+        "Autobusy jeżdżą za rzadko, a ostatni autobus do Eastcliff odjeżdża przed siódmą wieczorem. "
+        "Potrzebujemy kursów wieczornych i w niedziele.",
+    ),
+    (
+        "pavements_access",
+        "Mae'r palmentydd ar Stryd Fawr wedi torri ac mae'n anodd iawn defnyddio cadair olwyn yno. "
+        "Trwsiwch y palmentydd os gwelwch yn dda.",
+    ),
+    (
+        "parking_charges",
+        "O estacionamento no centro é muito caro e as lojas pequenas estão a perder clientes. "
+        "A primeira hora devia ser gratuita.",
+    ),
+]
+
 SHORT_ANSWERS = [
     "Buses.",
     "Parking!!",

@@ -34,11 +34,21 @@ if run is not None:
             "kind",
             "stage",
             "format",
-            pl.col("rows_read").alias("rows"),
+            pl.col("rows_read").alias("read"),
+            pl.col("rows_analysed").alias("analysed"),
+            pl.col("rows_rejected").alias("rejected"),
+            pl.col("rows_merged").alias("merged"),
         ),
         hide_index=True,
         width="stretch",
     )
+    st.caption(
+        "Every row read is analysed, rejected with a reason, or merged (a transcript cue continuing the same "
+        "speaker's turn; a repeated proposal row). Rejected rows are listed below."
+    )
+    for source_id, notes in info.get("notes", {}).items():
+        with st.expander(f"Notes on {source_id} ({len(notes)})"):
+            st.text("\n".join(notes))
 
     statuses = info.get("statuses", {})
     st.subheader("Where the public's themes went")
@@ -62,5 +72,13 @@ if run is not None:
             hide_index=True,
             width="stretch",
         )
-    languages = ", ".join(f"{k}: {v}" for k, v in info.get("languages", {}).items())
-    st.caption(f"Languages detected (responses): {languages}. 'und' marks texts too short to tell.")
+    languages = info.get("languages", {})
+    other = {k: v for k, v in languages.items() if k not in ("en", "und")}
+    if other:
+        listed = ", ".join(f"{k}: {v}" for k, v in other.items())
+        st.warning(
+            f"{sum(other.values())} responses are not in English ({listed}). They are kept and analysed; "
+            "the default model is English, so check their themes."
+        )
+    summary = ", ".join(f"{k}: {v}" for k, v in languages.items())
+    st.caption(f"Languages detected (responses): {summary}. 'und' marks texts too short to tell.")

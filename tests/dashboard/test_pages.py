@@ -20,8 +20,11 @@ def test_overview(app: AppTest) -> None:
     assert not app.exception
     assert app.title[0].value == "Harbourside town centre transport plan"
     metrics = {m.label: m.value for m in app.metric}
-    assert metrics["Rows read"] == "470"
+    assert metrics["Rows read"] == "473"
     assert metrics["Rejected"] == "5"
+    warning = app.warning[0].value
+    assert "3 responses are not in English" in warning
+    assert "pl: 1" in warning
     assert int(metrics["Adopted"]) + int(metrics["Considered, not adopted"]) + int(metrics["Not taken up"]) == int(
         metrics["Themes"]
     )

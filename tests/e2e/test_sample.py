@@ -40,13 +40,13 @@ def test_manifest_accounts_for_every_row(sample_run: Path) -> None:
     manifest = read_manifest(sample_run)
     total = manifest["accounting"]["total"]
     assert manifest["accounting"]["reconciles"]
-    assert total["rows_read"] == 364 + 80 + 13 + 13
+    assert total["rows_read"] == 367 + 80 + 13 + 13
     assert total["rows_rejected"] == read_run_table(sample_run, "rejects").height == 5
     assert manifest["models"]["embedding"]["weights_sha256"].startswith("53aa5117")
     assert set(manifest["timings_s"]) == {"ingest", "prepare", "embed", "themes", "trace"}
     assert len(manifest["inputs"]) == 4
     responses = read_run_table(sample_run, "responses")
-    assert responses.height == manifest["counts"]["responses"] == 359 + 64
+    assert responses.height == manifest["counts"]["responses"] == 362 + 64
 
 
 def test_themes_are_sized_in_respondents_with_verbatim_quotes(sample_run: Path) -> None:

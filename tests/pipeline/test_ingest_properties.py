@@ -1,0 +1,114 @@
+"""Property tests: random and truncated input to every parser gives data or one clear error."""
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.config import ConfigError, Source, parse_consultation
+from pipeline.ingest import IngestError, ingest_source
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "harbourside-transport"
+CASES = [
+    ("responses", "csv", {"text": ["Q2"]}, SAMPLE / "survey-responses.csv"),
+    ("responses", "jsonl", {"text": ["answer"], "id": "id"}, FIXTURES / "responses.jsonl"),
+    ("responses", "json", {"text": ["answer"]}, None),
+    ("transcript", "vtt", {}, SAMPLE / "public-meeting.vtt"),
+    ("transcript", "srt", {}, FIXTURES / "meeting.srt"),
+    ("transcript", "minutes", {}, FIXTURES / "minutes.txt"),
+    ("transcript", "turns-json", {}, FIXTURES / "turns.json"),
+    ("transcript", "cdp-json", {}, FIXTURES / "cdp.json"),
+    ("document", "markdown", {}, SAMPLE / "options-appraisal.md"),
+    ("document", "html", {}, FIXTURES / "decision.html"),
+]
+SUFFIX = {
+    "csv": ".csv",
+    "jsonl": ".jsonl",
+    "json": ".json",
+    "vtt": ".vtt",
+    "srt": ".srt",
+    "minutes": ".txt",
+    "turns-json": ".json",
+    "cdp-json": ".json",
+    "markdown": ".md",
+    "html": ".html",
+}
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def outcome(kind: str, fmt: str, spec: dict[str, object], data: bytes) -> None:
+    """Ingest ``data``; only an IngestError may come out, and what comes in must reconcile."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"input{SUFFIX[fmt]}"
+        path.write_bytes(data)
+        source = Source.model_validate({"path": path, "kind": kind, "stage": "problem", "format": fmt, **spec})
+        try:
+            got = ingest_source(source, "fuzz")
+        except IngestError as error:
+            assert str(error).startswith(str(path)), error
+            return
+        assert got.rows_read == got.rows_analysed + got.rows_rejected + got.rows_merged
+
+
+@FUZZ
+@given(case=st.sampled_from(CASES), data=st.binary(max_size=400))
+def test_random_bytes(case: tuple[str, str, dict[str, object], Path | None], data: bytes) -> None:
+    kind, fmt, spec, _ = case
+    outcome(kind, fmt, spec, data)
+
+
+@FUZZ
+@given(case=st.sampled_from([c for c in CASES if c[3] is not None]), cut=st.floats(0.0, 1.0))
+def test_truncated_real_files(case: tuple[str, str, dict[str, object], Path | None], cut: float) -> None:
+    kind, fmt, spec, original = case
+    assert original is not None
+    data = original.read_bytes()
+    outcome(kind, fmt, spec, data[: int(len(data) * cut)])
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+def test_random_text_as_csv(text: str) -> None:
+    outcome("responses", "csv", {"text": ["Q"]}, ("Q,ID\n" + text).encode())
+
+
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.lists(st.text(max_size=5), max_size=3),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    kind=VALUES,
+    stage=VALUES,
+    threshold=VALUES,
+    title=VALUES,
+    key=st.sampled_from(["kind", "stage", "format", "text", "header_rows", "speakers", "bogus"]),
+)
+def test_config_values_give_valid_models_or_config_errors(
+    kind: object, stage: object, threshold: object, title: object, key: str
+) -> None:
+    def toml(value: object) -> str:
+        if value is None:
+            return '""'
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, str):
+            return '"' + value.replace("\\\\", "\\\\\\\\").replace('"', '\\\\"') + '"'
+        return repr(value).replace("'", '"')
+
+    text = (
+        f'[consultation]\ntitle = {toml(title)}\n[[sources]]\npath = "a.csv"\n{key} = {toml(kind)}\n'
+        f'kind = {toml(stage)}\nstage = "problem"\n[analysis]\nlink_threshold = {toml(threshold)}\n'
+    )
+    try:
+        parse_consultation(text, Path("c.toml"))
+    except ConfigError as error:
+        assert str(error).startswith("c.toml"), error
