@@ -18,10 +18,33 @@ from pipeline.config import Source
 from pipeline.ingest import ingest_source
 
 HERE = Path(__file__).resolve().parent
-WORDS = (
-    "parking buses cycle lane pavement school traffic toilets bench market square charges evening "
-    "Sunday safe crossing speed limit residents permit commuters station harbour ring road"
-).split()
+WORDS = [
+    "parking",
+    "buses",
+    "cycle",
+    "lane",
+    "pavement",
+    "school",
+    "traffic",
+    "toilets",
+    "bench",
+    "market",
+    "square",
+    "charges",
+    "evening",
+    "Sunday",
+    "safe",
+    "crossing",
+    "speed",
+    "limit",
+    "residents",
+    "permit",
+    "commuters",
+    "station",
+    "harbour",
+    "ring",
+    "road",
+]
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
@@ -44,6 +67,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
 
 
 def main() -> None:
+    """Generate the CSV if needed, ingest it, print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
