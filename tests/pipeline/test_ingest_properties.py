@@ -1,5 +1,6 @@
 """Property tests: random and truncated input to every parser gives data or one clear error."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -35,7 +36,10 @@ SUFFIX = {
     "markdown": ".md",
     "html": ".html",
 }
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# FUZZ_EXAMPLES=2000 pytest tests/pipeline/test_ingest_properties.py searches harder than CI does.
+FUZZ = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def outcome(kind: str, fmt: str, spec: dict[str, object], data: bytes) -> None:
