@@ -244,9 +244,12 @@ def citizen_space_header_rows(path: Path, fmt: str, sheet: str | None) -> int:
         return 1
     ids = [c for c in raw.columns if c != ROW]
     second = [raw[c][0] for c in ids]
-    short_ids = sum(bool(re.fullmatch(r"[A-Za-z]{0,3}\s?\d+[a-z]?|[A-Za-z_]+", c)) for c in ids) >= 0.6 * len(ids)
-    wordy = sum(isinstance(v, str) and len(v.split()) >= 3 for v in second) >= 0.5 * len(ids)
-    return 2 if short_ids and wordy else 1
+    # Question ids carry a number (Q1, 1a, 2); the row under them holds the questions' wording.
+    question_ids = [i for i, c in enumerate(ids) if re.fullmatch(r"[A-Za-z]{0,3}\s?\d+(\.\d+)?[a-z]?", c)]
+    worded = [i for i in question_ids if isinstance(second[i], str) and len(second[i].split()) >= 3]
+    if len(question_ids) < max(1, len(ids) // 2) or len(worded) < 0.6 * len(question_ids):
+        return 1
+    return 2
 
 
 def sniff_platform(header: list[str], _text: str) -> str | None:

@@ -123,12 +123,16 @@ def ingest_table(
         (rules.no_inline_text if rules.no_inline_text is not None else pl.lit(False)).fill_null(False).alias("_stub"),
     )
     rejected, renamed = _screen(table, names, columns, rules)
-    kept = table.join(pl.DataFrame({ROW: list(rejected)}, schema={ROW: pl.Int64()}), on=ROW, how="anti").with_columns(
-        pl.col(ROW)
-        .replace_strict(
-            {r: new for r, (_, new) in renamed.items()}, default=pl.col("response_id"), return_dtype=pl.String()
+    kept = (
+        table.join(pl.DataFrame({ROW: list(rejected)}, schema={ROW: pl.Int64()}), on=ROW, how="anti")
+        .sort(ROW)
+        .with_columns(
+            pl.col(ROW)
+            .replace_strict(
+                {r: new for r, (_, new) in renamed.items()}, default=pl.col("response_id"), return_dtype=pl.String()
+            )
+            .alias("response_id")
         )
-        .alias("response_id")
     )
     responses = kept.select(
         "response_id",

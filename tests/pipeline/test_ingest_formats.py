@@ -220,3 +220,80 @@ def test_unparseable_files_get_one_clear_error(
     spec = {"path": path, "kind": kind, "stage": "problem", **({"text": ["id"]} if kind == "responses" else {})}
     with pytest.raises(IngestError, match=message):
         ingest_source(Source.model_validate(spec), "x")
+
+
+def test_decidim_zip_entities(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "decidim-open-data.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("www.example.org-open-data-proposals.csv", (FIXTURES / "decidim-proposals.csv").read_text())
+        zf.writestr(
+            "www.example.org-open-data-meetings.csv",
+            "id;title/en;closing_report/en\n7;Open meeting;<p>Residents asked for <b>more trees</b>.</p>\n",
+        )
+    with pytest.raises(IngestError, match="choose one of the ZIP's files with entity"):
+        ingest_source(Source.model_validate({"path": archive, "kind": "responses", "stage": "problem"}), "z")
+    proposals = ingest_source(
+        Source.model_validate({"path": archive, "kind": "responses", "stage": "problem", "entity": "proposals"}), "z"
+    )
+    assert proposals.responses.height == 3
+    minutes = ingest_source(
+        Source.model_validate({"path": archive, "kind": "document", "stage": "decision", "entity": "meetings"}), "z"
+    )
+    assert minutes.blocks.select("heading", "role", "text").rows() == [
+        ("Open meeting", "resolution", "Residents asked for more trees.")
+    ]
+
+
+def test_docx_minutes_as_a_transcript(tmp_path: Path) -> None:
+    import docx
+
+    path = tmp_path / "minutes.docx"
+    document = docx.Document()
+    for line in ("Minutes of the meeting", "Chair: Welcome.", "Resident (Ann): The buses are late.", "Every day."):
+        document.add_paragraph(line)
+    document.save(str(path))
+    got = ingest_source(Source.model_validate({"path": path, "kind": "transcript", "stage": "problem"}), "m")
+    assert got.responses.select("speaker", "text").rows() == [
+        ("Chair", "Welcome."),
+        ("Resident (Ann)", "The buses are late. Every day."),
+    ]
+    assert (got.rows_read, got.rows_rejected, got.rows_merged) == (4, 1, 1)
+
+
+def test_very_long_answers_are_kept_whole(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    essay = " ".join(["The buses are late again and nobody tells us why."] * 600)
+    path.write_text(f'ID,Answer\n1,"{essay}"\n2,Short one here\n')
+    got = ingest_source(
+        Source.model_validate({"path": path, "kind": "responses", "stage": "problem", "id": "ID", "text": ["Answer"]}),
+        "l",
+    )
+    assert got.responses["text"][0] == essay
+    assert len(got.responses["text"][0].split()) == 6000
+
+
+def test_citizen_space_xlsx_with_two_header_rows(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "export.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    rows: list[list[str]] = [
+        ["Response ID", "1", "2"],
+        ["", "How do you travel?", "What would you change about the town centre and why?"],
+        ["R-1", "Bus", "Later buses on Sundays so I can get to work and back home again"],
+        ["R-2", "Car", "Cheaper parking near the market for people who cannot walk far"],
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value:
+                sheet.write(r, c, value)
+    book.close()
+    source = Source.model_validate({"path": path, "kind": "responses", "stage": "problem", "id": "Response ID"})
+    assert detect_format(source) == "citizen-space"
+    got = ingest_source(source, "x")
+    assert got.responses["response_id"].to_list() == ["R-1", "R-2"]
+    assert got.answers["question"].unique().to_list() == ["2 What would you change about the town centre and why?"]
+    assert got.rejects.height == 0
