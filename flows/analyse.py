@@ -110,6 +110,7 @@ def manifest(
             "themes": summaries["themes"]["themes"],
             "links": summaries["trace"]["links"],
             "responses_unthemed": summaries["themes"]["responses_unthemed"],
+            "responses_other_language": summaries["themes"]["responses_other_language"],
             "passages_embedded_new": summaries["embed"]["embedded_new"],
         },
         "languages": summaries["prepare"]["languages"],

@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
+from flows.prefect_logging import use_quiet_logging
+
 app = typer.Typer(
     help="Did what the public said travel into what was decided?", no_args_is_help=True, add_completion=False
 )
@@ -27,6 +29,7 @@ def _use_workspace(workspace: Path) -> Path:
     workspace = workspace.resolve()
     workspace.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(workspace / ".prefect"))
+    use_quiet_logging(Path(os.environ["PREFECT_HOME"]))
     return workspace
 
 

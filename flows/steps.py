@@ -139,6 +139,10 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     """Fit themes on the public's passages; write themes, assignments and quotes."""
     started = time.perf_counter()
     public, vectors, _, _ = _public(staging)
+    language = read_table(staging, "responses").select("response_id", "language")
+    keep = public.join(language, on="response_id", how="left")["language"].is_in([*config.analysis.languages, "und"])
+    other_language = public.filter(~keep)["response_id"].n_unique()
+    public, vectors = public.filter(keep), vectors[keep.to_numpy()]
     settings = TopicSettings(seed=config.analysis.seed, min_cluster_size=config.analysis.min_theme_size)
     fit = fit_topics(public["text"].to_list(), vectors, embedder_for(config.analysis.embedding_model), settings)
     assigned = topic_assignments(public, fit.topics, centroid_scores(vectors, fit.topics))
@@ -153,6 +157,7 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
         "themes": table.height,
         "public_passages": public.height,
         "responses_unthemed": unthemed,
+        "responses_other_language": other_language,
     }
 
 

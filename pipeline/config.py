@@ -119,6 +119,8 @@ class Analysis(_Frozen):
     min_theme_size: int | None = Field(default=None, ge=2)
     link_threshold: float = Field(default=0.60, gt=0.0, lt=1.0)
     quotes_per_theme: int = Field(default=4, ge=1, le=10)
+    # Responses in other languages are kept and counted but not themed: the default model is English.
+    languages: tuple[str, ...] = ("en",)
 
 
 class ConsultationFile(_Frozen):

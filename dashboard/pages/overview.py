@@ -77,8 +77,9 @@ if run is not None:
     if other:
         listed = ", ".join(f"{k}: {v}" for k, v in other.items())
         st.warning(
-            f"{sum(other.values())} responses are not in English ({listed}). They are kept and analysed; "
-            "the default model is English, so check their themes."
+            f"{sum(other.values())} responses are in other languages ({listed}). They are kept, counted and "
+            "listed with the responses, but not themed: the themes use an English model. To theme them, set "
+            "analysis.languages and a multilingual embedding model in the consultation file."
         )
     summary = ", ".join(f"{k}: {v}" for k, v in languages.items())
     st.caption(f"Languages detected (responses): {summary}. 'und' marks texts too short to tell.")

@@ -195,6 +195,14 @@ def ingest_transcript(path: Path, source: Source, source_id: str) -> Ingested:
     """Turns as responses and the public's turns as answers."""
     fmt = source.format or {".txt": "minutes", ".json": "turns-json"}.get(path.suffix.lower(), source.detected_format)
     cue_frame, preamble = read_cues(path, fmt)
+    if cue_frame.is_empty():
+        raise IngestError(
+            f"{path}: no speaker turns found in this {fmt} transcript; expected "
+            + {
+                "vtt": "cues like '00:00:01.000 --> 00:00:04.000' then '<v Name>text'",
+                "srt": "numbered cues with '00:00:01,000 --> 00:00:04,000' timings",
+            }.get(fmt, "'Name: text' lines")
+        )
     merged = turns(cue_frame).with_columns(
         response_id=pl.format("{}-turn-{}", pl.lit(source_id), pl.col("turn").cast(pl.String()).str.zfill(3)),
         speaker_role=pl.col("speaker").replace_strict(source.speakers, default="public", return_dtype=pl.String()),

@@ -23,7 +23,7 @@ def test_overview(app: AppTest) -> None:
     assert metrics["Rows read"] == "473"
     assert metrics["Rejected"] == "5"
     warning = app.warning[0].value
-    assert "3 responses are not in English" in warning
+    assert "3 responses are in other languages" in warning
     assert "pl: 1" in warning
     assert int(metrics["Adopted"]) + int(metrics["Considered, not adopted"]) + int(metrics["Not taken up"]) == int(
         metrics["Themes"]

@@ -56,3 +56,10 @@ def test_malformed_file_names_the_file(tmp_path: Path) -> None:
     path.write_text("not a caption file\n")
     with pytest.raises(IngestError, match=r"broken\.vtt: not a readable WebVTT file"):
         ingest_source(transcript(path), "broken")
+
+
+def test_a_transcript_without_cues_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.vtt"
+    path.write_text("WEBVTT\n\n1\nthis is not a timing\nhello\n")
+    with pytest.raises(IngestError, match=r"empty\.vtt: no speaker turns found in this vtt transcript; expected cues"):
+        ingest_source(transcript(path), "e")
