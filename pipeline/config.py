@@ -41,24 +41,6 @@ Format = Literal[
 ]
 SpeakerRole = Literal["chair", "officer", "councillor", "public"]
 
-SUFFIX_FORMATS: dict[str, Format] = {
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".xlsx": "xlsx",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".zip": "decidim",
-    ".vtt": "vtt",
-    ".srt": "srt",
-    ".md": "markdown",
-    ".markdown": "markdown",
-    ".txt": "text",
-    ".docx": "docx",
-    ".html": "html",
-    ".htm": "html",
-    ".pdf": "pdf",
-}
 STAGE_ORDER: tuple[Stage, ...] = ("problem", "options", "decision", "implementation", "evaluation")
 
 
@@ -94,20 +76,6 @@ class Source(_Frozen):
     locale: str | None = None
     entity: str | None = None
     speakers: dict[str, SpeakerRole] = Field(default_factory=dict)
-
-    @property
-    def detected_format(self) -> Format:
-        """The declared format, or the one its suffix implies (content sniffing is ingest's job)."""
-        if self.format is not None:
-            return self.format
-        fmt = SUFFIX_FORMATS.get(self.path.suffix.lower())
-        if fmt is None:
-            known = ", ".join(sorted(SUFFIX_FORMATS))
-            raise ConfigError(
-                f"{self.path}: cannot tell the format from '{self.path.suffix}'; "
-                f"set format = ... (suffixes known: {known})"
-            )
-        return fmt
 
 
 class Analysis(_Frozen):

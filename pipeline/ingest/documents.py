@@ -180,7 +180,7 @@ def _heading_level(style: str) -> int | None:
 
 def ingest_document(path: Path, source: Source, source_id: str) -> Ingested:
     """Blocks of one document with heading path and role."""
-    fmt = source.detected_format
+    fmt = source.format or "text"
     if fmt == "docx":
         blocks = docx_blocks(path)
     elif fmt == "pdf":

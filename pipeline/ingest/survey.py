@@ -210,5 +210,5 @@ def _reason(
 def ingest_survey(path: Path, source: Source, source_id: str) -> Ingested:
     """A generic survey export (CSV, TSV, XLSX, JSON, JSONL) mapped by the consultation file."""
     header_rows = source.header_rows or 1
-    table = read_table(path, source.detected_format, source.sheet, header_rows)
+    table = read_table(path, source.format or "csv", source.sheet, header_rows)
     return ingest_table(table, columns_from_source(table, source, path), source, source_id, path)

@@ -193,7 +193,7 @@ def turns(cue_frame: pl.DataFrame) -> pl.DataFrame:
 
 def ingest_transcript(path: Path, source: Source, source_id: str) -> Ingested:
     """Turns as responses and the public's turns as answers."""
-    fmt = source.format or {".txt": "minutes", ".json": "turns-json"}.get(path.suffix.lower(), source.detected_format)
+    fmt = source.format or "vtt"
     cue_frame, preamble = read_cues(path, fmt)
     if cue_frame.is_empty():
         raise IngestError(

@@ -23,7 +23,6 @@ def test_valid_file_resolves_paths_and_defaults() -> None:
     config = parse_consultation(GOOD, Path("/data/c/consultation.toml"))
     assert config.slug == "town-centre-parking-active-travel"
     assert config.sources[0].path == Path("/data/c/responses.csv")
-    assert config.sources[1].detected_format == "docx"
     assert config.analysis.link_threshold == 0.60
     assert config.stages() == ["problem", "decision"]
 
@@ -60,12 +59,6 @@ def test_invalid_toml_says_where() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read consultation file"):
         load_consultation(tmp_path / "nope.toml")
-
-
-def test_unknown_suffix_needs_a_format() -> None:
-    config = parse_consultation(GOOD.replace("decision.docx", "decision.odt"), Path("c.toml"))
-    with pytest.raises(ConfigError, match=r"cannot tell the format from '\.odt'"):
-        _ = config.sources[1].detected_format
 
 
 def test_the_sample_file_is_valid(sample_dir: Path) -> None:
