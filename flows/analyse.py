@@ -114,6 +114,8 @@ def manifest(
             "passages_embedded_new": summaries["embed"]["embedded_new"],
         },
         "languages": summaries["prepare"]["languages"],
+        "redactions": summaries["prepare"]["redactions"],
+        "privacy": {"redacted": config.privacy.redact, "entities": list(config.privacy.entities)},
         "notes": summaries["ingest"]["notes"],
         "statuses": summaries["trace"]["statuses"],
         "timings_s": {name: round(s["seconds"], 2) for name, s in summaries.items()},

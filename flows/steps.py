@@ -20,10 +20,12 @@ from spacy.language import Language
 from flows.runs import read_table, sha256_file, write_table
 from models.embed import EmbeddingCache, SentenceTransformerEmbedder, embed_cached
 from models.nlp import load_nlp
+from models.pii import PrivacySettings, Redactor
 from models.topics import TopicSettings, fit_topics
 from pipeline.config import ConsultationFile
 from pipeline.ingest import ingest_source
 from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
+from pipeline.prepare.redact import public_vocabulary, redact_frames
 from pipeline.themes import centroid_scores, quotes_table, themes_table, topic_assignments
 from pipeline.trace import theme_links, theme_status
 
@@ -35,6 +37,12 @@ Summary = dict[str, Any]
 def embedder_for(name: str) -> SentenceTransformerEmbedder:
     """The embedding model, loaded once per process."""
     return SentenceTransformerEmbedder(name)
+
+
+@cache
+def redactor_for(settings: PrivacySettings) -> Redactor:
+    """The personal-data redactor, built once per process."""
+    return Redactor(settings)
 
 
 @cache
@@ -90,8 +98,17 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
     started = time.perf_counter()
     work = staging / "_work"
     nlp = nlp_for(config.analysis.spacy_model)
-    responses = read_table(work, "responses").pipe(with_clean_text).pipe(with_language)
+    responses = read_table(work, "responses").pipe(with_clean_text)
     answers = read_table(work, "answers").pipe(with_clean_text).filter(pl.col("text") != "")
+    redactions: dict[str, int] = {}
+    if config.privacy.redact:
+        allow = (*config.privacy.allow, *public_vocabulary(read_table(work, "blocks")))
+        privacy = PrivacySettings(
+            entities=config.privacy.entities, allow=allow, spacy_model=config.analysis.spacy_model
+        )
+        responses, answers, counts = redact_frames(responses, answers, redactor_for(privacy))
+        redactions = dict(sorted(counts.items()))
+    responses = responses.pipe(with_language)
     blocks = read_table(work, "blocks").pipe(with_clean_text).filter(pl.col("text") != "")
     passages = pl.concat([passages_from_answers(answers, nlp), passages_from_blocks(blocks, nlp)])
     write_table(staging, "responses", responses)
@@ -101,6 +118,7 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
         "seconds": time.perf_counter() - started,
         "responses": responses.height,
         "represented": int(responses["weight"].sum()),
+        "redactions": redactions,
         "passages": passages.height,
         "languages": languages,
     }

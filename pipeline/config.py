@@ -91,12 +91,31 @@ class Analysis(_Frozen):
     languages: tuple[str, ...] = ("en",)
 
 
+class Privacy(_Frozen):
+    """The ``[privacy]`` table: what to redact from the public's words before anything is written."""
+
+    redact: bool = True
+    entities: tuple[str, ...] = (
+        "PERSON",
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "UK_POSTCODE",
+        "STREET_ADDRESS",
+        "URL",
+        "IP_ADDRESS",
+        "UK_NHS",
+        "UK_NINO",
+    )
+    allow: tuple[str, ...] = ()
+
+
 class ConsultationFile(_Frozen):
     """A whole consultation file."""
 
     consultation: Consultation
     sources: tuple[Source, ...] = Field(min_length=1)
     analysis: Analysis = Analysis()
+    privacy: Privacy = Privacy()
 
     @property
     def slug(self) -> str:
