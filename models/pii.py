@@ -56,7 +56,56 @@ STREET_TYPES = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Way|Close|Cl|Drive|Dr|Terrace|Crescent|Cres|Place|Pl|"
     r"Court|Ct|Gardens|Grove|Hill|Square|Sq|Row|Parade|Walk|Mews|View|Rise|Park|Green"
 )
-NAME = r"[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?"
+NAME = r"(?:O'|Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+# Capitalised words that are also common first names but, capitalised mid-sentence, rarely people.
+WORD_NAMES = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Will",
+        "Hope",
+        "Faith",
+        "Joy",
+        "Summer",
+        "Sunny",
+        "Dawn",
+        "Holly",
+        "Ivy",
+        "Robin",
+        "Rose",
+        "Star",
+        "Angel",
+        "Christian",
+        "Jordan",
+        "Chelsea",
+        "Paris",
+        "London",
+        "Victoria",
+        "Albert",
+        "Florence",
+        "Charity",
+        "Grant",
+        "Mercy",
+        "Lane",
+    ]
+)
 SCORE_THRESHOLD = 0.35
 # Presidio compiles patterns case-insensitively by default; names, streets and postcodes need case.
 CASED = re.DOTALL | re.MULTILINE
@@ -99,7 +148,7 @@ def _uk_patterns() -> list[PatternRecognizer]:
 
 def _name_cue_recognizer() -> PatternRecognizer:
     patterns = [
-        Pattern("title and name", rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Cllr|Sir|Dame)\.?\s+(?:{NAME}\s+)?{NAME}\b", 0.75),
+        Pattern("title and name", rf"\b(?i:mr|mrs|ms|miss|mx|dr|prof|cllr|sir|dame)\.?\s+(?:{NAME}\s+)?{NAME}\b", 0.75),
         Pattern("my name is", rf"(?<=\b[Mm]y name is )(?:{NAME})(?:\s+{NAME}){{0,2}}\b", 0.8),
         Pattern("I am called", rf"(?<=\b[Ii]'m called )(?:{NAME})(?:\s+{NAME})?\b", 0.7),
         Pattern(
@@ -116,6 +165,7 @@ def _weak_name_recognizer() -> PatternRecognizer:
     # "Pauline, from Eastcliff." / "Thank you, Pauline." — a capitalised word opening a sentence
     # before a comma, or addressed after a comma. Weak on their own: kept only for known first names.
     patterns = [
+        Pattern("first name", rf"(?<![.!?]\s)(?<!^)\b{NAME}(?:\s+{NAME})?\b", 0.5),
         Pattern("introduction", r"(?:(?<=^)|(?<=[.!?]\s)|(?<=\n))[A-Z][a-z]+(?=,\s)", 0.6),
         Pattern("vocative", r"(?<=,\s)[A-Z][a-z]+(?=[.,!?](?:\s|$))", 0.6),
     ]
@@ -179,7 +229,9 @@ class Redactor:
             score_threshold=SCORE_THRESHOLD,
             allow_list=list(self.settings.allow) or None,
         )
-        return [r for r in results if not _spacy_false_person(r, text)]
+        kept = [_trimmed(r, text) for r in results if not _spacy_false_person(r, text)]
+        allowed = set(self.settings.allow)
+        return [r for r in kept if text[r.start : r.end] not in allowed]
 
     def redact(self, text: str, *, patterns_only: bool = False) -> tuple[str, Counter[str]]:
         """``text`` with each personal-data span replaced by its placeholder, and counts by type."""
@@ -245,13 +297,36 @@ PLACE_WORDS = frozenset(STREET_TYPES.split("|")) | {
 }
 
 
+def _trimmed(result: RecognizerResult, text: str) -> RecognizerResult:
+    """A spaCy PERSON span cut to start at its first name ("Ring Helen Price" → "Helen Price")."""
+    metadata = result.recognition_metadata or {}
+    if result.entity_type != "PERSON" or metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) != "SpacyRecognizer":
+        return result
+    words = text[result.start : result.end].split()
+    detector = _first_names()
+    if len(words) > 1 and detector.get_gender(words[0]) == "unknown" and detector.get_gender(words[1]) != "unknown":
+        start = text.index(words[1], result.start)
+        return RecognizerResult(
+            result.entity_type,
+            start,
+            result.end,
+            result.score,
+            result.analysis_explanation,
+            result.recognition_metadata,
+        )
+    return result
+
+
 def _spacy_false_person(result: RecognizerResult, text: str) -> bool:
     """A PERSON found by spaCy's NER or a weak cue (not a strong one) whose text is not a name."""
     metadata = result.recognition_metadata or {}
     return (
         result.entity_type == "PERSON"
         and metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) in ("SpacyRecognizer", WEAK_NAMES)
-        and _not_a_name(text[result.start : result.end])
+        and _not_a_name(
+            text[result.start : result.end],
+            trusted_shape=metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == "SpacyRecognizer",
+        )
     )
 
 
@@ -260,19 +335,22 @@ def _first_names() -> gender_detector.Detector:
     return gender_detector.Detector(case_sensitive=True)
 
 
-def _not_a_name(span: str) -> bool:
-    """Whether spaCy's PERSON span is not a person's name.
+def _not_a_name(span: str, *, trusted_shape: bool) -> bool:
+    """Whether a PERSON span from spaCy or a weak cue is not a person's name.
 
-    The small English model tags many places and capitalised words as people ("Chapel Lane",
-    "Westgate", "Keep", "Madam"). A span counts as a name only when one of its words is a known
-    first name (gender-guesser's list of ~40,000, many countries) and its last word is not a street
-    or place word; surnames after a title are caught by the name-cue patterns instead.
+    The small English model tags places and capitalised words as people ("Chapel Lane",
+    "Westgate", "Keep", "Madam"). A span ending in a street or place word is a place. Otherwise a
+    multi-word span from spaCy (``trusted_shape``) is a name; a single word, or any weak-cue span,
+    must start with a known first name (gender-guesser's ~40,000, many countries) that is not also a
+    common capitalised word (months, days, "Hope").
     """
     words = [w.strip(".,'’") for w in span.replace("'s", "").replace("’s", "").split()]
     if not words or span.startswith("[") or any(ch.isdigit() for ch in span) or words[-1] in PLACE_WORDS:
         return True
-    detector = _first_names()
-    return all(detector.get_gender(w) == "unknown" for w in words)
+    if trusted_shape and len(words) > 1:
+        return False
+    first = words[0]
+    return first in WORD_NAMES or _first_names().get_gender(first) == "unknown"
 
 
 def placeholder_names(entities: Sequence[str]) -> list[str]:

@@ -76,3 +76,48 @@ def test_every_link_has_evidence_on_both_sides(sample_run: Path) -> None:
     assert links.height > 0
     assert links.select(pl.col("text", "evidence_text").is_null().any()).row(0) == (False, False)
     assert (links["score"] >= read_manifest(sample_run)["config"]["resolved"]["analysis"]["link_threshold"]).all()
+
+
+# Every piece of personal data planted in the sample (scripts/sample_text.py) and the residents'
+# speaker labels of the public meeting.
+PLANTED_PII = [
+    "07700 900123",
+    "Margaret Thornton",
+    "j.thornton@example.co.uk",
+    "14 Fore Street",
+    "HB1 4QT",
+    "David Okafor",
+    "27 Bridge Street",
+    "01632 960 555",
+    "sam.patel99@example.com",
+    "HB2 7LX",
+    "3 Albert Road",
+    "HB1 2EJ",
+    "Helen Price",
+    "7700 900456",
+    "9 Harbour Way",
+    "HB3 1AA",
+    "priya.nair@example.org",
+    "Resident (Pauline)",
+    "Resident (Grace)",
+    "Resident (Derek)",
+]
+
+
+def test_no_planted_personal_data_anywhere_in_the_run(sample_run: Path, sample_workspace: Path) -> None:
+    files = [
+        p for p in sample_workspace.rglob("*") if p.is_file() and ".cache" not in p.parts and ".prefect" not in p.parts
+    ]
+    assert any(p.suffix == ".parquet" for p in files)
+    leaks = []
+    for path in files:
+        if path.suffix == ".parquet":
+            table = pl.read_parquet(path)
+            text = "\n".join(str(v) for column in table.columns for v in table[column].to_list())
+        else:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        leaks += [(path.name, pii) for pii in PLANTED_PII if pii in text]
+    assert not leaks
+    manifest = read_manifest(sample_run)
+    assert manifest["redactions"]["EMAIL_ADDRESS"] == 3
+    assert manifest["redactions"]["PERSON"] >= 10

@@ -1,0 +1,78 @@
+"""Redaction per entity type, what must stay, and the targets on the project's PII test set."""
+
+import pytest
+
+from models.pii import PrivacySettings, Redactor
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def redactor() -> Redactor:
+    return Redactor(PrivacySettings(allow=("Harbourside",)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Email me at j.thornton@example.co.uk please.", "Email me at [EMAIL] please."),
+        ("Call 07700 900123 or +44 20 7946 0018.", "Call [PHONE] or [PHONE]."),
+        ("Our postcode is HB1 4QT.", "Our postcode is [POSTCODE]."),
+        ("I live at Flat 2, 9 Harbour Way near the quay.", "I live at [ADDRESS] near the quay."),
+        ("My NHS number is 943 476 5919.", "My NHS number is [NHS_NUMBER]."),
+        ("NI number AB 12 34 56 C.", "NI number [NI_NUMBER]."),
+        ("See https://www.example.org/petition for photos.", "See [URL] for photos."),
+        ("Sent from 203.0.113.77 today.", "Sent from [IP] today."),
+        ("My name is Margaret Thornton.", "My name is [NAME]."),
+        ("Thank you, Pauline.", "Thank you, [NAME]."),
+        ("mrs O'Brien complained again.", "[NAME] complained again."),
+        ("I spoke to Kwame Mensah at the drop-in.", "I spoke to [NAME] at the drop-in."),
+    ],
+)
+def test_each_type_is_replaced_by_its_placeholder(redactor: Redactor, text: str, expected: str) -> None:
+    assert redactor.redact(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bridge Street is always full of vans.",
+        "The 20 mph limit on Hill Street is ignored.",
+        "Chapel Lane floods at the crossing.",
+        "Keep the Market Square car park open.",
+        "Dear Sir or Madam, I object.",
+        "Route 7 should run until 11pm; parking is £4.80.",
+        "The A38 junction backs up every summer in Harbourside.",
+        "The consultation closes on 20 March 2026.",
+    ],
+)
+def test_ordinary_text_is_left_alone(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text) == (text, {})
+
+
+def test_counts_and_allow_list(redactor: Redactor) -> None:
+    text, counts = redactor.redact("Ring Helen Price on 07700 900456 or email helen@example.org.")
+    assert text == "Ring [NAME] on [PHONE] or email [EMAIL]."
+    assert counts == {"PERSON": 1, "PHONE_NUMBER": 1, "EMAIL_ADDRESS": 1}
+    allowed = Redactor(PrivacySettings(allow=("Helen Price",)))
+    assert allowed.redact("Ring Helen Price today.")[0] == "Ring Helen Price today."
+
+
+def test_patterns_only_skips_names(redactor: Redactor) -> None:
+    assert redactor.redact("Eastcliff", patterns_only=True)[0] == "Eastcliff"
+    assert redactor.redact("Grace Evans, grace@example.org", patterns_only=True)[0] == "Grace Evans, [EMAIL]"
+
+
+def test_unknown_entity_types_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown entity types"):
+        Redactor(PrivacySettings(entities=("PASSPORT",)))
+
+
+def test_targets_on_the_project_test_set(redactor: Redactor) -> None:
+    from benchmarks.pii_eval import MAX_OVER_REDACTION, TARGETS, evaluate
+
+    score = evaluate(Redactor(PrivacySettings()))
+    assert sum(score.planted.values()) >= 300
+    for kind, target in TARGETS.items():
+        assert score.recall(kind) >= target, (kind, score.recall(kind))
+    assert score.over_redaction <= MAX_OVER_REDACTION
