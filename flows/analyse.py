@@ -115,6 +115,7 @@ def manifest(
         },
         "languages": summaries["prepare"]["languages"],
         "redactions": summaries["prepare"]["redactions"],
+        "campaigns": {k: summaries["prepare"][k] for k in ("campaigns", "campaign_members", "duplicate_groups")},
         "privacy": {"redacted": config.privacy.redact, "entities": list(config.privacy.entities)},
         "notes": summaries["ingest"]["notes"],
         "statuses": summaries["trace"]["statuses"],

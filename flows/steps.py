@@ -25,8 +25,15 @@ from models.topics import TopicSettings, fit_topics
 from pipeline.config import ConsultationFile
 from pipeline.ingest import ingest_source
 from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
+from pipeline.prepare.campaigns import campaigns
 from pipeline.prepare.redact import public_vocabulary, redact_frames
-from pipeline.themes import centroid_scores, quotes_table, themes_table, topic_assignments
+from pipeline.themes import (
+    centroid_scores,
+    propagated_to_members,
+    quotes_table,
+    themes_table,
+    topic_assignments,
+)
 from pipeline.trace import theme_links, theme_status
 
 PUBLIC_KINDS = ("answer", "turn")
@@ -109,6 +116,10 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
         responses, answers, counts = redact_frames(responses, answers, redactor_for(privacy))
         redactions = dict(sorted(counts.items()))
     responses = responses.pipe(with_language)
+    campaign_table, responses = campaigns(
+        responses, config.analysis.duplicate_threshold, config.analysis.campaign_min_members
+    )
+    write_table(staging, "campaigns", campaign_table)
     blocks = read_table(work, "blocks").pipe(with_clean_text).filter(pl.col("text") != "")
     passages = pl.concat([passages_from_answers(answers, nlp), passages_from_blocks(blocks, nlp)])
     write_table(staging, "responses", responses)
@@ -119,6 +130,9 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
         "responses": responses.height,
         "represented": int(responses["weight"].sum()),
         "redactions": redactions,
+        "campaigns": campaign_table.filter(pl.col("kind") == "campaign").height,
+        "campaign_members": int(campaign_table.filter(pl.col("kind") == "campaign")["n_members"].sum()),
+        "duplicate_groups": campaign_table.filter(pl.col("kind") == "duplicates").height,
         "passages": passages.height,
         "languages": languages,
     }
@@ -161,14 +175,30 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     keep = public.join(language, on="response_id", how="left")["language"].is_in([*config.analysis.languages, "und"])
     other_language = public.filter(~keep)["response_id"].n_unique()
     public, vectors = public.filter(keep), vectors[keep.to_numpy()]
+    # Fit on one representative per group of near-identical responses; members follow it.
+    groups = read_table(staging, "campaigns").filter(pl.col("n_members") > 1)
+    canonical_of = {
+        m: c
+        for c, ms in zip(groups["canonical_response_id"], groups["member_ids"].to_list(), strict=True)
+        for m in ms
+        if m != c
+    }
+    campaign_of = {
+        m: g for g, ms in zip(groups["campaign_id"], groups["member_ids"].to_list(), strict=True) for m in ms
+    }
+    fitted = ~public["response_id"].is_in(list(canonical_of))
     settings = TopicSettings(seed=config.analysis.seed, min_cluster_size=config.analysis.min_theme_size)
-    fit = fit_topics(public["text"].to_list(), vectors, embedder_for(config.analysis.embedding_model), settings)
-    assigned = topic_assignments(public, fit.topics, centroid_scores(vectors, fit.topics))
+    reps, rep_vectors = public.filter(fitted), vectors[fitted.to_numpy()]
+    fit = fit_topics(reps["text"].to_list(), rep_vectors, embedder_for(config.analysis.embedding_model), settings)
+    assigned = topic_assignments(reps, fit.topics, centroid_scores(rep_vectors, fit.topics))
+    assigned = propagated_to_members(assigned, public, vectors, canonical_of)
     respondents = read_table(staging, "responses").join(public.select("response_id").unique(), on="response_id")
-    table, assignments = themes_table(assigned, respondents.select("response_id", "respondent_id"), fit.keywords)
+    table, assignments = themes_table(
+        assigned, respondents.select("response_id", "respondent_id", "weight"), fit.keywords
+    )
     write_table(staging, "themes", table)
     write_table(staging, "assignments", assignments)
-    write_table(staging, "quotes", quotes_table(assignments, public, config.analysis.quotes_per_theme))
+    write_table(staging, "quotes", quotes_table(assignments, public, config.analysis.quotes_per_theme, campaign_of))
     unthemed = respondents.height - assignments["response_id"].n_unique()
     return {
         "seconds": time.perf_counter() - started,

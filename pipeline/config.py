@@ -89,6 +89,8 @@ class Analysis(_Frozen):
     quotes_per_theme: int = Field(default=4, ge=1, le=10)
     # Responses in other languages are kept and counted but not themed: the default model is English.
     languages: tuple[str, ...] = ("en",)
+    duplicate_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
+    campaign_min_members: int = Field(default=5, ge=2)
 
 
 class Privacy(_Frozen):

@@ -60,6 +60,34 @@ def topic_assignments(passages: pl.DataFrame, topics: Sequence[int], scores: Seq
     )
 
 
+def propagated_to_members(
+    assigned: pl.DataFrame, public: pl.DataFrame, vectors: Matrix, canonical_of: dict[str, str]
+) -> pl.DataFrame:
+    """Assignments extended to campaign members fitted through their group's representative.
+
+    ``assigned`` covers the representatives' passages; each member passage (``public`` rows whose
+    response is in ``canonical_of``) takes the topic of the most similar passage of its
+    representative, with that similarity as its score. Members so count in every theme.
+    """
+    members = public.with_row_index("_row").filter(pl.col("response_id").is_in(list(canonical_of)))
+    if members.is_empty() or assigned.is_empty():
+        return assigned
+    row_of = {p: i for i, p in enumerate(public["passage_id"])}
+    topic_of = dict(zip(assigned["passage_id"], assigned["theme_id"], strict=True))
+    by_response = public.group_by("response_id").agg("passage_id")
+    passages_of = dict(zip(by_response["response_id"], by_response["passage_id"].to_list(), strict=True))
+    rows = []
+    for row in members.iter_rows(named=True):
+        candidates = [p for p in passages_of.get(canonical_of[row["response_id"]], []) if p in topic_of]
+        if not candidates:
+            continue
+        sims = vectors[[row_of[p] for p in candidates]] @ vectors[row["_row"]]
+        best = int(sims.argmax())
+        rows.append((row["passage_id"], row["response_id"], topic_of[candidates[best]], float(sims[best])))
+    extra = pl.DataFrame(rows, schema=assigned.schema, orient="row")
+    return pl.concat([assigned, extra])
+
+
 def _theme_ids(sizes: pl.DataFrame, keywords: dict[int, list[str]]) -> dict[str, str]:
     order = sizes.with_columns(
         kw=pl.col("theme_id").replace_strict({t: " ".join(keywords.get(int(t), [])) for t in sizes["theme_id"]})
@@ -73,15 +101,18 @@ def themes_table(
     """The ``themes`` and ``assignments`` tables, with final theme ids.
 
     ``assigned`` comes from ``topic_assignments``; a theme's share is its respondents over all
-    respondents in ``respondents``.
+    respondents in ``respondents`` (response_id, respondent_id, weight); ``n_represented`` adds up
+    the weights of its responses (a regulations.gov row with 1,200 duplicates stands for 1,200).
     """
     if assigned.is_empty():
         return empty("themes"), empty("assignments")
     total = max(1, respondents["respondent_id"].n_unique())
     sizes = (
         assigned.join(respondents, on="response_id", how="left")
+        .group_by("theme_id", "respondent_id")
+        .agg(pl.col("weight").fill_null(1).max(), pl.len().alias("passages"))
         .group_by("theme_id")
-        .agg(n_respondents=pl.col("respondent_id").n_unique(), n_passages=pl.len())
+        .agg(n_respondents=pl.len(), n_represented=pl.col("weight").sum(), n_passages=pl.col("passages").sum())
     )
     ids = _theme_ids(sizes, keywords)
     topic_keywords = {t: keywords.get(int(t), []) for t in ids}
@@ -95,8 +126,12 @@ def themes_table(
     return conform(themes.sort("theme_id"), "themes"), conform(final.sort("theme_id", "passage_id"), "assignments")
 
 
-def quotes_table(assignments: pl.DataFrame, passages: pl.DataFrame, per_theme: int) -> pl.DataFrame:
-    """Verbatim quotes: per theme the passages closest to its centre, one per response, no repeats.
+def quotes_table(
+    assignments: pl.DataFrame, passages: pl.DataFrame, per_theme: int, campaign_of: dict[str, str] | None = None
+) -> pl.DataFrame:
+    """Verbatim quotes: per theme the passages closest to its centre, with no repeats.
+
+    One quote at most per response, and per campaign (``campaign_of``: response → campaign id).
 
     Passages of ``QUOTE_MIN_WORDS``–``QUOTE_MAX_WORDS`` words are preferred; shorter or longer
     ones are used only when a theme has too few.
@@ -112,7 +147,8 @@ def quotes_table(assignments: pl.DataFrame, passages: pl.DataFrame, per_theme: i
         .with_columns(fits=pl.col("words").is_between(QUOTE_MIN_WORDS, QUOTE_MAX_WORDS))
         .sort(["theme_id", "fits", "score", "passage_id"], descending=[False, True, True, False])
         .unique(["theme_id", "key"], keep="first", maintain_order=True)
-        .unique(["theme_id", "response_id"], keep="first", maintain_order=True)
+        .with_columns(voice=pl.col("response_id").replace(campaign_of or {}))
+        .unique(["theme_id", "voice"], keep="first", maintain_order=True)
         .with_columns(rank=pl.int_range(1, pl.len() + 1).over("theme_id").cast(pl.Int64()))
         .filter(pl.col("rank") <= per_theme)
     )

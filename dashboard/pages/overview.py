@@ -50,6 +50,37 @@ if run is not None:
         with st.expander(f"Notes on {source_id} ({len(notes)})"):
             st.text("\n".join(notes))
 
+    redactions = info.get("redactions", {})
+    if info.get("privacy", {}).get("redacted"):
+        found = ", ".join(f"{k.replace('_', ' ').lower()}: {v}" for k, v in redactions.items()) or "none found"
+        st.caption(
+            f"Personal data redacted before analysis ({found}). Public speakers are shown as "
+            "'Member of the public N'; officials and public documents are not redacted."
+        )
+    else:
+        st.warning("Personal-data redaction is switched off for this consultation ([privacy] redact = false).")
+
+    campaign_table = table(run, "campaigns")
+    if not campaign_table.is_empty():
+        st.subheader("Campaigns and duplicates")
+        st.caption(
+            "Near-identical responses (word 3-shingle Jaccard ≥ threshold) are grouped; themes are fitted "
+            "on one representative of each group and every member is counted."
+        )
+        st.dataframe(
+            campaign_table.select(
+                "campaign_id",
+                "kind",
+                "n_members",
+                "represented",
+                "first_seen",
+                "last_seen",
+                pl.col("canonical_text").str.slice(0, 160).alias("text (first 160 characters)"),
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
     statuses = info.get("statuses", {})
     st.subheader("Where the public's themes went")
     status_cols = st.columns(3)

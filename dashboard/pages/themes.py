@@ -15,6 +15,15 @@ if run is not None:
         table(run, "theme_status").select("theme_id", "status"), on="theme_id", how="left"
     )
     quotes = table(run, "quotes")
+    in_campaigns = (
+        table(run, "assignments")
+        .select("theme_id", "response_id")
+        .unique()
+        .join(table(run, "responses").select("response_id", "campaign_id"), on="response_id")
+        .join(table(run, "campaigns").filter(pl.col("kind") == "campaign").select("campaign_id"), on="campaign_id")
+        .group_by("theme_id", "campaign_id")
+        .len()
+    )
     query = st.text_input("Filter themes by word", key="theme_filter", max_chars=100).strip().lower()
     if query:
         themes = themes.filter(
@@ -32,5 +41,10 @@ if run is not None:
             head.caption("Keywords: " + inert(", ".join(row["keywords"])))
             size.metric("Respondents", row["n_respondents"], help=f"{percent(row['share'])} of respondents")
             size.caption(STATUS_LABELS.get(row["status"], row["status"] or ""))
+            for campaign in in_campaigns.filter(pl.col("theme_id") == row["theme_id"]).iter_rows(named=True):
+                st.info(
+                    f"Includes a campaign of {campaign['len']} near-identical responses "
+                    f"({campaign['campaign_id']}, see Overview)."
+                )
             for quote in quotes.filter(pl.col("theme_id") == row["theme_id"]).sort("rank").iter_rows(named=True):
                 st.markdown(f"> {inert(quote['text'])}  \n> — *{inert(quote['response_id'])}*")

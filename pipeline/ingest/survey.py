@@ -147,6 +147,7 @@ def ingest_table(
         language=pl.lit(None, pl.String()),
         weight=_weight(columns.weight),
         flag="_flag",
+        campaign_id=pl.lit(None, pl.String()),
         text=pl.concat_str([pl.col(c) for c in columns.text], separator="\n\n", ignore_nulls=True),
         **{attribute_name(c): pl.col(c) for c in columns.attributes if c not in rules.exclude},
     )

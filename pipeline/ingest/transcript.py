@@ -220,6 +220,7 @@ def ingest_transcript(path: Path, source: Source, source_id: str) -> Ingested:
         language=pl.lit(None, pl.String()),
         weight=pl.lit(1, pl.Int64()),
         flag=pl.lit(None, pl.String()),
+        campaign_id=pl.lit(None, pl.String()),
         text="text",
     )
     answers = (

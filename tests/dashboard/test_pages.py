@@ -25,6 +25,9 @@ def test_overview(app: AppTest) -> None:
     warning = app.warning[0].value
     assert "3 responses are in other languages" in warning
     assert "pl: 1" in warning
+    assert any("Personal data redacted before analysis" in c.value for c in app.caption)
+    campaigns = app.dataframe[1].value
+    assert campaigns["n_members"].max() == 46
     assert int(metrics["Adopted"]) + int(metrics["Considered, not adopted"]) + int(metrics["Not taken up"]) == int(
         metrics["Themes"]
     )
@@ -36,6 +39,7 @@ def test_themes(app: AppTest) -> None:
     assert len(app.subheader) >= 8
     quotes = [m.value for m in app.markdown if m.value.startswith(">")]
     assert len(quotes) >= 3 * len(app.subheader)
+    assert any("Includes a campaign of 46 near-identical responses" in i.value for i in app.info)
     app.text_input(key="theme_filter").input("toilet").run()
     assert 1 <= len(app.subheader) < 4
     assert any("oilet" in s.value for s in app.subheader)

@@ -88,3 +88,14 @@ def test_decidim_projects_and_result_comments(shared_data: Path) -> None:
     assert comments.rows_read == csv_rows(comments_csv, ";") == 87
     assert set(comments.responses["attr_alignment"]) <= {"1", "0", "-1"}
     assert "attr_author_name" not in comments.responses.columns
+
+
+def test_regulations_gov_form_letters(shared_data: Path) -> None:
+    from pipeline.prepare.campaigns import campaigns
+
+    got = ingest(shared_data / "regulations-gov-cms-2025-0050" / "CMS-2025-0050-0031.csv")
+    table, _ = campaigns(got.responses)
+    form_letters = table.filter(pl.col("kind") == "campaign")
+    assert form_letters.height >= 1
+    assert max(form_letters["n_members"].to_list()) >= 20  # one form letter sent by 21 people
+    assert table.filter(pl.col("kind") == "duplicates").height >= 5

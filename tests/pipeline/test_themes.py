@@ -36,8 +36,11 @@ PASSAGES = pl.DataFrame(
 
 def test_themes_counted_in_respondents_ties_broken_by_keywords() -> None:
     assigned = topic_assignments(PASSAGES, [5, 5, 5, 2, 2, -1], [0.9, 0.8, 0.95, 0.9, 0.7, 0.0])
-    respondents = pl.DataFrame({"response_id": list("abcde"), "respondent_id": list("abcde")})
+    respondents = pl.DataFrame(
+        {"response_id": list("abcde"), "respondent_id": list("abcde"), "weight": [1, 40, 1, 1, 1]}
+    )
     themes, assignments = themes_table(assigned, respondents, {5: ["parking", "cost"], 2: ["buses"]})
+    assert themes["n_represented"].to_list() == [2, 41]
     assert_frame_equal(
         themes.select("theme_id", "label", "n_respondents", "n_passages", "share"),
         pl.DataFrame(
@@ -56,7 +59,7 @@ def test_themes_counted_in_respondents_ties_broken_by_keywords() -> None:
 
 def test_quotes_are_verbatim_distinct_and_one_per_response() -> None:
     assigned = topic_assignments(PASSAGES, [5, 5, 5, 2, 2, -1], [0.9, 0.8, 0.95, 0.9, 0.7, 0.0])
-    respondents = pl.DataFrame({"response_id": list("abcde"), "respondent_id": list("abcde")})
+    respondents = pl.DataFrame({"response_id": list("abcde"), "respondent_id": list("abcde"), "weight": [1] * 5})
     _, assignments = themes_table(assigned, respondents, {5: ["parking"], 2: ["buses"]})
     quotes = quotes_table(assignments, PASSAGES, per_theme=3)
     parking = quotes.filter(pl.col("theme_id") == "T02")
@@ -68,3 +71,18 @@ def test_quotes_are_verbatim_distinct_and_one_per_response() -> None:
     buses = quotes.filter(pl.col("theme_id") == "T01")
     assert buses["text"].to_list() == ["The buses stop running far too early.", "Buses."]
     assert set(quotes["text"]) <= set(PASSAGES["text"])
+
+
+def test_members_follow_their_representative() -> None:
+    from pipeline.themes import propagated_to_members
+
+    public = pl.DataFrame({"passage_id": ["a:0:0", "a:0:1", "b:0:0", "b:0:1"], "response_id": ["a", "a", "b", "b"]})
+    vectors = np.array([[1, 0], [0, 1], [0.1, 1], [1, 0.1]], dtype=np.float32)
+    assigned = pl.DataFrame(
+        {"passage_id": ["a:0:0", "a:0:1"], "response_id": ["a", "a"], "theme_id": ["1", "2"], "score": [1.0, 1.0]}
+    )
+    got = propagated_to_members(assigned, public, vectors, {"b": "a"})
+    assert got.filter(pl.col("response_id") == "b").select("passage_id", "theme_id").rows() == [
+        ("b:0:0", "2"),
+        ("b:0:1", "1"),
+    ]
