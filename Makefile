@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM = false
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval sample bench-ingest clean
+.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval sample bench-ingest bench-pii clean
 
 help:
 	@echo "make demo   install, analyse the sample consultation, serve the dashboard on 127.0.0.1:8501"
@@ -72,8 +72,13 @@ test-fast: install-dev
 bench-ingest: install
 	$(BIN)/python -m benchmarks.ingest_csv --rows 1000000
 
+# Redaction recall per type and over-redaction on the project's PII test set (docs/PRIVACY.md).
+bench-pii: install
+	$(BIN)/python -m benchmarks.pii_eval
+
 sample: install-dev
 	$(BIN)/python scripts/make_sample.py
+	$(BIN)/python scripts/make_pii_testset.py
 
 clean:
 	rm -rf $(VENV) $(WORKSPACE) .pytest_cache .mypy_cache .ruff_cache test-artifacts
