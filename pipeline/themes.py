@@ -15,11 +15,13 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from pipeline.prepare.campaigns import jaccard, shingles
 from pipeline.schema import conform, empty
 
 Matrix = npt.NDArray[np.float32]
 QUOTE_MIN_WORDS = 6
 QUOTE_MAX_WORDS = 80
+QUOTE_MAX_OVERLAP = 0.5
 
 
 def label_from_keywords(keywords: Sequence[str]) -> str:
@@ -131,7 +133,8 @@ def quotes_table(
 ) -> pl.DataFrame:
     """Verbatim quotes: per theme the passages closest to its centre, with no repeats.
 
-    One quote at most per response, and per campaign (``campaign_of``: response → campaign id).
+    One quote at most per response and per campaign (``campaign_of``: response → campaign id), and
+    none that repeats most of another (word 3-shingle Jaccard ≥ 0.5).
 
     Passages of ``QUOTE_MIN_WORDS``–``QUOTE_MAX_WORDS`` words are preferred; shorter or longer
     ones are used only when a theme has too few.
@@ -149,7 +152,27 @@ def quotes_table(
         .unique(["theme_id", "key"], keep="first", maintain_order=True)
         .with_columns(voice=pl.col("response_id").replace(campaign_of or {}))
         .unique(["theme_id", "voice"], keep="first", maintain_order=True)
-        .with_columns(rank=pl.int_range(1, pl.len() + 1).over("theme_id").cast(pl.Int64()))
-        .filter(pl.col("rank") <= per_theme)
     )
-    return conform(candidates, "quotes")
+    chosen = [
+        row
+        for _, group in candidates.group_by("theme_id", maintain_order=True)
+        for row in _diverse(group.to_dicts(), per_theme)
+    ]
+    if not chosen:
+        return empty("quotes")
+    frame = pl.DataFrame(chosen).with_columns(rank=pl.int_range(1, pl.len() + 1).over("theme_id").cast(pl.Int64()))
+    return conform(frame, "quotes")
+
+
+def _diverse(rows: list[dict[str, object]], limit: int) -> list[dict[str, object]]:
+    """The best rows in order, skipping any too like one already chosen (shingle Jaccard ≥ 0.5)."""
+    chosen: list[dict[str, object]] = []
+    seen: list[set[str]] = []
+    for row in rows:
+        grams = shingles(str(row["text"]))
+        if all(jaccard(grams, other) < QUOTE_MAX_OVERLAP for other in seen):
+            chosen.append(row)
+            seen.append(grams)
+        if len(chosen) == limit:
+            break
+    return chosen

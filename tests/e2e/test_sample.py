@@ -121,3 +121,18 @@ def test_no_planted_personal_data_anywhere_in_the_run(sample_run: Path, sample_w
     manifest = read_manifest(sample_run)
     assert manifest["redactions"]["EMAIL_ADDRESS"] == 3
     assert manifest["redactions"]["PERSON"] >= 10
+
+
+def test_the_planted_campaign_is_one_group_of_46(sample_run: Path, sample_dir: Path) -> None:
+    campaigns = read_run_table(sample_run, "campaigns").filter(pl.col("kind") == "campaign")
+    assert campaigns["n_members"].to_list() == [46]
+    survey = pl.read_csv(sample_dir / "survey-responses.csv", infer_schema=False)
+    letters = survey.filter(
+        pl.col("Q5 Any other comments?").str.contains("Friends of Harbourside Market", literal=True)
+    )
+    assert sorted(campaigns["member_ids"][0].to_list()) == sorted(letters["Response ID"].to_list())
+    themes = read_run_table(sample_run, "assignments").join(
+        read_run_table(sample_run, "responses").select("response_id", "campaign_id"), on="response_id"
+    )
+    members_in_theme = themes.filter(pl.col("campaign_id") == campaigns["campaign_id"][0])["response_id"].n_unique()
+    assert members_in_theme == 46  # fitted on one representative, every member counted

@@ -86,3 +86,22 @@ def test_members_follow_their_representative() -> None:
         ("b:0:0", "2"),
         ("b:0:1", "1"),
     ]
+
+
+def test_quotes_skip_near_repeats() -> None:
+    passages = pl.DataFrame(
+        {
+            "passage_id": ["a:0:0", "b:0:0", "c:0:0"],
+            "response_id": ["a", "b", "c"],
+            "text": [
+                "Better buses please, more of them and more often.",
+                "better buses please, more of them and more often!! improve the service",
+                "Evening buses stop far too early for shift workers.",
+            ],
+        }
+    )
+    assignments = passages.select("passage_id", "response_id").with_columns(
+        theme_id=pl.lit("T01"), score=pl.Series([0.9, 0.8, 0.7])
+    )
+    quotes = quotes_table(assignments, passages, per_theme=3)
+    assert quotes["response_id"].to_list() == ["a", "c"]
