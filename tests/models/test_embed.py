@@ -36,3 +36,11 @@ def test_cache_embeds_each_text_once(embedder, tmp_path: Path) -> None:  # type:
     assert np.allclose(first, again[:3])
     assert set(cache.lookup([text_hash("Cheaper parking.")])) == {text_hash("Cheaper parking.")}
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_default_vectors_do_not_depend_on_batch_neighbours(embedder) -> None:  # type: ignore[no-untyped-def]
+    texts = [f"Passage {i} about {'buses ' * (i % 7)}parking and the ring road." for i in range(40)]
+    alone = embedder.encode(texts[5:6])
+    among = embedder.encode(texts)[5:6]
+    assert embedder.batch_size == 1
+    assert np.array_equal(alone, among)  # bit for bit: UMAP amplifies even 1e-7 differences
