@@ -84,7 +84,7 @@ class SentenceTransformerEmbedder:
         """Name plus the first 12 hex digits of the weights hash."""
         return f"{Path(self.name).name}@{self.weights_sha256[:12]}"
 
-    def encode(self, texts: Sequence[str]) -> Vectors:
+    def encode(self, texts: Sequence[str], batch_size: int | None = None) -> Vectors:
         """Normalised vectors; with ``batch_size`` 1 each depends on its text alone.
 
         Batched vectors differ at the 1e-7 level with their batch neighbours (padding and matrix
@@ -92,18 +92,19 @@ class SentenceTransformerEmbedder:
         text's vector would depend on what was embedded beside it. One text at a time is
         bit-for-bit reproducible and ~2.5x slower; larger batches are sorted by length.
         """
-        if self.batch_size == 1:
-            return np.stack([self._encode([t])[0] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+        size = batch_size or self.batch_size
+        if size == 1:
+            return np.stack([self._encode([t], 1)[0] for t in texts]) if texts else np.zeros((0, 0), np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
-        vectors = self._encode([texts[i] for i in order])
+        vectors = self._encode([texts[i] for i in order], size)
         out = np.empty_like(vectors, dtype=np.float32)
         out[order] = vectors
         return out
 
-    def _encode(self, texts: list[str]) -> Vectors:
+    def _encode(self, texts: list[str], batch_size: int) -> Vectors:
         vectors: Vectors = self._model.encode(
             texts,
-            batch_size=self.batch_size,
+            batch_size=batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,

@@ -23,9 +23,10 @@ from hdbscan import HDBSCAN
 from sklearn.feature_extraction.text import CountVectorizer
 from umap import UMAP
 
-from models.embed import Embedder, Vectors
+from models.embed import Embedder, SentenceTransformerEmbedder, Vectors
 
 OUTLIER = -1
+KEYWORD_BATCH = 64
 
 
 @contextmanager
@@ -47,6 +48,10 @@ class _EmbedderBackend(BaseEmbedder):  # type: ignore[misc]  # BERTopic ships no
         self._embedder = embedder
 
     def embed(self, documents: list[str], verbose: bool = False) -> Vectors:
+        # Keyword candidates are not cached and the same inputs form the same batches on every
+        # run, so batching is reproducible here (unlike for cached passage vectors).
+        if isinstance(self._embedder, SentenceTransformerEmbedder):
+            return self._embedder.encode(list(documents), batch_size=KEYWORD_BATCH)
         return self._embedder.encode(list(documents))
 
 
