@@ -22,7 +22,14 @@ from functools import lru_cache
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 import gender_guesser.detector as gender_detector
-from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import (
+    AnalyzerEngine,
+    BatchAnalyzerEngine,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+    RecognizerResult,
+)
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import (
     EmailRecognizer,
@@ -107,6 +114,7 @@ WORD_NAMES = frozenset(
     ]
 )
 SCORE_THRESHOLD = 0.35
+REDACT_BATCH = 64
 # spaCy's other entity labels: Presidio would warn once per text that it does not map them.
 SPACY_LABELS_IGNORED = (
     "CARDINAL",
@@ -238,9 +246,18 @@ class Redactor:
         self._anonymizer = AnonymizerEngine()  # type: ignore[no-untyped-call]
         self._operators = {e: OperatorConfig("replace", {"new_value": PLACEHOLDERS[e]}) for e in settings.entities}
 
+    def _entities(self, patterns_only: bool) -> list[str]:
+        return [e for e in self.settings.entities if not (patterns_only and e == "PERSON")]
+
+    def _kept(self, results: Iterable[RecognizerResult], text: str) -> list[RecognizerResult]:
+        """Results minus spaCy's false names, trimmed, minus allowed names."""
+        kept = [_trimmed(r, text) for r in results if not _spacy_false_person(r, text)]
+        allowed = set(self.settings.allow)
+        return [r for r in kept if text[r.start : r.end] not in allowed]
+
     def find(self, text: str, *, patterns_only: bool = False) -> list[RecognizerResult]:
         """The personal-data spans of ``text`` above the score threshold."""
-        entities = [e for e in self.settings.entities if not (patterns_only and e == "PERSON")]
+        entities = self._entities(patterns_only)
         if not text or not entities:
             return []
         results = self._analyzer.analyze(
@@ -250,13 +267,9 @@ class Redactor:
             score_threshold=SCORE_THRESHOLD,
             allow_list=list(self.settings.allow) or None,
         )
-        kept = [_trimmed(r, text) for r in results if not _spacy_false_person(r, text)]
-        allowed = set(self.settings.allow)
-        return [r for r in kept if text[r.start : r.end] not in allowed]
+        return self._kept(results, text)
 
-    def redact(self, text: str, *, patterns_only: bool = False) -> tuple[str, Counter[str]]:
-        """``text`` with each personal-data span replaced by its placeholder, and counts by type."""
-        results = self.find(text, patterns_only=patterns_only)
+    def _anonymized(self, text: str, results: list[RecognizerResult]) -> tuple[str, Counter[str]]:
         if not results:
             return text, Counter()
         # The anonymizer takes the analyzer's results as they are (its own class has the same fields).
@@ -267,22 +280,37 @@ class Redactor:
         )
         return anonymized.text, Counter(item.entity_type for item in anonymized.items)
 
+    def redact(self, text: str, *, patterns_only: bool = False) -> tuple[str, Counter[str]]:
+        """``text`` with each personal-data span replaced by its placeholder, and counts by type."""
+        return self._anonymized(text, self.find(text, patterns_only=patterns_only))
+
     def redact_all(
         self, texts: Iterable[str | None], *, patterns_only: bool = False
     ) -> tuple[list[str | None], Counter[str]]:
-        """Redact many texts; distinct texts are analysed once."""
+        """Redact many texts; distinct texts are analysed once, in batches through spaCy's ``pipe``."""
+        items = list(texts)
+        distinct = list(dict.fromkeys(t for t in items if t))
+        entities = self._entities(patterns_only)
         done: dict[str, tuple[str, Counter[str]]] = {}
+        if distinct and entities:
+            batches = BatchAnalyzerEngine(analyzer_engine=self._analyzer).analyze_iterator(
+                distinct,
+                language="en",
+                batch_size=REDACT_BATCH,
+                entities=entities,
+                score_threshold=SCORE_THRESHOLD,
+                allow_list=list(self.settings.allow) or None,
+            )
+            for unique, results in zip(distinct, batches, strict=True):
+                done[unique] = self._anonymized(unique, self._kept(results, unique))
         out: list[str | None] = []
         total: Counter[str] = Counter()
-        for text in texts:
-            if text is None:
-                out.append(None)
-                continue
-            if text not in done:
-                done[text] = self.redact(text, patterns_only=patterns_only)
-            redacted, counts = done[text]
-            out.append(redacted)
-            total.update(counts)
+        for text in items:
+            if text and text in done:
+                out.append(done[text][0])
+                total.update(done[text][1])
+            else:
+                out.append(text)
         return out, total
 
 
