@@ -136,3 +136,14 @@ def test_the_planted_campaign_is_one_group_of_46(sample_run: Path, sample_dir: P
     )
     members_in_theme = themes.filter(pl.col("campaign_id") == campaigns["campaign_id"][0])["response_id"].n_unique()
     assert members_in_theme == 46  # fitted on one representative, every member counted
+
+
+def test_a_second_cold_run_gives_identical_tables(sample_run: Path, tmp_path: Path) -> None:
+    from flows.analyse import analyse
+
+    again = analyse(
+        Path(__file__).resolve().parents[2] / "examples" / "harbourside-transport" / "consultation.toml",
+        tmp_path / "workspace",
+    )
+    for name in TABLES:
+        assert read_run_table(again, name).equals(read_run_table(sample_run, name)), name
