@@ -10,14 +10,9 @@ values like wards, where a place name must not be taken for a person).
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-# tldextract (used by Presidio's email recogniser) would download the public suffix list at run
-# time; an empty URL list makes it use the snapshot it ships. Must be set before it is imported.
-os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 from presidio_analyzer import (
     AnalyzerEngine,
