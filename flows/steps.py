@@ -25,7 +25,7 @@ from models.topics import TopicSettings, fit_topics
 from pipeline.config import ConsultationFile
 from pipeline.ingest import ingest_source
 from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
-from pipeline.prepare.campaigns import campaigns
+from pipeline.prepare.campaigns import campaigns, group_maps
 from pipeline.prepare.redact import public_vocabulary, redact_frames
 from pipeline.themes import (
     centroid_scores,
@@ -180,16 +180,7 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     other_language = public.filter(~keep)["response_id"].n_unique()
     public, vectors = public.filter(keep), vectors[keep.to_numpy()]
     # Fit on one representative per group of near-identical responses; members follow it.
-    groups = read_table(staging, "campaigns").filter(pl.col("n_members") > 1)
-    canonical_of = {
-        m: c
-        for c, ms in zip(groups["canonical_response_id"], groups["member_ids"].to_list(), strict=True)
-        for m in ms
-        if m != c
-    }
-    campaign_of = {
-        m: g for g, ms in zip(groups["campaign_id"], groups["member_ids"].to_list(), strict=True) for m in ms
-    }
+    canonical_of, campaign_of = group_maps(read_table(staging, "campaigns"))
     fitted = ~public["response_id"].is_in(list(canonical_of))
     settings = TopicSettings(seed=config.analysis.seed, min_cluster_size=config.analysis.min_theme_size)
     reps, rep_vectors = public.filter(fitted), vectors[fitted.to_numpy()]

@@ -53,7 +53,7 @@ def sniff_delimited(path: Path) -> str:
             head = decode(fh.read(SNIFF_BYTES))
     except OSError as exc:
         raise IngestError(f"{path}: cannot read: {exc.strerror}") from exc
-    platform = sniff_platform(csv_header(head), head)
+    platform = sniff_platform(csv_header(head))
     if platform:
         return platform
     return "citizen-space" if looks_like_citizen_space(path, "csv", None) else "csv"

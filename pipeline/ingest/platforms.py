@@ -252,7 +252,7 @@ def citizen_space_header_rows(path: Path, fmt: str, sheet: str | None) -> int:
     return 2
 
 
-def sniff_platform(header: list[str], _text: str) -> str | None:
+def sniff_platform(header: list[str]) -> str | None:
     """The platform a delimited export comes from, by its header."""
     names = set(header)
     if {"comment-id", "comment-body"} <= names:

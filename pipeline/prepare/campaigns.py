@@ -108,3 +108,14 @@ def campaigns(
     )
     tagged = responses.drop("campaign_id", strict=False).join(membership, on="response_id", how="left")
     return conform(table, "campaigns"), tagged
+
+
+def group_maps(table: pl.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """Member → representative (other members only) and member → campaign id, for groups of 2+."""
+    groups = table.filter(pl.col("n_members") > 1)
+    members = list(
+        zip(groups["campaign_id"], groups["canonical_response_id"], groups["member_ids"].to_list(), strict=True)
+    )
+    canonical_of = {m: rep for _, rep, ms in members for m in ms if m != rep}
+    campaign_of = {m: cid for cid, _, ms in members for m in ms}
+    return canonical_of, campaign_of

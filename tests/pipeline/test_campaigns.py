@@ -47,3 +47,17 @@ def test_campaign_table_counts_members_and_weights() -> None:
     assert table["member_ids"][0].to_list() == ["r0", "r1", "r2", "r3", "r4"]
     assert tagged.filter(pl.col("response_id") == "r6")["campaign_id"].item() is None  # meeting turns are not grouped
     assert tagged["campaign_id"].to_list()[:6] == ["C001"] * 5 + ["C002"]
+
+
+def test_group_maps() -> None:
+    from pipeline.prepare.campaigns import group_maps
+
+    table = pl.DataFrame(
+        {
+            "campaign_id": ["C001", "C002"],
+            "canonical_response_id": ["a", "z"],
+            "member_ids": [["a", "b", "c"], ["z"]],
+            "n_members": [3, 1],
+        }
+    )
+    assert group_maps(table) == ({"b": "a", "c": "a"}, {"a": "C001", "b": "C001", "c": "C001"})
