@@ -62,6 +62,19 @@ def attribute_name(column: str) -> str:
     return ATTRIBUTE_PREFIX + re.sub(r"[^a-z0-9]+", "_", column.lower()).strip("_")
 
 
+def attribute_names(columns: list[str]) -> list[tuple[str, str]]:
+    """(column, attribute name) pairs; names that would collide ("Ward", "ward ") are numbered."""
+    out: list[tuple[str, str]] = []
+    used: set[str] = set()
+    for column in columns:
+        name, n = attribute_name(column), 2
+        while name in used:
+            name, n = f"{attribute_name(column)}_{n}", n + 1
+        used.add(name)
+        out.append((column, name))
+    return out
+
+
 def free_text_columns(table: pl.DataFrame, candidates: list[str]) -> list[str]:
     """Columns that read like free text: several words a cell and mostly distinct answers."""
     found = []
@@ -149,7 +162,7 @@ def ingest_table(
         flag="_flag",
         campaign_id=pl.lit(None, pl.String()),
         text=pl.concat_str([pl.col(c) for c in columns.text], separator="\n\n", ignore_nulls=True),
-        **{attribute_name(c): pl.col(c) for c in columns.attributes if c not in rules.exclude},
+        **{name: pl.col(c) for c, name in attribute_names([a for a in columns.attributes if a not in rules.exclude])},
     )
     answers = (
         kept.select("response_id", *columns.text)

@@ -110,3 +110,13 @@ def test_ids_are_generated_from_row_numbers_when_no_id_column(tmp_path: Path) ->
     path.write_text("Q1\nfirst\nsecond\n")
     source = Source.model_validate({"path": path, "kind": "responses", "stage": "problem", "text": ["Q1"]})
     assert ingest_source(source, "s").responses["response_id"].to_list() == ["s-2", "s-3"]
+
+
+def test_attribute_names_that_collide_are_numbered(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("ID,Ward,ward ,Answer\n1,Harbour,North,The buses stop far too early\n")
+    source = Source.model_validate(
+        {"path": path, "kind": "responses", "stage": "problem", "id": "ID", "text": ["Answer"]}
+    )
+    got = ingest_source(source, "s")
+    assert got.responses.select("attr_ward", "attr_ward_2").row(0) == ("Harbour", "North")
