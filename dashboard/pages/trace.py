@@ -66,7 +66,16 @@ if run is not None:
         "Right: what the decision did. The table below gives the same information."
     )
     st.dataframe(
-        themes.select("theme_id", "label", "n_respondents", "status", "options_score", "decision_score"),
+        themes.select(
+            "theme_id",
+            "label",
+            "n_respondents",
+            pl.col("status").replace(STATUS_LABELS),
+            *(
+                pl.col(c).round(2).cast(pl.String()).fill_null("— (below threshold)")
+                for c in ("options_score", "decision_score")
+            ),
+        ),
         hide_index=True,
         width="stretch",
         column_config={
@@ -74,8 +83,8 @@ if run is not None:
             "label": "Label",
             "n_respondents": "Respondents",
             "status": "Status",
-            "options_score": st.column_config.NumberColumn("Best options link", format="%.2f"),
-            "decision_score": st.column_config.NumberColumn("Best decision link", format="%.2f"),
+            "options_score": "Best options link",
+            "decision_score": "Best decision link",
         },
     )
     quotes = table(run, "quotes")
