@@ -72,7 +72,9 @@ if run is not None:
             "n_respondents",
             pl.col("status").replace(STATUS_LABELS),
             *(
-                pl.col(c).round(2).cast(pl.String()).fill_null("— (below threshold)")
+                pl.col(c)
+                .map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String(), skip_nulls=True)
+                .fill_null("— (below threshold)")
                 for c in ("options_score", "decision_score")
             ),
         ),
