@@ -29,6 +29,14 @@ def manifest(run: str) -> dict[str, Any]:
     return store.read_manifest(Path(run))
 
 
+@st.cache_data(show_spinner=False)
+def themes_with_status(run: str) -> pl.DataFrame:
+    """The run's themes with their trace status, reason and best link scores."""
+    return store.read_run_table(Path(run), "themes").join(
+        store.read_run_table(Path(run), "theme_status"), on="theme_id", how="left"
+    )
+
+
 def selected_run() -> str | None:
     """The run chosen in the sidebar (latest of the chosen consultation by default)."""
     root = workspace()

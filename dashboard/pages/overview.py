@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import manifest, selected_run, table
+from dashboard.data import manifest, selected_run, table, themes_with_status
 from dashboard.render import STATUS_LABELS, inert, percent
 
 run = selected_run()
@@ -88,9 +88,7 @@ if run is not None:
         col.metric(label, statuses.get(status, 0))
 
     st.subheader("Largest themes")
-    themes = table(run, "themes").join(
-        table(run, "theme_status").select("theme_id", "status"), on="theme_id", how="left"
-    )
+    themes = themes_with_status(run)
     for row in themes.sort("n_respondents", descending=True).head(5).iter_rows(named=True):
         st.markdown(
             f"**{inert(row['label'])}** — {row['n_respondents']} respondents "

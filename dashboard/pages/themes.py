@@ -5,15 +5,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import selected_run, table
+from dashboard.data import selected_run, table, themes_with_status
 from dashboard.render import STATUS_LABELS, inert, percent
 
 run = selected_run()
 if run is not None:
     st.title("Themes")
-    themes = table(run, "themes").join(
-        table(run, "theme_status").select("theme_id", "status"), on="theme_id", how="left"
-    )
+    themes = themes_with_status(run)
     quotes = table(run, "quotes")
     in_campaigns = (
         table(run, "assignments")

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard.data import selected_run, table
+from dashboard.data import selected_run, table, themes_with_status
 from dashboard.render import STATUS_COLOURS, STATUS_LABELS, inert
 
 NO_OPTION = "No option addresses it"
@@ -58,7 +58,7 @@ def best_links(links: pl.DataFrame, stage: str) -> pl.DataFrame:
 run = selected_run()
 if run is not None:
     st.title("Trace: from the public's themes to the decision")
-    themes = table(run, "themes").join(table(run, "theme_status"), on="theme_id", how="left")
+    themes = themes_with_status(run)
     links = table(run, "links")
     st.plotly_chart(sankey(themes, best_links(links, "options")), width="stretch")
     st.caption(

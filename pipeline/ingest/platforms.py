@@ -29,6 +29,10 @@ from pipeline.ingest.text import decode, html_to_text
 PERSONAL = re.compile(r"(first|last|author|user|full)[ _/]?name|e-?mail|phone|address", re.IGNORECASE)
 
 
+def _first_present(table: pl.DataFrame, *names: str) -> str | None:
+    return next((n for n in names if n in table.columns), None)
+
+
 def _present(table: pl.DataFrame, *names: str) -> tuple[str, ...]:
     return tuple(n for n in names if n in table.columns)
 
@@ -39,7 +43,7 @@ def ingest_polis(path: Path, source: Source, source_id: str) -> Ingested:
     columns = Columns(
         text=("comment-body",),
         id="comment-id",
-        date=_present(table, "datetime", "timestamp")[0],
+        date=_first_present(table, "datetime", "timestamp"),
         attributes=_present(
             table, "author-id", "agrees", "disagrees", "moderated", "is-meta", "is-seed", "group-informed-consensus"
         ),
@@ -55,8 +59,8 @@ def ingest_polis(path: Path, source: Source, source_id: str) -> Ingested:
     return ingest_table(table, columns, source, source_id, path, RowRules(flag=flag))
 
 
-# Inline flags: the pattern is also handed to polars, which would not see re.I / re.S.
-STUB = re.compile(r"(?is)^\W*(please\s+)?(see|refer\s+to|find)\b.{0,60}\b(attach|enclos|upload|pdf|letter|file)")
+# A comment that only points at an attachment; inline flags because polars compiles it.
+STUB = r"(?is)^\W*(please\s+)?(see|refer\s+to|find)\b.{0,60}\b(attach|enclos|upload|pdf|letter|file)"
 
 
 def ingest_regulations_gov(path: Path, source: Source, source_id: str) -> Ingested:
@@ -71,7 +75,7 @@ def ingest_regulations_gov(path: Path, source: Source, source_id: str) -> Ingest
         if "Attachment Files" in table.columns
         else pl.lit(False)
     )
-    stub = (comment.str.contains(STUB.pattern).fill_null(False) & (comment.str.len_chars() < 300)) | (
+    stub = (comment.str.contains(STUB).fill_null(False) & (comment.str.len_chars() < 300)) | (
         comment.is_null() & has_files
     )
     return ingest_table(
@@ -143,7 +147,7 @@ def ingest_decidim(path: Path, source: Source, source_id: str) -> Ingested:
     columns = Columns(
         text=tuple(text),
         id="id",
-        date=_present(table, "published_at", "created_at", "")[0] or None,
+        date=_first_present(table, "published_at", "created_at"),
         attributes=tuple(a for a in extras if a not in text),
     )
     return ingest_table(table, columns, source, source_id, path)

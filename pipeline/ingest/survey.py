@@ -128,6 +128,12 @@ def ingest_table(
     """Responses, answers and rejects of one table."""
     rules = rules or RowRules()
     names = [c for c in table.columns if c != ROW]
+    wanted = [*columns.text, columns.id, columns.date, columns.weight, *columns.attributes]
+    missing = [c for c in wanted if c is not None and c not in names]
+    if missing:
+        raise IngestError(
+            f"{path}: expected columns {missing} for a {source.format or 'table'} export; the file has {names}"
+        )
     table = table.with_columns(_clean(c) for c in names).with_columns(_plain(table[c]).alias(c) for c in columns.text)
     table = table.with_columns(_clean(c) for c in columns.text)
     table = table.with_columns(

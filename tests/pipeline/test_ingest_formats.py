@@ -297,3 +297,23 @@ def test_citizen_space_xlsx_with_two_header_rows(tmp_path: Path) -> None:
     assert got.responses["response_id"].to_list() == ["R-1", "R-2"]
     assert got.answers["question"].unique().to_list() == ["2 What would you change about the town centre and why?"]
     assert got.rejects.height == 0
+
+
+def test_a_forced_platform_format_names_the_missing_columns(tmp_path: Path) -> None:
+    path = tmp_path / "not-polis.csv"
+    path.write_text("id,answer\n1,More buses in the evening please\n")
+    with pytest.raises(
+        IngestError, match=r"not-polis\.csv: expected columns \['comment-body', 'comment-id'\] for a polis"
+    ):
+        ingest_source(
+            Source.model_validate({"path": path, "kind": "responses", "stage": "problem", "format": "polis"}), "p"
+        )
+
+
+def test_decidim_without_date_columns(tmp_path: Path) -> None:
+    path = tmp_path / "proposals.csv"
+    path.write_text("id;title/en;body/en\n1;Trees;<p>Plant more trees on the high street.</p>\n")
+    got = ingest_source(Source.model_validate({"path": path, "kind": "responses", "stage": "problem"}), "d")
+    assert got.responses.select("response_id", "submitted", "text").rows() == [
+        ("1", None, "Trees\n\nPlant more trees on the high street.")
+    ]
