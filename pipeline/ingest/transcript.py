@@ -59,15 +59,24 @@ def _seconds(h: str, m: str, s: str, ms: str) -> float:
     return int(h) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
 
 
+def _blocks(text: str) -> list[tuple[int, list[str]]]:
+    """Blank-line-separated blocks of lines, each with the number of its first line."""
+    blocks: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if blocks and blocks[-1][0] + len(blocks[-1][1]) == number:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((number, [line]))
+    return blocks
+
+
 def srt_cues(path: Path, text: str) -> pl.DataFrame:
     """Cues of an SRT file; a cue's speaker is its ``Name:`` prefix, else the previous speaker's."""
     cues: list[Cue] = []
     speaker = UNKNOWN_SPEAKER
-    line_no = 0
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
-        lines = block.split("\n")
-        start_line = text[: text.find(block)].count("\n") + 1 if block else line_no
-        line_no = start_line
+    for start_line, lines in _blocks(text):
         timing = next((i for i, line in enumerate(lines[:2]) if "-->" in line), -1)
         match = _SRT_TIME.match(lines[timing]) if timing >= 0 else None
         if match is None:

@@ -63,3 +63,11 @@ def test_a_transcript_without_cues_is_refused(tmp_path: Path) -> None:
     path.write_text("WEBVTT\n\n1\nthis is not a timing\nhello\n")
     with pytest.raises(IngestError, match=r"empty\.vtt: no speaker turns found in this vtt transcript; expected cues"):
         ingest_source(transcript(path), "e")
+
+
+def test_srt_errors_give_the_right_line_in_a_windows_file(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.srt"
+    path.write_bytes(b"1\r\n00:00:01,000 --> 00:00:02,000\r\nPat: Hello there.\r\n\r\n2\r\nnot a timing\r\nHi\r\n")
+    source = Source.model_validate({"path": path, "kind": "transcript", "stage": "problem"})
+    with pytest.raises(IngestError, match=r"crlf\.srt: line 5: expected a cue timing"):
+        ingest_source(source, "w")
