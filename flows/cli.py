@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -23,6 +23,13 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 WorkspaceOption = Annotated[Path, typer.Option("--workspace", "-w", help="Folder holding analysed runs.")]
+
+
+def fail(message: str) -> NoReturn:
+    """Print a user-facing error (as text, never markup) and exit with status 2."""
+    console.print("[bold red]error:[/] ", end="", markup=True)
+    console.print(message, markup=False, highlight=False)
+    raise typer.Exit(2)
 
 
 def _use_workspace(workspace: Path) -> Path:
@@ -62,8 +69,7 @@ def analyse(
         with console.status("Analysing (the first run also starts a local Prefect API)…"):
             run = analyse_flow(config.resolve(), workspace)
     except (ConfigError, IngestError, ModelUnavailableError) as exc:
-        console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-        raise typer.Exit(2) from None
+        fail(str(exc))
     finally:
         logger.removeHandler(handler)
     _summary(run, time.perf_counter() - started)
@@ -97,15 +103,11 @@ def inspect(
     from pipeline.ingest.inspect import describe_file
 
     if kind not in (None, "responses", "transcript", "document"):
-        console.print(
-            f"[bold red]error:[/] --kind must be responses, transcript or document, not {kind!r}", markup=True
-        )
-        raise typer.Exit(2)
+        fail(f"--kind must be responses, transcript or document, not {kind!r}")
     try:
         found = describe_file(file.resolve(), kind)  # type: ignore[arg-type]
     except IngestError as exc:
-        console.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-        raise typer.Exit(2) from None
+        fail(str(exc))
     out = Console()
     out.print(f"[bold]{file.name}[/]: {found.kind}, format [bold]{found.format}[/]")
     out.print(
@@ -137,8 +139,7 @@ def score(
 
     folder = run or latest_run(workspace.resolve(), slug)
     if folder is None:
-        console.print(f"[bold red]error:[/] no complete run of {slug!r} in {workspace}", markup=True)
-        raise typer.Exit(2)
+        fail(f"no complete run of {slug!r} in {workspace}")
     result = score_against_key(
         load_key(key), read_run_table(folder, "assignments"), read_run_table(folder, "theme_status")
     )
