@@ -11,13 +11,14 @@ export TOKENIZERS_PARALLELISM = false
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval sample bench-ingest bench-pii clean
+.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval eval-themes sample bench-ingest bench-pii clean
 
 help:
 	@echo "make demo   install, analyse the sample consultation, serve the dashboard on 127.0.0.1:8501"
 	@echo "make test   install dev dependencies and Chromium, run lint, types and the whole test suite"
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make eval   score the latest sample run against its answer key"
+	@echo "make eval-themes   theme quality against human-coded NHS comments (docs/EVALUATION.md)"
 	@echo "make bench-ingest   ingest a generated 1,000,000-row CSV; time and peak memory"
 
 $(BIN)/python:
@@ -52,6 +53,10 @@ demo: analyse dashboard
 
 eval: install
 	$(BIN)/throughline score $(SAMPLE)/answer_key.toml --workspace $(WORKSPACE)
+
+# Theme quality against 10,334 human-coded NHS comments (needs ../shared; docs/EVALUATION.md).
+eval-themes: install
+	$(BIN)/throughline eval evaluation/nhs-fft.toml --workspace $(WORKSPACE) --output evaluation/results/nhs-fft.json
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -158,6 +158,33 @@ def score(
     Console().print(f"themes found: {found}/{n}   statuses matched: {matched}/{n}")
 
 
+@app.command(name="eval")
+def evaluate(
+    spec: Annotated[
+        Path, typer.Argument(help="Evaluation file (TOML): a human-coded dataset.", exists=True, dir_okay=False)
+    ],
+    output: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    seed: Annotated[int, typer.Option(help="Seed of the main fits.")] = 42,
+) -> None:
+    """Score theme discovery and guided coding against human codes, beside plain BERTopic."""
+    from flows.evaluation import markdown, run_eval
+    from pipeline.config import ConfigError
+    from pipeline.theme_eval import load_eval_spec
+
+    workspace = _use_workspace(workspace)
+    try:
+        loaded = load_eval_spec(spec.resolve())
+        with console.status(f"Evaluating on {loaded.dataset.name} (embedding, fitting, bootstrapping)…"):
+            result = run_eval(loaded, workspace / ".cache" / "embeddings", seed)
+    except ConfigError as exc:
+        fail(str(exc))
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    typer.echo(markdown(result))
+
+
 @app.command()
 def dashboard(
     workspace: WorkspaceOption = Path("workspace"),

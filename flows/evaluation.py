@@ -1,0 +1,222 @@
+"""``throughline eval``: theme quality against a human-coded dataset, beside plain BERTopic.
+
+One process, the same embeddings for every method:
+
+1. *Discovery* with Throughline's defaults (``models.topics.fit_topics``: corpus-sized HDBSCAN,
+   outliers reassigned, parents over themes) scored at every level of the human hierarchy —
+   parents against the coarse codes, themes against the coarse and the fine codes.
+2. *Baseline*: ``BERTopic().fit_transform`` with only UMAP seeded, outliers left as they are.
+3. *Stability*: adjusted Rand index between fits with other seeds, for both.
+4. *Guided coding* with the codebook (names + one-line descriptions), then with examples per code
+   (drawn from the data with a seed and left out of the scoring), as configured (uncoded
+   comments count as misses) and forced to a code; micro P/R/F1 with bootstrap 95% intervals.
+5. *Sentiment*: Spearman correlation of VADER scores with a human criticality column, if any.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from scipy.stats import spearmanr
+from sklearn.metrics import adjusted_rand_score
+
+from flows.steps import embedder_for
+from models.embed import DEFAULT_MODEL, EmbeddingCache, embed_cached
+from models.sentiment import sentiment_scores
+from models.topics import OUTLIER, TopicSettings, fit_topics, plain_bertopic_topics, topic_centres
+from pipeline.coding import assign_codes, prototypes
+from pipeline.config import Analysis
+from pipeline.theme_eval import (
+    UNTHEMED,
+    EvalSpec,
+    clustering_scores,
+    example_rows,
+    load_coded,
+    multilabel_scores,
+)
+from pipeline.themes import parent_count, parents_of
+
+EVAL_BATCH = 32
+STABILITY_SEEDS = (43, 44)
+
+
+def _names(topics: list[int]) -> list[str]:
+    return [UNTHEMED if t == OUTLIER else f"t{t}" for t in topics]
+
+
+def _parents(vectors: np.ndarray, topics: list[int]) -> list[str]:
+    ids, centres = topic_centres(vectors, topics)
+    groups = dict(zip(ids, parents_of(centres, parent_count(len(ids))), strict=True))
+    return [UNTHEMED if t == OUTLIER else f"p{groups[t]}" for t in topics]
+
+
+def _stability(fits: list[list[int]]) -> dict[str, Any]:
+    scores = [float(adjusted_rand_score(fits[0], other)) for other in fits[1:]]
+    return {"seeds": len(fits), "ari": scores, "mean_ari": float(np.mean(scores))}
+
+
+def run_eval(spec: EvalSpec, cache_root: Path, seed: int = 42) -> dict[str, Any]:
+    """Every figure of the evaluation, as a JSON-ready dict."""
+    data = load_coded(spec)
+    texts = data[spec.dataset.text].to_list()
+    embedder = embedder_for(DEFAULT_MODEL, EVAL_BATCH)
+    started = time.perf_counter()
+    vectors, _ = embed_cached(embedder, texts, EmbeddingCache(cache_root, f"{embedder.model_id}/batch{EVAL_BATCH}"))
+    timings = {"embed": time.perf_counter() - started}
+    levels = spec.dataset.levels
+    gold = {level: data[level].fill_null("").to_list() for level in levels}
+    defaults = Analysis()
+    settings = TopicSettings(
+        seed=seed,
+        outlier_threshold=defaults.outlier_threshold,
+        outlier_floor=defaults.outlier_floor,
+        max_unthemed=defaults.max_unthemed,
+    )
+
+    started = time.perf_counter()
+    ours = fit_topics(texts, vectors, None, settings)
+    timings["throughline_fit"] = time.perf_counter() - started
+    started = time.perf_counter()
+    plain = plain_bertopic_topics(texts, vectors, seed)
+    timings["bertopic_fit"] = time.perf_counter() - started
+    parents = _parents(vectors, ours.topics)
+    discovery: dict[str, Any] = {
+        "throughline": {level: clustering_scores(gold[level], _names(ours.topics)) for level in levels},
+        "throughline_parents": {levels[0]: clustering_scores(gold[levels[0]], parents)},
+        "bertopic_defaults": {level: clustering_scores(gold[level], _names(plain)) for level in levels},
+        "outliers": {
+            "found": ours.outliers_found,
+            "reassigned": ours.outliers_reassigned,
+            "threshold": ours.outlier_threshold,
+            "min_theme_size": ours.min_cluster_size,
+        },
+    }
+    started = time.perf_counter()
+    discovery["stability"] = {
+        "throughline": _stability(
+            [ours.topics]
+            + [fit_topics(texts, vectors, None, replace(settings, seed=s)).topics for s in STABILITY_SEEDS]
+        ),
+        "bertopic_defaults": _stability([plain] + [plain_bertopic_topics(texts, vectors, s) for s in STABILITY_SEEDS]),
+    }
+    timings["stability"] = time.perf_counter() - started
+    result: dict[str, Any] = {
+        "dataset": spec.dataset.name,
+        "comments": len(texts),
+        "embedding_model": embedder.model_id,
+        "discovery": discovery,
+    }
+    if spec.guided:
+        started = time.perf_counter()
+        result["guided"] = _guided(spec, data, vectors, embedder, defaults)
+        timings["guided"] = time.perf_counter() - started
+    if spec.dataset.sentiment_gold:
+        result["sentiment"] = _sentiment(texts, data[spec.dataset.sentiment_gold].to_list())
+    result["timings_s"] = {k: round(v, 1) for k, v in timings.items()}
+    return result
+
+
+def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: Any, defaults: Analysis) -> Any:
+    assert spec.guided is not None
+    guided = spec.guided
+    codebook = guided.codebook
+    names = [c.name for c in codebook]
+    labels = data[guided.level].fill_null("").to_list()
+    unknown = sorted(set(labels) - set(names) - {""})
+    if unknown:
+        raise ValueError(f"{spec.dataset.path}: codes in column {guided.level!r} missing from the codebook: {unknown}")
+
+    def encode(texts: list[str]) -> np.ndarray:
+        encoded: np.ndarray = embedder.encode(texts, batch_size=EVAL_BATCH)
+        return encoded
+
+    examples = example_rows(labels, names, guided.examples_per_code, guided.seed)
+    held_out = np.ones(len(labels), dtype=bool)
+    held_out[[r for rows in examples.values() for r in rows]] = False
+    texts = data[spec.dataset.text].to_list()
+    with_examples = tuple(
+        c.model_copy(update={"examples": tuple(texts[r] for r in examples[c.name])}) for c in codebook
+    )
+    out: dict[str, Any] = {"codes": len(names), "examples_per_code": guided.examples_per_code}
+    for name, book, rows in (
+        ("descriptions", codebook, np.ones(len(labels), dtype=bool)),
+        ("descriptions_and_examples", with_examples, held_out),
+    ):
+        protos = prototypes(book, encode)
+        for mode, threshold in (("as_configured", defaults.codebook_threshold), ("forced", -1.0)):
+            codes = assign_codes(vectors[rows], protos, threshold, defaults.codebook_margin)
+            predicted = [{names[j] for j, _ in taken} for taken in codes]
+            gold = [{g} for g, keep in zip(labels, rows, strict=True) if keep]
+            scores = multilabel_scores(gold, predicted)
+            out[f"{name}/{mode}"] = scores | {"threshold": threshold, "margin": defaults.codebook_margin}
+    return out
+
+
+def _sentiment(texts: list[str], gold: list[str | None]) -> dict[str, Any]:
+    pairs = [(t, float(g)) for t, g in zip(texts, gold, strict=True) if g is not None and _is_number(g)]
+    scores = sentiment_scores([t for t, _ in pairs])
+    rho = spearmanr(scores, [g for _, g in pairs]).statistic
+    return {"comments": len(pairs), "spearman_rho": float(rho)}
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def markdown(result: dict[str, Any]) -> str:
+    """The results as Markdown tables (for docs/EVALUATION.md)."""
+    d = result["discovery"]
+    coarse, *rest = list(d["throughline"])
+    lines = [
+        f"**{result['dataset']}** — {result['comments']:,} comments, embeddings `{result['embedding_model']}`",
+        "",
+        "| method | level | themes | unthemed | NMI | ARI | V-measure | seed ARI |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    rows = [
+        ("BERTopic defaults", "bertopic_defaults", coarse),
+        *(("BERTopic defaults", "bertopic_defaults", level) for level in rest),
+        ("Throughline parents", "throughline_parents", coarse),
+        ("Throughline themes", "throughline", coarse),
+        *(("Throughline themes", "throughline", level) for level in rest),
+    ]
+    for title, key, level in rows:
+        s = d[key][level]
+        stable = d["stability"]["throughline" if key.startswith("throughline") else key]["mean_ari"]
+        lines.append(
+            f"| {title} | {level} | {s['clusters']} | {s['unthemed_share']:.1%} | {s['nmi']:.3f} | "
+            f"{s['ari']:.3f} | {s['v_measure']:.3f} | {stable:.3f} |"
+        )
+    if "guided" in result:
+        g = result["guided"]
+        lines += [
+            "",
+            f"Guided coding, {g['codes']} codes (micro-averaged; 95% bootstrap interval, 1,000 resamples):",
+            "",
+            "| codebook | assignment | precision | recall | F1 (95% CI) | macro F1 | uncoded |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for key, s in g.items():
+            if not isinstance(s, dict):
+                continue
+            book, mode = key.split("/")
+            book = book.replace("descriptions_and_examples", f"+ {g['examples_per_code']} examples per code")
+            lo, hi = s["micro_f1_ci"]
+            lines.append(
+                f"| {book} | {mode.replace('_', ' ')} (threshold {s['threshold']:.2f}) | "
+                f"{s['micro_precision']:.3f} | {s['micro_recall']:.3f} | {s['micro_f1']:.3f} ({lo:.3f}–{hi:.3f}) | "
+                f"{s['macro_f1']:.3f} | {s['uncoded_share']:.1%} |"
+            )
+    if "sentiment" in result:
+        s = result["sentiment"]
+        lines += ["", f"Sentiment: Spearman ρ = {s['spearman_rho']:.3f} over {s['comments']:,} comments."]
+    return "\n".join(lines)
