@@ -35,6 +35,7 @@ PACKAGES = (
     "hdbscan",
     "scikit-learn",
     "prefect",
+    "vadersentiment",
 )
 
 
@@ -101,7 +102,7 @@ def manifest(
             },
             "spacy": config.analysis.spacy_model,
         },
-        "seeds": {"topics": config.analysis.seed},
+        "seeds": {"topics": config.analysis.seed, "stability": summaries["themes"]["stability"]["seeds"]},
         "accounting": accounting(sources),
         "counts": {
             "responses": summaries["prepare"]["responses"],
@@ -112,6 +113,10 @@ def manifest(
             "responses_unthemed": summaries["themes"]["responses_unthemed"],
             "responses_other_language": summaries["themes"]["responses_other_language"],
             "passages_embedded_new": summaries["embed"]["embedded_new"],
+        },
+        "themes": {
+            k: summaries["themes"][k]
+            for k in ("theme_groups", "codebook_themes", "passages_coded", "min_theme_size", "outliers", "stability")
         },
         "languages": summaries["prepare"]["languages"],
         "redactions": summaries["prepare"]["redactions"],

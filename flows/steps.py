@@ -9,28 +9,39 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
+from sklearn.metrics import adjusted_rand_score
 from spacy.language import Language
 
 from flows.runs import read_table, sha256_file, write_table
 from models.embed import EmbeddingCache, SentenceTransformerEmbedder, embed_cached
 from models.nlp import load_nlp
 from models.pii import PrivacySettings, Redactor
+from models.sentiment import sentiment_scores
 from models.topics import TopicSettings, fit_topics
+from pipeline.breakdowns import NEGATIVE as NEGATIVE_SENTIMENT
+from pipeline.breakdowns import breakdowns
+from pipeline.coding import assign_codes, prototypes
 from pipeline.config import ConsultationFile
 from pipeline.ingest import ingest_source
+from pipeline.labels import ThemeLabel, clean_keywords, theme_labels
 from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
 from pipeline.prepare.campaigns import campaigns, group_maps
 from pipeline.prepare.redact import public_vocabulary, redact_frames
+from pipeline.schema import ATTRIBUTE_PREFIX, conform, empty
 from pipeline.themes import (
     centroid_scores,
+    parent_count,
+    parents_of,
     propagated_to_members,
     quotes_table,
+    theme_sizes,
     themes_table,
     topic_assignments,
 )
@@ -53,9 +64,9 @@ def redactor_for(settings: PrivacySettings) -> Redactor:
 
 
 @cache
-def nlp_for(name: str) -> Language:
-    """The spaCy pipeline, loaded once per process."""
-    return load_nlp(name)
+def nlp_for(name: str, parser: bool = False) -> Language:
+    """The spaCy pipeline (with the parser, for labels), loaded once per process."""
+    return load_nlp(name, parser)
 
 
 def source_ids(config: ConsultationFile) -> list[str]:
@@ -172,41 +183,236 @@ def _public(staging: Path) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.n
 
 
 def themes(config: ConsultationFile, staging: Path) -> Summary:
-    """Fit themes on the public's passages; write themes, assignments and quotes."""
+    """Code and discover themes in the public's passages; write themes, groups, quotes, breakdowns."""
     started = time.perf_counter()
+    analysis = config.analysis
     public, vectors, _, _ = _public(staging)
-    language = read_table(staging, "responses").select("response_id", "language")
-    keep = public.join(language, on="response_id", how="left")["language"].is_in([*config.analysis.languages, "und"])
+    responses = read_table(staging, "responses")
+    language = responses.select("response_id", "language")
+    keep = public.join(language, on="response_id", how="left")["language"].is_in([*analysis.languages, "und"])
     other_language = public.filter(~keep)["response_id"].n_unique()
     public, vectors = public.filter(keep), vectors[keep.to_numpy()]
-    # Fit on one representative per group of near-identical responses; members follow it.
+    embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        # phrases and codebook entries are not cached; the same inputs batch the same way every run
+        return embedder.encode(texts, batch_size=64) if texts else np.zeros((0, 384), np.float32)
+
+    # 1. Guided coding: passages close enough to a codebook theme take it (one or more codes).
+    coded, uncoded = _coded(config, public, vectors, encode)
+    # 2. Discovery on what is left, one representative per group of near-identical responses.
     canonical_of, campaign_of = group_maps(read_table(staging, "campaigns"))
-    fitted = ~public["response_id"].is_in(list(canonical_of))
-    settings = TopicSettings(seed=config.analysis.seed, min_cluster_size=config.analysis.min_theme_size)
-    reps, rep_vectors = public.filter(fitted), vectors[fitted.to_numpy()]
-    fit = fit_topics(
-        reps["text"].to_list(),
-        rep_vectors,
-        embedder_for(config.analysis.embedding_model, config.analysis.embedding_batch_size),
-        settings,
+    rest, rest_vectors = public.filter(uncoded), vectors[uncoded.to_numpy()]
+    fitted = ~rest["response_id"].is_in(list(canonical_of))
+    reps, rep_vectors = rest.filter(fitted), rest_vectors[fitted.to_numpy()]
+    settings = TopicSettings(
+        seed=analysis.seed,
+        min_cluster_size=analysis.min_theme_size,
+        min_cluster_share=analysis.min_theme_share,
+        target_topics=analysis.target_themes,
+        outlier_threshold=analysis.outlier_threshold,
+        outlier_floor=analysis.outlier_floor,
+        max_unthemed=analysis.max_unthemed,
     )
-    assigned = topic_assignments(reps, fit.topics, centroid_scores(rep_vectors, fit.topics))
-    assigned = propagated_to_members(assigned, public, vectors, canonical_of)
-    respondents = read_table(staging, "responses").join(public.select("response_id").unique(), on="response_id")
+    fit = fit_topics(reps["text"].to_list(), rep_vectors, embedder, settings)
+    discovered = topic_assignments(reps, fit.topics, centroid_scores(rep_vectors, fit.topics)).with_columns(
+        theme_id="d" + pl.col("theme_id")
+    )
+    discovered = propagated_to_members(discovered, rest, rest_vectors, canonical_of)
+    assigned = pl.concat([coded, discovered])
+    # 3. Labels: the codebook's names, noun phrases for discovered themes.
+    context = (nlp_for(analysis.spacy_model, parser=True), encode)
+    keywords = {f"d{t}": clean_keywords(words) for t, words in fit.keywords.items()}
+    found = _labels(assigned, public, vectors, context, keywords)
+    names = {f"c{j}": code.name for j, code in enumerate(config.codebook)}
+    labels = {key: names.get(key, found[key].label) for key in found}
+    keywords = {key: keywords.get(key) or found[key].phrases for key in found}
+    origin = {key: "codebook" if key in names else "discovered" for key in found}
+    people = responses.join(public.select("response_id").unique(), on="response_id")
     table, assignments = themes_table(
-        assigned, respondents.select("response_id", "respondent_id", "weight"), fit.keywords
+        assigned, people.select("response_id", "respondent_id", "weight"), labels, keywords, origin
     )
+    # 4. Sentiment, hierarchy, breakdowns, quotes.
+    sentiment = pl.DataFrame(
+        {"passage_id": public["passage_id"], "sentiment": sentiment_scores(public["text"].to_list())}
+    )
+    table = _with_sentiment(table, assignments, sentiment, people)
+    table, groups = _with_parents(table, assignments, public, vectors, context, people, analysis.parent_themes)
     write_table(staging, "themes", table)
+    write_table(staging, "theme_groups", groups)
     write_table(staging, "assignments", assignments)
-    write_table(staging, "quotes", quotes_table(assignments, public, config.analysis.quotes_per_theme, campaign_of))
-    unthemed = respondents.height - assignments["response_id"].n_unique()
+    write_table(staging, "quotes", quotes_table(assignments, public, analysis.quotes_per_theme, campaign_of))
+    write_table(
+        staging,
+        "breakdowns",
+        breakdowns(
+            assignments,
+            people.select("response_id", "respondent_id", "channel", *_attribute_columns(people)),
+            public.select("passage_id", "response_id", "question"),
+            sentiment,
+        ),
+    )
+    stability = _stability(reps, rep_vectors, fit.topics, settings, analysis.stability_seeds)
+    unthemed = people.height - assignments["response_id"].n_unique()
     return {
         "seconds": time.perf_counter() - started,
         "themes": table.height,
+        "theme_groups": groups.height,
+        "codebook_themes": int((table["origin"] == "codebook").sum()),
+        "passages_coded": coded["passage_id"].n_unique(),
         "public_passages": public.height,
         "responses_unthemed": unthemed,
         "responses_other_language": other_language,
+        "min_theme_size": fit.min_cluster_size,
+        "outliers": {
+            "found": fit.outliers_found,
+            "reassigned": fit.outliers_reassigned,
+            "threshold": fit.outlier_threshold,
+            "configured_threshold": analysis.outlier_threshold,
+            "floor": analysis.outlier_floor,
+            "max_unthemed": analysis.max_unthemed,
+        },
+        "stability": stability,
     }
+
+
+def _attribute_columns(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c.startswith(ATTRIBUTE_PREFIX)]
+
+
+def _coded(
+    config: ConsultationFile, public: pl.DataFrame, vectors: np.ndarray, encode: Any
+) -> tuple[pl.DataFrame, pl.Series]:
+    """Codebook assignments (provisional keys ``c0``, ``c1``…) and a mask of uncoded passages."""
+    if not config.codebook or public.is_empty():
+        return empty("assignments"), pl.Series([True] * public.height)
+    codes = assign_codes(
+        vectors,
+        prototypes(config.codebook, encode),
+        config.analysis.codebook_threshold,
+        config.analysis.codebook_margin,
+    )
+    rows = [
+        (passage, response, f"c{code}", score)
+        for passage, response, taken in zip(public["passage_id"], public["response_id"], codes, strict=True)
+        for code, score in taken
+    ]
+    coded = pl.DataFrame(rows, schema=empty("assignments").schema, orient="row")
+    return coded, pl.Series([not taken for taken in codes])
+
+
+def _centres(assigned: pl.DataFrame, vectors: np.ndarray, row_of: dict[str, int], key: str) -> dict[str, np.ndarray]:
+    out = {}
+    for (theme,), group in assigned.group_by(key):
+        centre = vectors[[row_of[p] for p in group["passage_id"]]].mean(axis=0)
+        out[str(theme)] = centre / (np.linalg.norm(centre) or 1.0)
+    return out
+
+
+def _central_texts(assigned: pl.DataFrame, public: pl.DataFrame, key: str) -> dict[str, list[str]]:
+    ranked = (
+        assigned.join(public.select("passage_id", "text"), on="passage_id")
+        .sort([key, "score", "passage_id"], descending=[False, True, False])
+        .unique([key, "passage_id"], keep="first", maintain_order=True)
+        .group_by(key, maintain_order=True)
+        .agg("text")
+    )
+    return {str(k): list(v) for k, v in zip(ranked[key], ranked["text"].to_list(), strict=True)}
+
+
+def _labels(
+    assigned: pl.DataFrame,
+    public: pl.DataFrame,
+    vectors: np.ndarray,
+    context: tuple[Language, Any],
+    fallback: dict[str, list[str]],
+    key: str = "theme_id",
+) -> dict[str, ThemeLabel]:
+    """Noun-phrase labels per ``key`` group of ``assigned`` (most central passages first)."""
+    row_of = {p: i for i, p in enumerate(public["passage_id"])}
+    nlp, encode = context
+    return theme_labels(
+        _central_texts(assigned, public, key), _centres(assigned, vectors, row_of, key), nlp, encode, fallback
+    )
+
+
+def _with_parents(
+    table: pl.DataFrame,
+    assignments: pl.DataFrame,
+    public: pl.DataFrame,
+    vectors: np.ndarray,
+    context: tuple[Language, Any],
+    people: pl.DataFrame,
+    requested: int | None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Parent themes over the themes (agglomerative on theme centres); sets ``themes.parent_id``."""
+    wanted = parent_count(table.height) if requested is None else requested
+    if wanted < 2 or table.height <= wanted:
+        return table, empty("theme_groups")
+    row_of = {p: i for i, p in enumerate(public["passage_id"])}
+    centres = _centres(assignments, vectors, row_of, "theme_id")
+    ids = table["theme_id"].to_list()
+    groups = parents_of(np.stack([centres[t] for t in ids]), wanted)
+    provisional = dict(zip(ids, [f"g{g}" for g in groups], strict=True))
+    grouped = assignments.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional))
+    sizes = theme_sizes(grouped, people.select("response_id", "respondent_id", "weight"), by="parent_id")
+    order = sizes.sort(["n_respondents", "parent_id"], descending=[True, False])["parent_id"].to_list()
+    final = {g: f"P{i}" for i, g in enumerate(order, start=1)}
+    grouped = grouped.with_columns(pl.col("parent_id").replace_strict(final))
+    labels = _labels(grouped, public, vectors, context, {}, key="parent_id")
+    members = (
+        table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
+        .group_by("parent_id")
+        .agg(pl.col("theme_id").sort().alias("theme_ids"))
+    )
+    frame = (
+        sizes.with_columns(pl.col("parent_id").replace_strict(final))
+        .join(members, on="parent_id")
+        .with_columns(
+            label=pl.col("parent_id").replace_strict({k: v.label for k, v in labels.items()}),
+            keywords=pl.col("parent_id").replace_strict(
+                {k: v.phrases for k, v in labels.items()}, return_dtype=pl.List(pl.String())
+            ),
+        )
+        .sort("parent_id")
+    )
+    table = table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
+    return table, conform(frame, "theme_groups")
+
+
+def _with_sentiment(
+    table: pl.DataFrame, assignments: pl.DataFrame, sentiment: pl.DataFrame, people: pl.DataFrame
+) -> pl.DataFrame:
+    per_person = (
+        assignments.join(sentiment, on="passage_id")
+        .join(people.select("response_id", "respondent_id"), on="response_id")
+        .group_by("theme_id", "respondent_id")
+        .agg(pl.col("sentiment").mean())
+        .group_by("theme_id")
+        .agg(
+            mean=pl.col("sentiment").mean(),
+            negative=(pl.col("sentiment") < NEGATIVE_SENTIMENT).mean(),
+        )
+    )
+    return (
+        table.join(per_person, on="theme_id", how="left")
+        .with_columns(sentiment=pl.col("mean"), share_negative=pl.col("negative"))
+        .pipe(conform, "themes")
+    )
+
+
+def _stability(
+    reps: pl.DataFrame, vectors: np.ndarray, topics: list[int], settings: TopicSettings, extra: int
+) -> dict[str, Any]:
+    """Adjusted Rand index between this fit and fits with other seeds (keywords skipped)."""
+    if extra == 0 or len(set(topics)) < 2:
+        return {"seeds": [], "ari": [], "mean_ari": None}
+    seeds = [settings.seed + i for i in range(1, extra + 1)]
+    scores = []
+    for seed in seeds:
+        other = fit_topics(reps["text"].to_list(), vectors, None, replace(settings, seed=seed))
+        scores.append(round(float(adjusted_rand_score(topics, other.topics)), 4))
+    return {"seeds": seeds, "ari": scores, "mean_ari": round(sum(scores) / len(scores), 4)}
 
 
 def trace(config: ConsultationFile, staging: Path) -> Summary:

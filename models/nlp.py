@@ -51,12 +51,18 @@ def verify_checksums(data_dir: Path) -> None:
             )
 
 
-def load_nlp(name: str) -> Language:
-    """A spaCy pipeline that sets sentence boundaries and lemmas, loaded offline."""
+def load_nlp(name: str, parser: bool = False) -> Language:
+    """A spaCy pipeline that sets sentence boundaries and lemmas, loaded offline.
+
+    With ``parser`` the dependency parser is kept (noun chunks, for theme labels); sentences then
+    come from the parse, so passages are always split by the lighter pipeline without it.
+    """
     if name == FALLBACK:
         return blank_nlp()
     data_dir = package_dir(name)
     verify_checksums(data_dir)
+    if parser:
+        return spacy.load(data_dir, exclude=["ner"])
     nlp = spacy.load(data_dir, exclude=["parser", "ner"])
     nlp.enable_pipe("senter")
     return nlp

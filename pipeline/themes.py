@@ -9,11 +9,13 @@ broken by keywords, so the order is stable.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+from sklearn.cluster import AgglomerativeClustering
 
 from pipeline.prepare.campaigns import jaccard, shingles
 from pipeline.schema import conform, empty
@@ -22,20 +24,6 @@ Matrix = npt.NDArray[np.float32]
 QUOTE_MIN_WORDS = 6
 QUOTE_MAX_WORDS = 80
 QUOTE_MAX_OVERLAP = 0.5
-
-
-def label_from_keywords(keywords: Sequence[str]) -> str:
-    """A short label: the best keyword phrase, then the next one that adds new words."""
-    if not keywords:
-        return "Unlabelled theme"
-    label = [keywords[0]]
-    seen = set(keywords[0].split())
-    for phrase in keywords[1:]:
-        if not set(phrase.split()) <= seen:
-            label.append(phrase)
-            break
-    text = ", ".join(label)
-    return text[:1].upper() + text[1:]
 
 
 def centroid_scores(vectors: Matrix, topics: Sequence[int]) -> list[float]:
@@ -90,42 +78,72 @@ def propagated_to_members(
     return pl.concat([assigned, extra])
 
 
-def _theme_ids(sizes: pl.DataFrame, keywords: dict[int, list[str]]) -> dict[str, str]:
-    order = sizes.with_columns(
-        kw=pl.col("theme_id").replace_strict({t: " ".join(keywords.get(int(t), [])) for t in sizes["theme_id"]})
-    ).sort(["n_respondents", "kw"], descending=[True, False])
+def theme_sizes(assigned: pl.DataFrame, respondents: pl.DataFrame, by: str = "theme_id") -> pl.DataFrame:
+    """Respondents, represented weight and passages per theme (or per ``by``), with share.
+
+    A theme's share is its respondents over all respondents in ``respondents`` (response_id,
+    respondent_id, weight); ``n_represented`` adds up the weights of its responses (a
+    regulations.gov row with 1,200 duplicates stands for 1,200).
+    """
+    total = max(1, respondents["respondent_id"].n_unique())
+    return (
+        assigned.join(respondents, on="response_id", how="left")
+        .group_by(by, "respondent_id")
+        .agg(pl.col("weight").fill_null(1).max(), pl.col("passage_id").n_unique().alias("passages"))
+        .group_by(by)
+        .agg(n_respondents=pl.len(), n_represented=pl.col("weight").sum(), n_passages=pl.col("passages").sum())
+        .with_columns(share=pl.col("n_respondents") / total)
+    )
+
+
+def _theme_ids(sizes: pl.DataFrame, labels: dict[str, str]) -> dict[str, str]:
+    order = sizes.with_columns(name=pl.col("theme_id").replace_strict(labels, default="")).sort(
+        ["n_respondents", "name", "theme_id"], descending=[True, False, False]
+    )
     return {t: f"T{i:02d}" for i, t in enumerate(order["theme_id"], start=1)}
 
 
 def themes_table(
-    assigned: pl.DataFrame, respondents: pl.DataFrame, keywords: dict[int, list[str]]
+    assigned: pl.DataFrame,
+    respondents: pl.DataFrame,
+    labels: dict[str, str],
+    keywords: dict[str, list[str]],
+    origin: dict[str, str] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The ``themes`` and ``assignments`` tables, with final theme ids.
+    """The ``themes`` and ``assignments`` tables, with final theme ids ``T01``… by size.
 
-    ``assigned`` comes from ``topic_assignments``; a theme's share is its respondents over all
-    respondents in ``respondents`` (response_id, respondent_id, weight); ``n_represented`` adds up
-    the weights of its responses (a regulations.gov row with 1,200 duplicates stands for 1,200).
+    ``assigned`` holds passage → provisional theme key rows (a passage may have several themes
+    under guided coding); ``labels``, ``keywords`` and ``origin`` ("discovered" or "codebook")
+    are keyed by the provisional key. ``parent_id`` is left empty (see ``with_parents``).
     """
     if assigned.is_empty():
         return empty("themes"), empty("assignments")
-    total = max(1, respondents["respondent_id"].n_unique())
-    sizes = (
-        assigned.join(respondents, on="response_id", how="left")
-        .group_by("theme_id", "respondent_id")
-        .agg(pl.col("weight").fill_null(1).max(), pl.len().alias("passages"))
-        .group_by("theme_id")
-        .agg(n_respondents=pl.len(), n_represented=pl.col("weight").sum(), n_passages=pl.col("passages").sum())
-    )
-    ids = _theme_ids(sizes, keywords)
-    topic_keywords = {t: keywords.get(int(t), []) for t in ids}
+    sizes = theme_sizes(assigned, respondents)
+    ids = _theme_ids(sizes, labels)
     themes = sizes.with_columns(
-        keywords=pl.col("theme_id").replace_strict(topic_keywords, return_dtype=pl.List(pl.String())),
-        label=pl.col("theme_id").replace_strict({t: label_from_keywords(k) for t, k in topic_keywords.items()}),
-        share=pl.col("n_respondents") / total,
+        keywords=pl.col("theme_id").replace_strict(keywords, default=[], return_dtype=pl.List(pl.String())),
+        label=pl.col("theme_id").replace_strict(labels, default="Unlabelled theme"),
+        origin=pl.col("theme_id").replace_strict(origin or {}, default="discovered"),
+        parent_id=pl.lit(None, pl.String()),
+        sentiment=pl.lit(None, pl.Float64()),
+        share_negative=pl.lit(None, pl.Float64()),
         theme_id=pl.col("theme_id").replace_strict(ids),
     )
     final = assigned.with_columns(theme_id=pl.col("theme_id").replace_strict(ids))
     return conform(themes.sort("theme_id"), "themes"), conform(final.sort("theme_id", "passage_id"), "assignments")
+
+
+def parent_count(n_themes: int) -> int:
+    """Parent themes by default: none under 8 themes, else about the square root of their number."""
+    return 0 if n_themes < 8 else max(2, round(math.sqrt(n_themes)))
+
+
+def parents_of(centres: Matrix, n_parents: int) -> list[int]:
+    """Parent group (0…) of each theme centre: average-linkage agglomerative clustering on cosine."""
+    if n_parents < 2 or len(centres) <= n_parents:
+        return list(range(len(centres)))
+    model = AgglomerativeClustering(n_clusters=n_parents, metric="cosine", linkage="average")
+    return [int(x) for x in model.fit_predict(centres)]
 
 
 def quotes_table(

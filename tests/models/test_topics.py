@@ -71,3 +71,42 @@ def test_duplicates_share_a_topic(embedder) -> None:  # type: ignore[no-untyped-
 def test_tiny_corpus_has_no_topics(embedder) -> None:  # type: ignore[no-untyped-def]
     fit = fit_topics(["one", "two"], np.zeros((2, 384), dtype=np.float32), embedder, TopicSettings())
     assert fit.topics == [OUTLIER, OUTLIER]
+
+
+def test_cluster_size_follows_corpus_size() -> None:
+    from models.topics import cluster_size_for
+
+    assert cluster_size_for(100) == 5
+    assert cluster_size_for(576) == 16
+    assert cluster_size_for(8724) == 70
+    assert cluster_size_for(100_000) == 237
+
+
+def test_outliers_join_nearest_topic_and_threshold_drops_to_meet_the_cap() -> None:
+    from models.topics import reassign_outliers
+
+    vectors = np.array(
+        [[1, 0], [1, 0], [0, 1], [0, 1], [0.9, 0.436], [0.5, 0.866], [0.6, 0.8], [-1, 0]], dtype=np.float32
+    )
+    topics = [0, 0, 1, 1, -1, -1, -1, -1]
+    # at 0.95 only the first outlier joins; 3 of 8 would stay out, above the 25% cap (2 of 8)
+    labels, threshold = reassign_outliers(vectors, topics, TopicSettings(outlier_threshold=0.95, max_unthemed=0.25))
+    assert threshold == 0.86  # lowered just enough to leave 2 out: the second-best outlier joins
+    assert labels == [0, 0, 1, 1, 0, 1, -1, -1]
+    # the floor wins over the cap: nothing below 0.9 may join
+    labels, threshold = reassign_outliers(
+        vectors, topics, TopicSettings(outlier_threshold=0.95, outlier_floor=0.9, max_unthemed=0.25)
+    )
+    assert threshold == 0.9
+    assert labels == [0, 0, 1, 1, 0, -1, -1, -1]
+    # enough already: the configured threshold stands
+    _, threshold = reassign_outliers(vectors, topics, TopicSettings(outlier_threshold=0.5, max_unthemed=0.5))
+    assert threshold == 0.5
+
+
+def test_target_topics_merges_down(embedder) -> None:  # type: ignore[no-untyped-def]
+    texts, _ = corpus()
+    vectors = embedder.encode(texts)
+    fit = fit_topics(texts, vectors, None, TopicSettings(seed=7, min_cluster_size=5, target_topics=2))
+    assert len(set(fit.topics) - {OUTLIER}) <= 2
+    assert fit.keywords  # c-TF-IDF words even without the keyword model

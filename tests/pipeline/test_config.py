@@ -66,3 +66,30 @@ def test_the_sample_file_is_valid(sample_dir: Path) -> None:
     assert config.slug == "harbourside-transport"
     assert [s.kind for s in config.sources] == ["responses", "transcript", "document", "document"]
     assert config.sources[1].speakers["Mark Ellis (Transport Officer)"] == "officer"
+
+
+def test_one_granularity_setting_at_most() -> None:
+    text = GOOD + "[analysis]\ntarget_themes = 12\nmin_theme_share = 0.02\n"
+    with pytest.raises(ConfigError, match="set at most one of min_theme_share, target_themes"):
+        parse_consultation(text, Path("c.toml"))
+    config = parse_consultation(GOOD + "[analysis]\ntarget_themes = 12\nparent_themes = 0\n", Path("c.toml"))
+    assert config.analysis.target_themes == 12
+    assert config.analysis.parent_themes == 0
+
+
+def test_codebook_entries() -> None:
+    book = """
+[[codebook]]
+name = "Evening buses"
+description = "Buses after 7pm and on Sundays."
+examples = ["No bus home after six."]
+[[codebook]]
+name = "Parking charges"
+"""
+    config = parse_consultation(GOOD + book, Path("c.toml"))
+    assert [c.name for c in config.codebook] == ["Evening buses", "Parking charges"]
+    assert config.codebook[0].examples == ("No bus home after six.",)
+    with pytest.raises(ConfigError, match="codebook: theme names must be unique"):
+        parse_consultation(GOOD + book + '[[codebook]]\nname = "evening buses"\n', Path("c.toml"))
+    with pytest.raises(ConfigError, match=r"codebook\[0\]\.name"):
+        parse_consultation(GOOD + '[[codebook]]\nname = ""\n', Path("c.toml"))

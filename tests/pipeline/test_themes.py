@@ -2,13 +2,28 @@ import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from pipeline.themes import centroid_scores, label_from_keywords, quotes_table, themes_table, topic_assignments
+from pipeline.themes import (
+    centroid_scores,
+    parent_count,
+    parents_of,
+    quotes_table,
+    themes_table,
+    topic_assignments,
+)
+
+LABELS = {"5": "Parking costs", "2": "Buses"}
+KEYWORDS = {"5": ["parking", "cost"], "2": ["buses"]}
 
 
-def test_label_from_keywords() -> None:
-    assert label_from_keywords(["parking charges", "parking", "free parking"]) == "Parking charges, free parking"
-    assert label_from_keywords(["buses"]) == "Buses"
-    assert label_from_keywords([]) == "Unlabelled theme"
+def test_parents_group_similar_theme_centres() -> None:
+    centres = np.array([[1, 0, 0], [0.95, 0.3, 0], [0, 1, 0], [0, 0.9, 0.4], [0, 0, 1]], dtype=np.float32)
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    groups = parents_of(centres, 3)
+    assert groups[0] == groups[1] != groups[2] == groups[3] != groups[4]
+    assert parents_of(centres, 0) == [0, 1, 2, 3, 4]  # no hierarchy asked for
+    assert parent_count(5) == 0
+    assert parent_count(14) == 4
+    assert parent_count(35) == 6
 
 
 def test_centroid_scores_zero_for_outliers() -> None:
@@ -34,19 +49,19 @@ PASSAGES = pl.DataFrame(
 )
 
 
-def test_themes_counted_in_respondents_ties_broken_by_keywords() -> None:
+def test_themes_counted_in_respondents_ties_broken_by_label() -> None:
     assigned = topic_assignments(PASSAGES, [5, 5, 5, 2, 2, -1], [0.9, 0.8, 0.95, 0.9, 0.7, 0.0])
     respondents = pl.DataFrame(
         {"response_id": list("abcde"), "respondent_id": list("abcde"), "weight": [1, 40, 1, 1, 1]}
     )
-    themes, assignments = themes_table(assigned, respondents, {5: ["parking", "cost"], 2: ["buses"]})
+    themes, assignments = themes_table(assigned, respondents, LABELS, KEYWORDS, {"5": "codebook"})
     assert themes["n_represented"].to_list() == [2, 41]
     assert_frame_equal(
         themes.select("theme_id", "label", "n_respondents", "n_passages", "share"),
         pl.DataFrame(
             {
                 "theme_id": ["T01", "T02"],
-                "label": ["Buses", "Parking, cost"],
+                "label": ["Buses", "Parking costs"],
                 "n_respondents": [2, 2],
                 "n_passages": [2, 3],
                 "share": [0.4, 0.4],
@@ -55,12 +70,14 @@ def test_themes_counted_in_respondents_ties_broken_by_keywords() -> None:
     )
     assert assignments.filter(pl.col("theme_id") == "T02")["passage_id"].to_list() == ["a:0:0", "a:1:0", "b:0:0"]
     assert "e:0:0" not in assignments["passage_id"].to_list()
+    assert themes["origin"].to_list() == ["discovered", "codebook"]
+    assert themes["keywords"].to_list() == [["buses"], ["parking", "cost"]]
 
 
 def test_quotes_are_verbatim_distinct_and_one_per_response() -> None:
     assigned = topic_assignments(PASSAGES, [5, 5, 5, 2, 2, -1], [0.9, 0.8, 0.95, 0.9, 0.7, 0.0])
     respondents = pl.DataFrame({"response_id": list("abcde"), "respondent_id": list("abcde"), "weight": [1] * 5})
-    _, assignments = themes_table(assigned, respondents, {5: ["parking"], 2: ["buses"]})
+    _, assignments = themes_table(assigned, respondents, LABELS, KEYWORDS)
     quotes = quotes_table(assignments, PASSAGES, per_theme=3)
     parking = quotes.filter(pl.col("theme_id") == "T02")
     # b's passage scores highest; a's identical text is a repeat, so a contributes its other passage.

@@ -1,0 +1,175 @@
+"""Theme labels a person would write: short, neutral noun phrases found in the theme's own words.
+
+For each theme, candidate phrases are spaCy noun chunks of its most central passages, trimmed
+to their content words (no determiners, pronouns, numbers or evaluative adjectives such as
+"terrible" or "great", so labels stay neutral). Candidates are ranked like c-TF-IDF — how many
+of the theme's passages use the phrase against how many themes use it — and the best are
+re-ranked by similarity to the theme's centre (KeyBERT-inspired) with maximal marginal
+relevance, so the phrases kept say different things. The label is the phrase closest to the
+theme's centre among those used by at least 5% of its passages (a slight bonus for two- and
+three-word phrases favours "evening buses" over "buses"); the rest are kept as key phrases. Everything is deterministic: same passages, same label.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from spacy.language import Language
+from spacy.tokens import Span, Token
+
+Matrix = npt.NDArray[np.float32]
+Encode = Callable[[list[str]], Matrix]
+
+PASSAGES_PER_THEME = 150
+CANDIDATES = 25
+MAX_WORDS = 4
+MMR_DIVERSITY = 0.3
+LENGTH_BONUS = 0.02
+LABEL_COVERAGE = 0.05
+DROP_POS = {"DET", "PRON", "NUM", "PUNCT", "SYM", "CCONJ", "ADP", "PART", "SPACE", "X", "INTJ", "AUX", "VERB"}
+# Evaluative words make a label take sides ("terrible buses"; the theme's sentiment is reported
+# separately) and vague nouns name nothing ("lots", "things"). Checked against word and lemma.
+EVALUATIVE = frozenset(
+    """
+    good great excellent fantastic brilliant lovely wonderful amazing nice perfect superb best better
+    bad poor terrible awful horrible dreadful appalling disgraceful shocking ridiculous useless worst
+    worse rubbish pathetic stupid crazy silly fine happy unhappy sad angry friendly unfriendly helpful
+    unhelpful rude kind caring professional unprofessional efficient inefficient lazy dangerous unsafe
+    safe disgusting filthy dirty clean scary frightening horrendous outrageous disgrace joke nightmare
+    mess personally really real proper
+    lot lots bit thing things way stuff time times people person everyone everything anything
+    something nothing none one ones problem problems issue issues luck
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+@dataclass(frozen=True)
+class ThemeLabel:
+    """A label and the key phrases behind it (best first)."""
+
+    label: str
+    phrases: list[str]
+
+
+def _kept(token: Token) -> bool:
+    if token.like_num and not token.whitespace_ and token.i + 1 < len(token.doc) and token.nbor().is_alpha:
+        return True  # "20mph", "24hr"
+    return token.pos_ not in DROP_POS and not token.is_stop and token.is_alpha
+
+
+def _joined(tokens: list[Token], form: Callable[[Token], str]) -> str:
+    out = ""
+    for i, token in enumerate(tokens):
+        out += form(token)
+        if i + 1 < len(tokens):
+            out += "" if (not token.whitespace_ and tokens[i + 1].i == token.i + 1) else " "
+    return out
+
+
+def phrase_of(chunk: Span) -> tuple[str, str] | None:
+    """(display text, matching key) of a noun chunk's content words, or None if nothing is left."""
+    tokens = [t for t in chunk if _kept(t)]
+    while tokens and (tokens[0].lemma_.lower() in EVALUATIVE or tokens[0].lower_ in EVALUATIVE):
+        tokens = tokens[1:]
+    if not tokens or tokens[-1].lemma_.lower() in EVALUATIVE or tokens[-1].pos_ not in {"NOUN", "PROPN"}:
+        return None
+    tokens = [t for t in tokens if t.lemma_.lower() not in EVALUATIVE and t.lower_ not in EVALUATIVE][-MAX_WORDS:]
+    if not tokens or all(len(t.text) < 3 for t in tokens):
+        return None
+    display = _joined(tokens, lambda t: t.text if t.pos_ == "PROPN" else t.text.lower())
+    key = _joined(tokens, lambda t: t.lemma_.lower())
+    return display, key
+
+
+def _theme_phrases(nlp: Language, texts: Sequence[str]) -> tuple[Counter[str], dict[str, Counter[str]]]:
+    """Per phrase key: in how many texts it occurs, and its display forms."""
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for doc in nlp.pipe(texts, batch_size=64):
+        seen = set()
+        for chunk in doc.noun_chunks:
+            found = phrase_of(chunk)
+            if found is None:
+                continue
+            display, key = found
+            forms.setdefault(key, Counter())[display] += 1
+            seen.add(key)
+        counts.update(seen)
+    return counts, forms
+
+
+def _mmr(scores: npt.NDArray[np.float64], vectors: Matrix, k: int, first: int) -> list[int]:
+    chosen = [first]
+    while len(chosen) < min(k, len(scores)):
+        redundancy = (vectors @ vectors[chosen].T).max(axis=1)
+        value = (1 - MMR_DIVERSITY) * scores - MMR_DIVERSITY * redundancy
+        value[chosen] = -np.inf
+        chosen.append(int(value.argmax()))
+    return chosen
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def theme_labels(
+    texts: Mapping[str, Sequence[str]],
+    centres: Mapping[str, npt.NDArray[np.float32]],
+    nlp: Language,
+    encode: Encode,
+    fallback: Mapping[str, Sequence[str]],
+    n_phrases: int = 5,
+) -> dict[str, ThemeLabel]:
+    """A label per theme from its passages (most central first) and its normalised centre.
+
+    ``fallback`` (theme → keywords) is used when no noun phrase is found (a blank spaCy pipeline
+    has no parser); labels are made unique by falling back to a theme's next phrase.
+    """
+    parsed = {
+        theme: _theme_phrases(nlp, list(items)[:PASSAGES_PER_THEME]) if nlp.has_pipe("parser") else (Counter(), {})
+        for theme, items in texts.items()
+    }
+    spread = Counter(key for counts, _ in parsed.values() for key in counts)
+    out: dict[str, ThemeLabel] = {}
+    used: set[str] = set()
+    for theme in sorted(texts, key=lambda t: (-len(texts[t]), t)):
+        counts, forms = parsed[theme]
+        n = max(1, min(len(texts[theme]), PASSAGES_PER_THEME))
+        ranked = sorted(
+            ((c / n) * math.log(1 + len(texts) / spread[key]), key) for key, c in counts.items() if c >= 2 or n < 10
+        )[::-1][:CANDIDATES]
+        phrases: list[str] = []
+        if ranked:
+            shown = [forms[key].most_common(1)[0][0] for _, key in ranked]
+            vectors = encode(shown)
+            # How well the phrase names the theme, a little in favour of specific (longer) phrases;
+            # only phrases used by enough of the theme's passages may become its label.
+            closeness = vectors @ centres[theme] + LENGTH_BONUS * np.minimum([len(k.split()) - 1 for _, k in ranked], 2)
+            common = np.array([counts[key] >= max(2, LABEL_COVERAGE * n) for _, key in ranked])
+            first = int(np.where(common, closeness, -np.inf).argmax()) if common.any() else int(closeness.argmax())
+            order = _mmr(closeness, vectors, n_phrases, first)
+            phrases = [shown[i] for i in order]
+        phrases = phrases or [k for k in fallback.get(theme, []) if k]
+        label = next((p for p in phrases if p.lower() not in used), phrases[0] if phrases else "")
+        label = _sentence_case(label) if label else "Unlabelled theme"
+        if label.lower() in used:
+            label = f"{label} ({theme})"
+        used.add(label.lower())
+        out[theme] = ThemeLabel(label=label, phrases=phrases)
+    return out
+
+
+def clean_keywords(keywords: Sequence[str]) -> list[str]:
+    """Keywords with stray whitespace removed and repeats dropped, order kept."""
+    seen: dict[str, None] = {}
+    for word in keywords:
+        word = re.sub(r"\s+", " ", word).strip()
+        if word:
+            seen.setdefault(word, None)
+    return list(seen)

@@ -1,0 +1,111 @@
+"""Theme quality on the bundled sample: labels, hierarchy, outliers, breakdowns, stability, guided coding."""
+
+import re
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.evaluate import load_key, score_against_key
+from pipeline.store import read_manifest, read_run_table
+
+pytestmark = pytest.mark.slow
+
+STOP = {"the", "and", "of", "to", "a", "in", "is", "it", "for", "on", "that", "this", "be", "are"}
+
+
+def test_labels_are_short_noun_phrases_not_stop_word_soup(sample_run: Path) -> None:
+    themes = read_run_table(sample_run, "themes")
+    labels = themes["label"].to_list()
+    assert len(set(labels)) == len(labels)
+    for label in labels:
+        words = label.lower().split()
+        assert 1 <= len(words) <= 5, label
+        assert words[0] not in STOP, label
+        assert words[-1] not in STOP, label
+        assert not re.search(r"\d+_", label), label
+    # what an analyst would call the planted themes (allowing the model its wording)
+    text = " | ".join(labels).lower()
+    for expected in ("toilet", "bus", "parking", "cycle", "pavement", "air"):
+        assert expected in text, (expected, labels)
+    assert (themes["keywords"].list.len() >= 1).all()
+
+
+def test_parents_fold_every_theme(sample_run: Path) -> None:
+    themes = read_run_table(sample_run, "themes")
+    groups = read_run_table(sample_run, "theme_groups")
+    assert 2 <= groups.height < themes.height
+    assert sorted(groups["theme_ids"].explode().to_list()) == sorted(themes["theme_id"].to_list())
+    assert themes["parent_id"].is_in(groups["parent_id"].to_list()).all()
+    # a parent holds at least as many respondents as its largest child, at most all of them
+    for row in groups.iter_rows(named=True):
+        children = themes.filter(pl.col("theme_id").is_in(row["theme_ids"]))
+        assert children["n_respondents"].max() <= row["n_respondents"] <= children["n_respondents"].sum()
+    assert groups["label"].n_unique() == groups.height
+
+
+def test_few_respondents_left_unthemed_and_the_threshold_is_recorded(sample_run: Path) -> None:
+    manifest = read_manifest(sample_run)
+    outliers = manifest["themes"]["outliers"]
+    assert outliers["found"] >= outliers["reassigned"] > 0
+    assert outliers["floor"] <= outliers["threshold"] <= outliers["configured_threshold"]
+    public = manifest["counts"]["responses"] - manifest["counts"]["responses_other_language"]
+    assert manifest["counts"]["responses_unthemed"] / public <= 0.10 + 0.02  # passages capped; a margin for respondents
+    stability = manifest["themes"]["stability"]
+    assert stability["seeds"] == [43]
+    assert 0.3 < stability["mean_ari"] <= 1.0
+
+
+def test_breakdowns_by_every_attribute_with_suppression(sample_run: Path) -> None:
+    table = read_run_table(sample_run, "breakdowns")
+    assert {"Respondent type", "Ward", "Age band", "question", "channel"} <= set(table["attribute"])
+    small = table.filter(pl.col("expected") < 5)
+    assert small["suppressed"].all()
+    assert small["share"].is_null().all()
+    shown = table.filter(~pl.col("suppressed"))
+    assert (shown["share"] - shown["n_theme"] / shown["n_group"]).abs().max() < 1e-12  # type: ignore[operator]
+    assert shown["p_value"].drop_nulls().is_between(0, 1).all()
+    themes = read_run_table(sample_run, "themes")
+    assert themes["sentiment"].is_between(-1, 1).all()
+    assert themes["share_negative"].is_between(0, 1).all()
+
+
+def test_a_codebook_codes_its_themes_and_discovers_the_rest(
+    sample_dir: Path, tmp_path: Path, prefect_harness: None
+) -> None:
+    from flows.analyse import analyse
+
+    folder = tmp_path / "guided"
+    shutil.copytree(sample_dir, folder)
+    config = folder / "consultation.toml"
+    config.write_text(
+        config.read_text()
+        + """
+[[codebook]]
+name = "Public toilets"
+description = "Public toilets and places to sit in the town centre."
+
+[[codebook]]
+name = "Evening and Sunday buses"
+description = "Bus services in the evening and on Sundays, bus frequency."
+examples = ["There is no bus home after six in the evening.", "We need buses on a Sunday."]
+""",
+        encoding="utf-8",
+    )
+    run = analyse(config, tmp_path / "workspace")
+    themes = read_run_table(run, "themes")
+    coded = themes.filter(pl.col("origin") == "codebook")
+    assert sorted(coded["label"].to_list()) == ["Evening and Sunday buses", "Public toilets"]
+    assert themes.filter(pl.col("origin") == "discovered").height >= 5
+    result = score_against_key(
+        load_key(sample_dir / "answer_key.toml"),
+        read_run_table(run, "assignments"),
+        read_run_table(run, "theme_status"),
+    )
+    found = dict(zip(result["planted"], result["theme_id"], strict=True))
+    label_of = dict(zip(themes["theme_id"], themes["label"], strict=True))
+    assert label_of[found["toilets_seating"]] == "Public toilets"
+    assert label_of[found["buses"]] == "Evening and Sunday buses"
+    assert result["found"].mean() >= 0.8  # type: ignore[operator]
+    assert read_manifest(run)["themes"]["codebook_themes"] == 2

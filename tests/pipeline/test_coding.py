@@ -1,0 +1,42 @@
+import numpy as np
+import pytest
+
+from pipeline.coding import assign_codes, code_text, prototypes
+from pipeline.config import Code
+
+pytestmark = pytest.mark.slow
+
+CODEBOOK = (
+    Code(name="Buses", description="Bus services, routes, frequency and fares."),
+    Code(name="Parking", description="Car parking spaces and parking charges."),
+    Code(name="Toilets", examples=("Reopen the public toilets.", "There is nowhere to go to the loo in town.")),
+)
+
+
+def test_prototypes_and_codes(embedder) -> None:  # type: ignore[no-untyped-def]
+    def encode(texts: list[str]) -> np.ndarray:
+        return embedder.encode(texts)  # type: ignore[no-any-return]
+
+    assert code_text(CODEBOOK[0]) == "Buses: Bus services, routes, frequency and fares."
+    assert code_text(CODEBOOK[2]) == "Toilets"
+    protos = prototypes(CODEBOOK, encode)
+    assert protos.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(protos, axis=1), 1.0, atol=1e-5)
+    texts = [
+        "The number 12 bus only runs once an hour.",
+        "Parking charges in the town centre car park are too high.",
+        "The public loos by the harbour are always locked.",
+        "My cat enjoys sleeping in the sun.",
+    ]
+    codes = assign_codes(encode(texts), protos, threshold=0.3, margin=0.0)
+    assert [[j for j, _ in taken] for taken in codes] == [[0], [1], [2], []]
+    assert codes[0][0][1] >= 0.3
+
+
+def test_margin_gives_more_than_one_code() -> None:
+    vectors = np.array([[1.0, 0.0], [0.7, 0.7]], dtype=np.float32)
+    protos = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    codes = assign_codes(vectors, protos, threshold=0.5, margin=0.05)
+    assert [[j for j, _ in c] for c in codes] == [[0], [0, 1]]
+    assert assign_codes(vectors, protos, threshold=0.99, margin=0.05) == [[(0, 1.0)], []]
+    assert assign_codes(np.zeros((0, 2), np.float32), protos, 0.5, 0.0) == []

