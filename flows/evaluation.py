@@ -27,9 +27,16 @@ from sklearn.metrics import adjusted_rand_score
 
 from flows.steps import embedder_for
 from models.embed import DEFAULT_MODEL, EmbeddingCache, embed_cached
-from models.sentiment import sentiment_scores
-from models.topics import OUTLIER, TopicSettings, fit_topics, plain_bertopic_topics, topic_centres
-from pipeline.coding import assign_codes, prototypes
+from models.sentiment import NEUTRAL_BAND, sentiment_scores
+from models.topics import (
+    OUTLIER,
+    TopicSettings,
+    fit_topics,
+    plain_bertopic_topics,
+    plain_bertopic_zeroshot,
+    topic_centres,
+)
+from pipeline.coding import assign_codes, code_text, prototypes
 from pipeline.config import Analysis
 from pipeline.theme_eval import (
     UNTHEMED,
@@ -42,6 +49,7 @@ from pipeline.theme_eval import (
 from pipeline.themes import parent_count, parents_of
 
 EVAL_BATCH = 32
+ZEROSHOT_DEFAULT_SIMILARITY = 0.7  # BERTopic's zeroshot_min_similarity
 STABILITY_SEEDS = (43, 44)
 
 
@@ -154,14 +162,28 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
             gold = [{g} for g, keep in zip(labels, rows, strict=True) if keep]
             scores = multilabel_scores(gold, predicted)
             out[f"{name}/{mode}"] = scores | {"threshold": threshold, "margin": defaults.codebook_margin}
+    # Baseline: BERTopic's own zero-shot topic modelling with the same code texts, at its defaults.
+    zeroshot = plain_bertopic_zeroshot(texts, vectors, [code_text(c) for c in codebook], embedder, guided.seed)
+    predicted = [set() if j is None else {names[j]} for j in zeroshot]
+    out["bertopic_zeroshot/defaults"] = multilabel_scores([{g} for g in labels], predicted) | {
+        "threshold": ZEROSHOT_DEFAULT_SIMILARITY,
+        "margin": 0.0,
+    }
     return out
 
 
 def _sentiment(texts: list[str], gold: list[str | None]) -> dict[str, Any]:
     pairs = [(t, float(g)) for t, g in zip(texts, gold, strict=True) if g is not None and _is_number(g)]
     scores = sentiment_scores([t for t, _ in pairs])
-    rho = spearmanr(scores, [g for _, g in pairs]).statistic
-    return {"comments": len(pairs), "spearman_rho": float(rho)}
+    gold_scores = [g for _, g in pairs]
+    toned = [(s, g) for s, g in zip(scores, gold_scores, strict=True) if abs(s) >= NEUTRAL_BAND]
+    return {
+        "comments": len(pairs),
+        "spearman_rho": float(spearmanr(scores, gold_scores).statistic),
+        # "Nothing." answering "what could be improved?" is praise only in context: VADER sees neutral
+        "comments_with_tone": len(toned),
+        "spearman_rho_with_tone": float(spearmanr([s for s, _ in toned], [g for _, g in toned]).statistic),
+    }
 
 
 def _is_number(value: str) -> bool:
@@ -209,7 +231,11 @@ def markdown(result: dict[str, Any]) -> str:
             if not isinstance(s, dict):
                 continue
             book, mode = key.split("/")
-            book = book.replace("descriptions_and_examples", f"+ {g['examples_per_code']} examples per code")
+            book = {
+                "descriptions": "Throughline: descriptions",
+                "descriptions_and_examples": f"Throughline: + {g['examples_per_code']} examples per code",
+                "bertopic_zeroshot": "BERTopic zero-shot: descriptions",
+            }[book]
             lo, hi = s["micro_f1_ci"]
             lines.append(
                 f"| {book} | {mode.replace('_', ' ')} (threshold {s['threshold']:.2f}) | "
@@ -218,5 +244,10 @@ def markdown(result: dict[str, Any]) -> str:
             )
     if "sentiment" in result:
         s = result["sentiment"]
-        lines += ["", f"Sentiment: Spearman ρ = {s['spearman_rho']:.3f} over {s['comments']:,} comments."]
+        lines += [
+            "",
+            f"Tone (VADER) against the human criticality codes: Spearman ρ = {s['spearman_rho']:.3f} over "
+            f"{s['comments']:,} comments; {s['spearman_rho_with_tone']:.3f} over the {s['comments_with_tone']:,} "
+            "that VADER does not score neutral.",
+        ]
     return "\n".join(lines)

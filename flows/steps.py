@@ -303,7 +303,8 @@ def _coded(
 
 def _centres(assigned: pl.DataFrame, vectors: np.ndarray, row_of: dict[str, int], key: str) -> dict[str, np.ndarray]:
     out = {}
-    for (theme,), group in assigned.group_by(key):
+    # sorted, so each centre sums the same vectors in the same order on every run
+    for (theme,), group in assigned.sort(key, "passage_id").group_by(key, maintain_order=True):
         centre = vectors[[row_of[p] for p in group["passage_id"]]].mean(axis=0)
         out[str(theme)] = centre / (np.linalg.norm(centre) or 1.0)
     return out
@@ -386,9 +387,10 @@ def _with_sentiment(
     per_person = (
         assignments.join(sentiment, on="passage_id")
         .join(people.select("response_id", "respondent_id"), on="response_id")
-        .group_by("theme_id", "respondent_id")
+        .sort("theme_id", "respondent_id", "passage_id")  # fixed summation order: identical floats every run
+        .group_by("theme_id", "respondent_id", maintain_order=True)
         .agg(pl.col("sentiment").mean())
-        .group_by("theme_id")
+        .group_by("theme_id", maintain_order=True)
         .agg(
             mean=pl.col("sentiment").mean(),
             negative=(pl.col("sentiment") < NEGATIVE_SENTIMENT).mean(),

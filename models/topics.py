@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -240,3 +241,29 @@ def plain_bertopic_topics(texts: Sequence[str], vectors: Vectors, seed: int) -> 
     )
     topics, _ = model.fit_transform(list(texts), vectors)
     return [int(t) for t in topics]
+
+
+def plain_bertopic_zeroshot(
+    texts: Sequence[str], vectors: Vectors, topic_texts: Sequence[str], embedder: Embedder, seed: int
+) -> list[int | None]:
+    """The baseline for guided coding: BERTopic's zero-shot topic modelling at its defaults.
+
+    ``zeroshot_topic_list`` gets the same code texts our prototypes embed; a text takes the code
+    whose embedding is most similar when that cosine is at least BERTopic's default 0.7, the rest
+    are clustered. Returns each text's code index, or None when it went to a clustered topic.
+    """
+    random.seed(seed)
+    np.random.seed(seed)
+    model = BERTopic(
+        embedding_model=_EmbedderBackend(embedder),
+        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
+        zeroshot_topic_list=list(topic_texts),
+        calculate_probabilities=False,
+    )
+    with warnings.catch_warnings(), _quiet("BERTopic"):
+        # BERTopic 0.17 assigns into a pandas slice (SettingWithCopyWarning); the result is unaffected
+        warnings.simplefilter("ignore", category=Warning)
+        topics, _ = model.fit_transform(list(texts), vectors)
+    index = {text: i for i, text in enumerate(topic_texts)}
+    labels = model.topic_labels_
+    return [index.get(labels.get(int(t), "")) for t in topics]

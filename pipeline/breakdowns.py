@@ -35,9 +35,10 @@ def breakdown(units: pl.DataFrame, members: pl.DataFrame, attribute: str) -> pl.
         return empty("breakdowns")
     total = units["unit_id"].n_unique()
     groups = units.group_by("value").agg(n_group=pl.col("unit_id").n_unique())
-    joined = members.join(units, on="unit_id", how="inner")
+    # sorted and order-keeping throughout, so float sums come out identical on every run
+    joined = members.join(units, on="unit_id", how="inner").sort("theme_id", "value", "unit_id")
     overall = joined.group_by("theme_id").agg(overall=pl.col("unit_id").n_unique())
-    cells = joined.group_by("theme_id", "value").agg(
+    cells = joined.group_by("theme_id", "value", maintain_order=True).agg(
         n_theme=pl.col("unit_id").n_unique(),
         sentiment=pl.col("sentiment").mean(),
         share_negative=(pl.col("sentiment") < NEGATIVE).mean(),
@@ -72,7 +73,7 @@ def breakdown(units: pl.DataFrame, members: pl.DataFrame, attribute: str) -> pl.
 
 
 def _chi2(grid: pl.DataFrame) -> tuple[float | None, float | None]:
-    kept = grid.filter(~pl.col("suppressed"))
+    kept = grid.filter(~pl.col("suppressed")).sort("value")  # fixed order: identical floats every run
     if kept.height < 2:
         return None, None
     inside = kept["n_theme"].to_list()
@@ -95,7 +96,8 @@ def breakdowns(
     scored = assignments.join(sentiment, on="passage_id", how="left").join(
         respondents.select("response_id", "respondent_id"), on="response_id"
     )
-    per_respondent = scored.group_by("respondent_id", "theme_id").agg(pl.col("sentiment").mean())
+    scored = scored.sort("respondent_id", "theme_id", "passage_id")
+    per_respondent = scored.group_by("respondent_id", "theme_id", maintain_order=True).agg(pl.col("sentiment").mean())
     people = respondents.unique("respondent_id", keep="first", maintain_order=True)
     frames = []
     attributes = ["channel", *(c for c in respondents.columns if c.startswith("attr_"))]
@@ -115,7 +117,12 @@ def breakdowns(
         )
         members = (
             scored.join(questions, on="passage_id")
-            .group_by(unit_id=pl.concat_str("respondent_id", pl.lit("\x1f"), "question"), theme_id=pl.col("theme_id"))
+            .sort("respondent_id", "question", "theme_id", "passage_id")
+            .group_by(
+                unit_id=pl.concat_str("respondent_id", pl.lit("\x1f"), "question"),
+                theme_id=pl.col("theme_id"),
+                maintain_order=True,
+            )
             .agg(pl.col("sentiment").mean())
         )
         frames.append(breakdown(answered, members, "question"))

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.data import manifest, selected_run, table, themes_with_status
-from dashboard.render import STATUS_LABELS, inert, percent
+from dashboard.render import STATUS_LABELS, attribute_label, inert, percent
 
 
 def _campaigns(run: str) -> pl.DataFrame:
@@ -71,7 +71,7 @@ def _card(row: dict[str, Any], quotes: pl.DataFrame, campaigns: pl.DataFrame, ce
         for quote in quotes.filter(pl.col("theme_id") == row["theme_id"]).sort("rank").iter_rows(named=True):
             st.markdown(f"> {inert(quote['text'])}  \n> — *{inert(quote['response_id'])}*")
         if not cells.is_empty():
-            with st.expander(f"Breakdown by {inert(cells['attribute'][0])}"):
+            with st.expander(f"Breakdown by {inert(attribute_label(cells['attribute'][0]))}"):
                 _breakdown(cells)
 
 
@@ -87,7 +87,11 @@ if run is not None:
     filters, by = st.columns([3, 2])
     query = filters.text_input("Filter themes by word", key="theme_filter", max_chars=100).strip().lower()
     attributes = sorted(set(breakdowns["attribute"].to_list()))
-    attribute = by.selectbox("Break down by", attributes, key="breakdown_by") if attributes else None
+    attribute = (
+        by.selectbox("Break down by", attributes, key="breakdown_by", format_func=attribute_label)
+        if attributes
+        else None
+    )
     if query:
         themes = themes.filter(
             pl.col("label").str.to_lowercase().str.contains(query, literal=True)

@@ -40,6 +40,17 @@ def test_themes(app: AppTest) -> None:
     quotes = [m.value for m in app.markdown if m.value.startswith(">")]
     assert len(quotes) >= 3 * len(app.subheader)
     assert any("Includes a campaign of 46 near-identical responses" in i.value for i in app.info)
+    parents = [e.label for e in app.expander if e.label.startswith("P")]
+    assert len(parents) >= 2
+    assert all("respondents" in label for label in parents)
+    assert any("joins its nearest theme when their similarity is at least" in c.value for c in app.caption)
+    assert any(c.value.startswith("Tone: ") for c in app.caption)
+    app.selectbox(key="breakdown_by").select("ward").run()
+    assert not app.exception
+    assert any(e.label == "Breakdown by Ward" for e in app.expander)
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["Group", "Respondents", "In this theme", "Lift"]
+    assert any("Chi-square test across groups" in c.value or "Too few" in c.value for c in app.caption)
     app.text_input(key="theme_filter").input("toilet").run()
     assert 1 <= len(app.subheader) < 4
     assert any("oilet" in s.value for s in app.subheader)

@@ -58,6 +58,10 @@ def test_blank_pipeline_falls_back_to_keywords() -> None:
     from models.nlp import blank_nlp
 
     labels = theme_labels(
-        {"a": BUSES}, {"a": np.ones(4, np.float32)}, blank_nlp(), lambda t: np.ones((len(t), 4), np.float32), {"a": ["bus times"]}
+        {"a": BUSES},
+        {"a": np.ones(4, np.float32)},
+        blank_nlp(),
+        lambda t: np.ones((len(t), 4), np.float32),
+        {"a": ["bus times"]},
     )
     assert labels["a"].label == "Bus times"
