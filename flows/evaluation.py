@@ -237,8 +237,13 @@ def markdown(result: dict[str, Any]) -> str:
                 "bertopic_zeroshot": "BERTopic zero-shot: descriptions",
             }[book]
             lo, hi = s["micro_f1_ci"]
+            how = (
+                f"every comment coded (best code + any within {s['margin']:.2f})"
+                if s["threshold"] < 0
+                else f"{mode.replace('_', ' ')} (threshold {s['threshold']:.2f})"
+            )
             lines.append(
-                f"| {book} | {mode.replace('_', ' ')} (threshold {s['threshold']:.2f}) | "
+                f"| {book} | {how} | "
                 f"{s['micro_precision']:.3f} | {s['micro_recall']:.3f} | {s['micro_f1']:.3f} ({lo:.3f}–{hi:.3f}) | "
                 f"{s['macro_f1']:.3f} | {s['uncoded_share']:.1%} |"
             )

@@ -11,6 +11,7 @@ import re
 import time
 from dataclasses import replace
 from functools import cache
+from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -311,14 +312,24 @@ def _centres(assigned: pl.DataFrame, vectors: np.ndarray, row_of: dict[str, int]
 
 
 def _central_texts(assigned: pl.DataFrame, public: pl.DataFrame, key: str) -> dict[str, list[str]]:
+    """Per group, its passages' texts, most central first, each distinct text once (campaigns too)."""
     ranked = (
         assigned.join(public.select("passage_id", "text"), on="passage_id")
+        .with_columns(same=pl.col("text").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " "))
         .sort([key, "score", "passage_id"], descending=[False, True, False])
-        .unique([key, "passage_id"], keep="first", maintain_order=True)
+        .unique([key, "same"], keep="first", maintain_order=True)
         .group_by(key, maintain_order=True)
         .agg("text")
     )
     return {str(k): list(v) for k, v in zip(ranked[key], ranked["text"].to_list(), strict=True)}
+
+
+def _interleaved(lists: list[list[str]]) -> list[str]:
+    """Round robin over the lists: a parent's label should come from all its children, not its biggest."""
+    out: list[str] = []
+    for row in zip_longest(*lists):
+        out.extend(t for t in row if t is not None)
+    return out
 
 
 def _labels(
@@ -328,12 +339,18 @@ def _labels(
     context: tuple[Language, Any],
     fallback: dict[str, list[str]],
     key: str = "theme_id",
+    texts: dict[str, list[str]] | None = None,
+    centres: dict[str, np.ndarray] | None = None,
 ) -> dict[str, ThemeLabel]:
     """Noun-phrase labels per ``key`` group of ``assigned`` (most central passages first)."""
     row_of = {p: i for i, p in enumerate(public["passage_id"])}
     nlp, encode = context
     return theme_labels(
-        _central_texts(assigned, public, key), _centres(assigned, vectors, row_of, key), nlp, encode, fallback
+        texts or _central_texts(assigned, public, key),
+        centres or _centres(assigned, vectors, row_of, key),
+        nlp,
+        encode,
+        fallback,
     )
 
 
@@ -360,7 +377,14 @@ def _with_parents(
     order = sizes.sort(["n_respondents", "parent_id"], descending=[True, False])["parent_id"].to_list()
     final = {g: f"P{i}" for i, g in enumerate(order, start=1)}
     grouped = grouped.with_columns(pl.col("parent_id").replace_strict(final))
-    labels = _labels(grouped, public, vectors, context, {}, key="parent_id")
+    by_theme = _central_texts(assignments, public, "theme_id")
+    children = {final[g]: [t for t in ids if provisional[t] == g] for g in order}
+    texts = {parent: _interleaved([by_theme[t] for t in kids]) for parent, kids in children.items()}
+    # each child weighs the same: a campaign of 46 letters must not name the whole parent
+    middle = {parent: np.mean([centres[t] for t in kids], axis=0) for parent, kids in children.items()}
+    middle = {parent: m / (np.linalg.norm(m) or 1.0) for parent, m in middle.items()}
+    labels = _labels(grouped, public, vectors, context, {}, key="parent_id", texts=texts, centres=middle)
+    label_of = dict(zip(table["theme_id"], table["label"], strict=True))
     members = (
         table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
         .group_by("parent_id")
@@ -370,7 +394,9 @@ def _with_parents(
         sizes.with_columns(pl.col("parent_id").replace_strict(final))
         .join(members, on="parent_id")
         .with_columns(
-            label=pl.col("parent_id").replace_strict({k: v.label for k, v in labels.items()}),
+            label=pl.col("parent_id").replace_strict(
+                {k: _parent_label(v) if len(children[k]) > 1 else label_of[children[k][0]] for k, v in labels.items()}
+            ),
             keywords=pl.col("parent_id").replace_strict(
                 {k: v.phrases for k, v in labels.items()}, return_dtype=pl.List(pl.String())
             ),
@@ -379,6 +405,18 @@ def _with_parents(
     )
     table = table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
     return table, conform(frame, "theme_groups")
+
+
+def _parent_label(found: ThemeLabel) -> str:
+    """A parent spans several themes: its two leading key phrases when they say different things."""
+
+    def stems(text: str) -> set[str]:
+        return {w.lower().rstrip("s") for w in text.split()}
+
+    first, *rest = found.phrases or [found.label]
+    second = next((p for p in rest[:1] if not stems(p) & stems(first)), None)
+    text = f"{first} and {second}" if second else first
+    return text[:1].upper() + text[1:]
 
 
 def _with_sentiment(

@@ -139,10 +139,14 @@ def parent_count(n_themes: int) -> int:
 
 
 def parents_of(centres: Matrix, n_parents: int) -> list[int]:
-    """Parent group (0…) of each theme centre: average-linkage agglomerative clustering on cosine."""
+    """Parent group (0…) of each theme centre: Ward agglomerative clustering of the unit vectors.
+
+    On unit vectors Euclidean distance is a function of cosine; Ward keeps groups balanced where
+    average linkage chains: on the sample it put 8 of 10 themes under one parent.
+    """
     if n_parents < 2 or len(centres) <= n_parents:
         return list(range(len(centres)))
-    model = AgglomerativeClustering(n_clusters=n_parents, metric="cosine", linkage="average")
+    model = AgglomerativeClustering(n_clusters=n_parents, linkage="ward")
     return [int(x) for x in model.fit_predict(centres)]
 
 

@@ -74,6 +74,12 @@ def test_dashboard_in_chromium(served: str) -> None:
         page.get_by_text("Rows read").wait_for(timeout=120_000)
         assert page.get_by_role("heading", name="Harbourside town centre transport plan").is_visible()
         page.screenshot(path=str(ARTIFACTS / "overview.png"))
+        page.get_by_role("link", name="Themes").click()
+        page.get_by_text("Break down by").wait_for(timeout=120_000)
+        page.get_by_text("Breakdown by Age band").first.click()
+        page.get_by_text("Chi-square test across groups").first.wait_for(timeout=60_000)
+        assert page.get_by_text("Public toilets").first.is_visible()
+        page.screenshot(path=str(ARTIFACTS / "themes.png"), full_page=True)
         page.get_by_role("link", name="Trace").click()
         page.get_by_text("Trace: from the public").wait_for(timeout=120_000)
         page.locator(".js-plotly-plot").first.wait_for(state="attached", timeout=120_000)
@@ -82,3 +88,4 @@ def test_dashboard_in_chromium(served: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "trace.png"), full_page=True)
         browser.close()
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "themes.png").stat().st_size > 10_000
