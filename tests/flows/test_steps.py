@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from flows import steps
 from pipeline.config import load_consultation
@@ -24,3 +25,33 @@ def test_source_ids_are_unique(sample_dir: Path) -> None:
     config = load_consultation(sample_dir / "consultation.toml")
     doubled = config.model_copy(update={"sources": (*config.sources, config.sources[0])})
     assert steps.source_ids(doubled)[-1] == "survey-responses-5"
+
+
+@pytest.mark.slow
+def test_a_consultation_too_small_to_theme_still_completes(tmp_path: Path) -> None:
+    (tmp_path / "answers.csv").write_text(
+        "id,answer\n1,The buses stop too early.\n2,Parking costs too much.\n3,More benches please.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "decision.md").write_text("# Decision\n\nWe will extend evening bus services.\n", encoding="utf-8")
+    (tmp_path / "c.toml").write_text(
+        '[consultation]\ntitle = "Tiny"\n'
+        '[[sources]]\npath = "answers.csv"\nkind = "responses"\nstage = "problem"\nid = "id"\ntext = ["answer"]\n'
+        '[[sources]]\npath = "decision.md"\nkind = "document"\nstage = "decision"\n'
+        '[[codebook]]\nname = "Buses"\ndescription = "Bus services and times."\n',
+        encoding="utf-8",
+    )
+    config = load_consultation(tmp_path / "c.toml")
+    staging = tmp_path / "run"
+    staging.mkdir()
+    steps.ingest(config, staging)
+    steps.prepare(config, staging)
+    steps.embed(config, staging, tmp_path / "cache")
+    summary = steps.themes(config, staging)
+    steps.trace(config, staging)
+    themes = pl.read_parquet(staging / "themes.parquet")
+    # too few passages to discover anything, but the codebook still codes the bus answer
+    assert themes["label"].to_list() == ["Buses"]
+    assert summary["responses_unthemed"] == 2
+    assert pl.read_parquet(staging / "theme_groups.parquet").is_empty()
+    assert summary["stability"]["mean_ari"] is None
