@@ -6,7 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).parent / "pages"
+# Not "pages/": Streamlit would also serve that folder as legacy pages, and a deep link such as
+# /themes would then run the page without this file (no page config, no sidebar caption).
+PAGES = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="Throughline", page_icon=":material/timeline:", layout="wide")
 navigation = st.navigation(

@@ -34,7 +34,7 @@ def test_overview(app: AppTest) -> None:
 
 
 def test_themes(app: AppTest) -> None:
-    app.switch_page("pages/themes.py").run()
+    app.switch_page("views/themes.py").run()
     assert not app.exception
     assert len(app.subheader) >= 8
     quotes = [m.value for m in app.markdown if m.value.startswith(">")]
@@ -57,7 +57,7 @@ def test_themes(app: AppTest) -> None:
 
 
 def test_trace(app: AppTest) -> None:
-    app.switch_page("pages/trace.py").run()
+    app.switch_page("views/trace.py").run()
     assert not app.exception
     assert app.title[0].value.startswith("Trace")
     labels = [e.label for e in app.expander]

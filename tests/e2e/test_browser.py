@@ -89,3 +89,20 @@ def test_dashboard_in_chromium(served: str) -> None:
         browser.close()
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
     assert (ARTIFACTS / "themes.png").stat().st_size > 10_000
+
+
+def test_a_deep_link_opens_the_page_inside_the_app(served: str) -> None:
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page()
+        page.goto(served.rstrip("/") + "/themes")
+        page.get_by_text("Break down by").wait_for(timeout=120_000)
+        # the app's own navigation and sidebar, not Streamlit's folder-based page list
+        assert page.get_by_role("link", name="Overview").is_visible()
+        assert page.get_by_text("did what the public said travel into what was decided?").is_visible()
+        assert not page.get_by_role("link", name="app", exact=True).count()
+        browser.close()
