@@ -155,13 +155,17 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
         ("descriptions", codebook, np.ones(len(labels), dtype=bool)),
         ("descriptions_and_examples", with_examples, held_out),
     ):
-        protos = prototypes(book, encode)
-        for mode, threshold in (("as_configured", defaults.codebook_threshold), ("forced", -1.0)):
+        protos, calibrated = prototypes(book, encode, defaults.codebook_threshold)
+        for mode, threshold in (("as_configured", calibrated), ("forced", [-1.0] * len(book))):
             codes = assign_codes(vectors[rows], protos, threshold, defaults.codebook_margin)
             predicted = [{names[j] for j, _ in taken} for taken in codes]
             gold = [{g} for g, keep in zip(labels, rows, strict=True) if keep]
             scores = multilabel_scores(gold, predicted)
-            out[f"{name}/{mode}"] = scores | {"threshold": threshold, "margin": defaults.codebook_margin}
+            out[f"{name}/{mode}"] = scores | {
+                "threshold": min(threshold),
+                "thresholds": dict(zip(names, threshold, strict=True)),
+                "margin": defaults.codebook_margin,
+            }
     # Baseline: BERTopic's own zero-shot topic modelling with the same code texts, at its defaults.
     zeroshot = plain_bertopic_zeroshot(texts, vectors, [code_text(c) for c in codebook], embedder, guided.seed)
     predicted = [set() if j is None else {names[j]} for j in zeroshot]
@@ -192,6 +196,11 @@ def _is_number(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _range(scores: dict[str, Any]) -> str:
+    values = sorted(set((scores.get("thresholds") or {"": scores["threshold"]}).values()))
+    return f"{values[0]:.2f}" if len(values) == 1 else f"{values[0]:.2f}–{values[-1]:.2f} by code"
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -240,7 +249,7 @@ def markdown(result: dict[str, Any]) -> str:
             how = (
                 f"every comment coded (best code + any within {s['margin']:.2f})"
                 if s["threshold"] < 0
-                else f"{mode.replace('_', ' ')} (threshold {s['threshold']:.2f})"
+                else f"{mode.replace('_', ' ')} (threshold {_range(s)})"
             )
             lines.append(
                 f"| {book} | {how} | "

@@ -287,12 +287,8 @@ def _coded(
     """Codebook assignments (provisional keys ``c0``, ``c1``…) and a mask of uncoded passages."""
     if not config.codebook or public.is_empty():
         return empty("assignments"), pl.Series([True] * public.height)
-    codes = assign_codes(
-        vectors,
-        prototypes(config.codebook, encode),
-        config.analysis.codebook_threshold,
-        config.analysis.codebook_margin,
-    )
+    protos, thresholds = prototypes(config.codebook, encode, config.analysis.codebook_threshold)
+    codes = assign_codes(vectors, protos, thresholds, config.analysis.codebook_margin)
     rows = [
         (passage, response, f"c{code}", score)
         for passage, response, taken in zip(public["passage_id"], public["response_id"], codes, strict=True)
