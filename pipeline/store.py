@@ -51,8 +51,15 @@ def read_manifest(run: Path) -> dict[str, Any]:
 
 
 def read_run_table(run: Path, name: str) -> pl.DataFrame:
-    """One table of a run (an empty frame of the right shape if the run lacks it)."""
+    """One table of a run (an empty frame of the right shape if the run lacks it).
+
+    Runs written by an older version may lack columns added since; those come back empty
+    (null), so a workspace's old runs stay readable by the dashboard.
+    """
     path = run / f"{name}.parquet"
+    schema = TABLES.get(name, {})
     if not path.is_file():
-        return pl.DataFrame(schema=TABLES.get(name, {}))
-    return pl.read_parquet(path)
+        return pl.DataFrame(schema=schema)
+    frame = pl.read_parquet(path)
+    missing = [column for column in schema if column not in frame.columns]
+    return frame.with_columns(pl.lit(None, schema[c]).alias(c) for c in missing) if missing else frame
