@@ -11,7 +11,6 @@ import re
 import time
 from dataclasses import replace
 from functools import cache
-from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +25,24 @@ from models.nlp import load_nlp
 from models.pii import PrivacySettings, Redactor
 from models.sentiment import sentiment_scores
 from models.topics import TopicSettings, fit_topics
-from pipeline.breakdowns import NEGATIVE as NEGATIVE_SENTIMENT
 from pipeline.breakdowns import breakdowns
 from pipeline.coding import assign_codes, prototypes
 from pipeline.config import ConsultationFile
 from pipeline.ingest import ingest_source
-from pipeline.labels import ThemeLabel, clean_keywords, theme_labels
+from pipeline.labels import clean_keywords
 from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
 from pipeline.prepare.campaigns import campaigns, group_maps
 from pipeline.prepare.redact import public_vocabulary, redact_frames
-from pipeline.schema import ATTRIBUTE_PREFIX, conform, empty
+from pipeline.schema import ATTRIBUTE_PREFIX, empty
 from pipeline.themes import (
     centroid_scores,
-    parent_count,
-    parents_of,
+    group_labels,
     propagated_to_members,
     quotes_table,
-    theme_sizes,
     themes_table,
     topic_assignments,
+    with_parents,
+    with_sentiment,
 )
 from pipeline.trace import theme_links, theme_status
 
@@ -224,7 +222,7 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     # 3. Labels: the codebook's names, noun phrases for discovered themes.
     context = (nlp_for(analysis.spacy_model, parser=True), encode)
     keywords = {f"d{t}": clean_keywords(words) for t, words in fit.keywords.items()}
-    found = _labels(assigned, public, vectors, context, keywords)
+    found = group_labels(assigned, public, vectors, context, keywords)
     names = {f"c{j}": code.name for j, code in enumerate(config.codebook)}
     labels = {key: names.get(key, found[key].label) for key in found}
     keywords = {key: keywords.get(key) or found[key].phrases for key in found}
@@ -237,8 +235,8 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     sentiment = pl.DataFrame(
         {"passage_id": public["passage_id"], "sentiment": sentiment_scores(public["text"].to_list())}
     )
-    table = _with_sentiment(table, assignments, sentiment, people)
-    table, groups = _with_parents(table, assignments, public, vectors, context, people, analysis.parent_themes)
+    table = with_sentiment(table, assignments, sentiment, people)
+    table, groups = with_parents(table, assignments, public, vectors, context, people, analysis.parent_themes)
     write_table(staging, "themes", table)
     write_table(staging, "theme_groups", groups)
     write_table(staging, "assignments", assignments)
@@ -296,145 +294,6 @@ def _coded(
     ]
     coded = pl.DataFrame(rows, schema=empty("assignments").schema, orient="row")
     return coded, pl.Series([not taken for taken in codes])
-
-
-def _centres(assigned: pl.DataFrame, vectors: np.ndarray, row_of: dict[str, int], key: str) -> dict[str, np.ndarray]:
-    out = {}
-    # sorted, so each centre sums the same vectors in the same order on every run
-    for (theme,), group in assigned.sort(key, "passage_id").group_by(key, maintain_order=True):
-        centre = vectors[[row_of[p] for p in group["passage_id"]]].mean(axis=0)
-        out[str(theme)] = centre / (np.linalg.norm(centre) or 1.0)
-    return out
-
-
-def _central_texts(assigned: pl.DataFrame, public: pl.DataFrame, key: str) -> dict[str, list[str]]:
-    """Per group, its passages' texts, most central first, each distinct text once (campaigns too)."""
-    ranked = (
-        assigned.join(public.select("passage_id", "text"), on="passage_id")
-        .with_columns(same=pl.col("text").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " "))
-        .sort([key, "score", "passage_id"], descending=[False, True, False])
-        .unique([key, "same"], keep="first", maintain_order=True)
-        .group_by(key, maintain_order=True)
-        .agg("text")
-    )
-    return {str(k): list(v) for k, v in zip(ranked[key], ranked["text"].to_list(), strict=True)}
-
-
-def _interleaved(lists: list[list[str]]) -> list[str]:
-    """Round robin over the lists: a parent's label should come from all its children, not its biggest."""
-    out: list[str] = []
-    for row in zip_longest(*lists):
-        out.extend(t for t in row if t is not None)
-    return out
-
-
-def _labels(
-    assigned: pl.DataFrame,
-    public: pl.DataFrame,
-    vectors: np.ndarray,
-    context: tuple[Language, Any],
-    fallback: dict[str, list[str]],
-    key: str = "theme_id",
-    texts: dict[str, list[str]] | None = None,
-    centres: dict[str, np.ndarray] | None = None,
-) -> dict[str, ThemeLabel]:
-    """Noun-phrase labels per ``key`` group of ``assigned`` (most central passages first)."""
-    row_of = {p: i for i, p in enumerate(public["passage_id"])}
-    nlp, encode = context
-    return theme_labels(
-        texts or _central_texts(assigned, public, key),
-        centres or _centres(assigned, vectors, row_of, key),
-        nlp,
-        encode,
-        fallback,
-    )
-
-
-def _with_parents(
-    table: pl.DataFrame,
-    assignments: pl.DataFrame,
-    public: pl.DataFrame,
-    vectors: np.ndarray,
-    context: tuple[Language, Any],
-    people: pl.DataFrame,
-    requested: int | None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Parent themes over the themes (agglomerative on theme centres); sets ``themes.parent_id``."""
-    wanted = parent_count(table.height) if requested is None else requested
-    if wanted < 2 or table.height <= wanted:
-        return table, empty("theme_groups")
-    row_of = {p: i for i, p in enumerate(public["passage_id"])}
-    centres = _centres(assignments, vectors, row_of, "theme_id")
-    ids = table["theme_id"].to_list()
-    groups = parents_of(np.stack([centres[t] for t in ids]), wanted)
-    provisional = dict(zip(ids, [f"g{g}" for g in groups], strict=True))
-    grouped = assignments.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional))
-    sizes = theme_sizes(grouped, people.select("response_id", "respondent_id", "weight"), by="parent_id")
-    order = sizes.sort(["n_respondents", "parent_id"], descending=[True, False])["parent_id"].to_list()
-    final = {g: f"P{i}" for i, g in enumerate(order, start=1)}
-    grouped = grouped.with_columns(pl.col("parent_id").replace_strict(final))
-    by_theme = _central_texts(assignments, public, "theme_id")
-    children = {final[g]: [t for t in ids if provisional[t] == g] for g in order}
-    texts = {parent: _interleaved([by_theme[t] for t in kids]) for parent, kids in children.items()}
-    # each child weighs the same: a campaign of 46 letters must not name the whole parent
-    middle = {parent: np.mean([centres[t] for t in kids], axis=0) for parent, kids in children.items()}
-    middle = {parent: m / (np.linalg.norm(m) or 1.0) for parent, m in middle.items()}
-    labels = _labels(grouped, public, vectors, context, {}, key="parent_id", texts=texts, centres=middle)
-    label_of = dict(zip(table["theme_id"], table["label"], strict=True))
-    members = (
-        table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
-        .group_by("parent_id")
-        .agg(pl.col("theme_id").sort().alias("theme_ids"))
-    )
-    frame = (
-        sizes.with_columns(pl.col("parent_id").replace_strict(final))
-        .join(members, on="parent_id")
-        .with_columns(
-            label=pl.col("parent_id").replace_strict(
-                {k: _parent_label(v) if len(children[k]) > 1 else label_of[children[k][0]] for k, v in labels.items()}
-            ),
-            keywords=pl.col("parent_id").replace_strict(
-                {k: v.phrases for k, v in labels.items()}, return_dtype=pl.List(pl.String())
-            ),
-        )
-        .sort("parent_id")
-    )
-    table = table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
-    return table, conform(frame, "theme_groups")
-
-
-def _parent_label(found: ThemeLabel) -> str:
-    """A parent spans several themes: its two leading key phrases when they say different things."""
-
-    def stems(text: str) -> set[str]:
-        return {w.lower().rstrip("s") for w in text.split()}
-
-    first, *rest = found.phrases or [found.label]
-    second = next((p for p in rest[:1] if not stems(p) & stems(first)), None)
-    text = f"{first} and {second}" if second else first
-    return text[:1].upper() + text[1:]
-
-
-def _with_sentiment(
-    table: pl.DataFrame, assignments: pl.DataFrame, sentiment: pl.DataFrame, people: pl.DataFrame
-) -> pl.DataFrame:
-    per_person = (
-        assignments.join(sentiment, on="passage_id")
-        .join(people.select("response_id", "respondent_id"), on="response_id")
-        .sort("theme_id", "respondent_id", "passage_id")  # fixed summation order: identical floats every run
-        .group_by("theme_id", "respondent_id", maintain_order=True)
-        .agg(pl.col("sentiment").mean())
-        .group_by("theme_id", maintain_order=True)
-        .agg(
-            mean=pl.col("sentiment").mean(),
-            negative=(pl.col("sentiment") < NEGATIVE_SENTIMENT).mean(),
-        )
-    )
-    return (
-        table.join(per_person, on="theme_id", how="left")
-        .with_columns(sentiment=pl.col("mean"), share_negative=pl.col("negative"))
-        .pipe(conform, "themes")
-    )
 
 
 def _stability(

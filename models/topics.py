@@ -90,6 +90,11 @@ class TopicFit:
     outlier_threshold: float = 0.0
 
 
+def _umap(seed: int) -> UMAP:
+    """BERTopic's default UMAP (15 neighbours, 5 dimensions, cosine), seeded: ours and the baselines'."""
+    return UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+
+
 def cluster_size_for(n_docs: int) -> int:
     """HDBSCAN's minimum cluster size from the number of distinct passages, at least 5.
 
@@ -123,7 +128,7 @@ def build_topic_model(settings: TopicSettings, embedder: Embedder | None, n_docs
     )
     return BERTopic(
         embedding_model=_EmbedderBackend(embedder) if embedder is not None else None,
-        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=settings.seed),
+        umap_model=_umap(settings.seed),
         hdbscan_model=HDBSCAN(
             min_cluster_size=size,
             min_samples=max(2, size // 3),
@@ -236,7 +241,7 @@ def plain_bertopic_topics(texts: Sequence[str], vectors: Vectors, seed: int) -> 
     random.seed(seed)
     np.random.seed(seed)
     model = BERTopic(
-        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
+        umap_model=_umap(seed),
         calculate_probabilities=False,
     )
     topics, _ = model.fit_transform(list(texts), vectors)
@@ -256,7 +261,7 @@ def plain_bertopic_zeroshot(
     np.random.seed(seed)
     model = BERTopic(
         embedding_model=_EmbedderBackend(embedder),
-        umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
+        umap_model=_umap(seed),
         zeroshot_topic_list=list(topic_texts),
         calculate_probabilities=False,
     )

@@ -114,7 +114,8 @@ def _mmr(scores: npt.NDArray[np.float64], vectors: Matrix, k: int, first: int) -
     return chosen
 
 
-def _sentence_case(text: str) -> str:
+def sentence_case(text: str) -> str:
+    """The text with its first letter capitalised."""
     return text[:1].upper() + text[1:]
 
 
@@ -157,7 +158,7 @@ def theme_labels(
             phrases = [shown[i] for i in order]
         phrases = phrases or [k for k in fallback.get(theme, []) if k]
         label = next((p for p in phrases if p.lower() not in used), phrases[0] if phrases else "")
-        label = _sentence_case(label) if label else "Unlabelled theme"
+        label = sentence_case(label) if label else "Unlabelled theme"
         if label.lower() in used:
             label = f"{label} ({theme})"
         used.add(label.lower())
@@ -173,3 +174,15 @@ def clean_keywords(keywords: Sequence[str]) -> list[str]:
         if word:
             seen.setdefault(word, None)
     return list(seen)
+
+
+def parent_label(found: ThemeLabel) -> str:
+    """A parent spans several themes: its two leading key phrases when they say different things."""
+
+    def stems(text: str) -> set[str]:
+        return {w.lower().rstrip("s") for w in text.split()}
+
+    first, *rest = found.phrases or [found.label]
+    second = next((p for p in rest[:1] if not stems(p) & stems(first)), None)
+    text = f"{first} and {second}" if second else first
+    return sentence_case(text)

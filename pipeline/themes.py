@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import zip_longest
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 from sklearn.cluster import AgglomerativeClustering
+from spacy.language import Language
 
+from pipeline.breakdowns import NEGATIVE
+from pipeline.labels import Encode, ThemeLabel, parent_label, theme_labels
 from pipeline.prepare.campaigns import jaccard, shingles
 from pipeline.schema import conform, empty
 
@@ -198,3 +202,134 @@ def _diverse(rows: list[dict[str, object]], limit: int) -> list[dict[str, object
         if len(chosen) == limit:
             break
     return chosen
+
+
+def theme_centres(
+    assigned: pl.DataFrame, vectors: np.ndarray, row_of: dict[str, int], key: str
+) -> dict[str, np.ndarray]:
+    """Normalised mean vector per ``key`` group of ``assigned`` (``row_of``: passage → vector row)."""
+    out = {}
+    # sorted, so each centre sums the same vectors in the same order on every run
+    for (theme,), group in assigned.sort(key, "passage_id").group_by(key, maintain_order=True):
+        centre = vectors[[row_of[p] for p in group["passage_id"]]].mean(axis=0)
+        out[str(theme)] = centre / (np.linalg.norm(centre) or 1.0)
+    return out
+
+
+def central_texts(assigned: pl.DataFrame, public: pl.DataFrame, key: str) -> dict[str, list[str]]:
+    """Per group, its passages' texts, most central first, each distinct text once (campaigns too)."""
+    ranked = (
+        assigned.join(public.select("passage_id", "text"), on="passage_id")
+        .with_columns(same=pl.col("text").str.to_lowercase().str.replace_all(r"[^a-z0-9]+", " "))
+        .sort([key, "score", "passage_id"], descending=[False, True, False])
+        .unique([key, "same"], keep="first", maintain_order=True)
+        .group_by(key, maintain_order=True)
+        .agg("text")
+    )
+    return {str(k): list(v) for k, v in zip(ranked[key], ranked["text"].to_list(), strict=True)}
+
+
+def interleaved(lists: list[list[str]]) -> list[str]:
+    """Round robin over the lists: a parent's label should come from all its children, not its biggest."""
+    out: list[str] = []
+    for row in zip_longest(*lists):
+        out.extend(t for t in row if t is not None)
+    return out
+
+
+def group_labels(
+    assigned: pl.DataFrame,
+    public: pl.DataFrame,
+    vectors: np.ndarray,
+    context: tuple[Language, Encode],
+    fallback: dict[str, list[str]],
+    key: str = "theme_id",
+    texts: dict[str, list[str]] | None = None,
+    centres: dict[str, np.ndarray] | None = None,
+) -> dict[str, ThemeLabel]:
+    """Noun-phrase labels per ``key`` group of ``assigned`` (most central passages first)."""
+    row_of = {p: i for i, p in enumerate(public["passage_id"])}
+    nlp, encode = context
+    return theme_labels(
+        texts or central_texts(assigned, public, key),
+        centres or theme_centres(assigned, vectors, row_of, key),
+        nlp,
+        encode,
+        fallback,
+    )
+
+
+def with_parents(
+    table: pl.DataFrame,
+    assignments: pl.DataFrame,
+    public: pl.DataFrame,
+    vectors: np.ndarray,
+    context: tuple[Language, Encode],
+    people: pl.DataFrame,
+    requested: int | None,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Parent themes over the themes (agglomerative on theme centres); sets ``themes.parent_id``."""
+    wanted = parent_count(table.height) if requested is None else requested
+    if wanted < 2 or table.height <= wanted:
+        return table, empty("theme_groups")
+    row_of = {p: i for i, p in enumerate(public["passage_id"])}
+    centres = theme_centres(assignments, vectors, row_of, "theme_id")
+    ids = table["theme_id"].to_list()
+    groups = parents_of(np.stack([centres[t] for t in ids]), wanted)
+    provisional = dict(zip(ids, [f"g{g}" for g in groups], strict=True))
+    grouped = assignments.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional))
+    sizes = theme_sizes(grouped, people.select("response_id", "respondent_id", "weight"), by="parent_id")
+    order = sizes.sort(["n_respondents", "parent_id"], descending=[True, False])["parent_id"].to_list()
+    final = {g: f"P{i}" for i, g in enumerate(order, start=1)}
+    grouped = grouped.with_columns(pl.col("parent_id").replace_strict(final))
+    by_theme = central_texts(assignments, public, "theme_id")
+    children = {final[g]: [t for t in ids if provisional[t] == g] for g in order}
+    texts = {parent: interleaved([by_theme[t] for t in kids]) for parent, kids in children.items()}
+    # each child weighs the same: a campaign of 46 letters must not name the whole parent
+    middle = {parent: np.mean([centres[t] for t in kids], axis=0) for parent, kids in children.items()}
+    middle = {parent: m / (np.linalg.norm(m) or 1.0) for parent, m in middle.items()}
+    labels = group_labels(grouped, public, vectors, context, {}, key="parent_id", texts=texts, centres=middle)
+    label_of = dict(zip(table["theme_id"], table["label"], strict=True))
+    members = (
+        table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
+        .group_by("parent_id")
+        .agg(pl.col("theme_id").sort().alias("theme_ids"))
+    )
+    frame = (
+        sizes.with_columns(pl.col("parent_id").replace_strict(final))
+        .join(members, on="parent_id")
+        .with_columns(
+            label=pl.col("parent_id").replace_strict(
+                {k: parent_label(v) if len(children[k]) > 1 else label_of[children[k][0]] for k, v in labels.items()}
+            ),
+            keywords=pl.col("parent_id").replace_strict(
+                {k: v.phrases for k, v in labels.items()}, return_dtype=pl.List(pl.String())
+            ),
+        )
+        .sort("parent_id")
+    )
+    table = table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
+    return table, conform(frame, "theme_groups")
+
+
+def with_sentiment(
+    table: pl.DataFrame, assignments: pl.DataFrame, sentiment: pl.DataFrame, people: pl.DataFrame
+) -> pl.DataFrame:
+    """``themes`` with its tone: mean VADER score of its respondents and the share negative."""
+    per_person = (
+        assignments.join(sentiment, on="passage_id")
+        .join(people.select("response_id", "respondent_id"), on="response_id")
+        .sort("theme_id", "respondent_id", "passage_id")  # fixed summation order: identical floats every run
+        .group_by("theme_id", "respondent_id", maintain_order=True)
+        .agg(pl.col("sentiment").mean())
+        .group_by("theme_id", maintain_order=True)
+        .agg(
+            mean=pl.col("sentiment").mean(),
+            negative=(pl.col("sentiment") < NEGATIVE).mean(),
+        )
+    )
+    return (
+        table.join(per_person, on="theme_id", how="left")
+        .with_columns(sentiment=pl.col("mean"), share_negative=pl.col("negative"))
+        .pipe(conform, "themes")
+    )

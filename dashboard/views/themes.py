@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.data import manifest, selected_run, table, themes_with_status
 from dashboard.render import STATUS_LABELS, attribute_label, inert, percent
+from pipeline.breakdowns import NEGATIVE
 
 
 def _campaigns(run: str) -> pl.DataFrame:
@@ -26,7 +27,7 @@ def _campaigns(run: str) -> pl.DataFrame:
 def _sentiment(row: dict[str, Any]) -> str:
     if row["sentiment"] is None:
         return ""
-    tone = "negative" if row["sentiment"] < -0.05 else "positive" if row["sentiment"] > 0.05 else "neutral"
+    tone = "negative" if row["sentiment"] < NEGATIVE else "positive" if row["sentiment"] > -NEGATIVE else "neutral"
     return f"Tone: {tone} on balance ({percent(row['share_negative'])} of its respondents negative)"
 
 
