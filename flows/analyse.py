@@ -54,6 +54,7 @@ prepare_task = _step("prepare", steps.prepare)
 embed_task = _step("embed", steps.embed)
 themes_task = _step("themes", steps.themes)
 trace_task = _step("trace", steps.trace)
+report_task = _step("report", steps.report)
 
 
 def versions() -> dict[str, str]:
@@ -124,6 +125,13 @@ def manifest(
         "privacy": {"redacted": config.privacy.redact, "entities": list(config.privacy.entities)},
         "notes": summaries["ingest"]["notes"],
         "statuses": summaries["trace"]["statuses"],
+        "responsiveness": summaries["report"]["responsiveness"],
+        "review": {
+            "statuses": summaries["report"]["statuses_reviewed"],
+            "responsiveness": summaries["report"]["responsiveness_reviewed"],
+            **summaries["report"]["reviews"],
+        },
+        "reports": summaries["report"]["reports"],
         "timings_s": {name: round(s["seconds"], 2) for name, s in summaries.items()},
     }
 
@@ -143,6 +151,12 @@ def analyse(config_path: Path, workspace: Path) -> Path:
             "themes": themes_task(config, staging),
             "trace": trace_task(config, staging),
         }
+        about = {
+            "run_id": run_id,
+            "consultation": {"slug": config.slug, "title": config.consultation.title, "stages": config.stages()},
+            "counts": {"responses": summaries["prepare"]["responses"]},
+        }
+        summaries["report"] = report_task(config, staging, workspace, about)
         started = time.perf_counter()
         final = finalise_run(staging, manifest(config_path, config, run_id, summaries))
         log.info("finalise done in %.1fs", time.perf_counter() - started)

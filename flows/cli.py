@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -183,6 +183,180 @@ def evaluate(
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     typer.echo(markdown(result))
+
+
+ConsultationOption = Annotated[
+    str | None, typer.Option("--consultation", "-c", help="Consultation slug (needed if the workspace has several).")
+]
+ByOption = Annotated[str | None, typer.Option("--by", help="Reviewer's name for the audit log (default: your login).")]
+
+
+def _latest(workspace: Path, slug: str | None) -> Path:
+    from pipeline.store import consultations, latest_run
+
+    known = consultations(workspace)
+    if slug is None:
+        if len(known) != 1:
+            fail(
+                f"{workspace}: {'no analysed consultations' if not known else 'several consultations'}; "
+                + (
+                    "run `throughline analyse` first"
+                    if not known
+                    else f"name one with --consultation ({', '.join(known)})"
+                )
+            )
+        slug = known[0]
+    run = latest_run(workspace, slug)
+    if run is None:
+        fail(f"{workspace}: no complete run of {slug!r} (consultations: {', '.join(known) or 'none'})")
+    return run
+
+
+@app.command()
+def report(
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the reports.")] = None,
+    formats: Annotated[str, typer.Option("--format", help="Comma-separated: md, html, docx.")] = "md,html,docx",
+) -> None:
+    """Write the "you said, we did" report of the latest run, with the current reviews applied."""
+    from pipeline.report import FORMATS, report_data, write_reports
+    from pipeline.review import open_run
+    from pipeline.store import read_manifest
+
+    run = _latest(workspace.resolve(), consultation)
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        fail(f"--format: unknown {', '.join(unknown) or '(none given)'}; choose from {', '.join(FORMATS)}")
+    view = open_run(run)
+    folder = output or run.parent.parent / "reports" / run.name
+    for path in write_reports(report_data(view.tables, read_manifest(run)), folder, chosen):
+        typer.echo(str(path))
+
+
+review_app = typer.Typer(help="Confirm or reject links; rename, merge or split themes (recorded with who and when).")
+app.add_typer(review_app, name="review")
+
+
+def _review(workspace: Path, consultation: str | None) -> tuple[Path, Any, Any]:
+    from pipeline.review import open_run, store_for
+
+    run = _latest(workspace.resolve(), consultation)
+    store = store_for(run)
+    return run, store, open_run(run, store)
+
+
+def _recorded(action: Any) -> None:
+    from pipeline.review import ReviewError
+
+    try:
+        review_id = action()
+    except ReviewError as exc:
+        fail(str(exc))
+    typer.echo(f"recorded review {review_id}")
+
+
+@review_app.command("link")
+def review_link(
+    theme_id: Annotated[str, typer.Argument(help="Theme id as shown (e.g. T06).")],
+    passage_id: Annotated[str, typer.Argument(help="Document passage id (e.g. cabinet-decision:10:0).")],
+    reject: Annotated[bool, typer.Option("--reject/--confirm", help="Reject the link (default: confirm it).")] = False,
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Confirm or reject the link between a theme and a document passage."""
+    from pipeline.review import default_reviewer, record_link
+
+    run, store, view = _review(workspace, consultation)
+    verdict = "rejected" if reject else "confirmed"
+    _recorded(lambda: record_link(store, view, theme_id, passage_id, verdict, by or default_reviewer(), run.name))
+
+
+@review_app.command("rename")
+def review_rename(
+    theme_id: Annotated[str, typer.Argument(help="Theme id as shown.")],
+    label: Annotated[str, typer.Argument(help="The new name.")],
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Rename a theme."""
+    from pipeline.review import default_reviewer, record_rename
+
+    run, store, view = _review(workspace, consultation)
+    _recorded(lambda: record_rename(store, view, theme_id, label, by or default_reviewer(), run.name))
+
+
+@review_app.command("merge")
+def review_merge(
+    theme_id: Annotated[str, typer.Argument(help="The theme to keep.")],
+    others: Annotated[list[str], typer.Argument(help="Themes to fold into it.")],
+    label: Annotated[str | None, typer.Option(help="Name of the merged theme.")] = None,
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Merge themes into one (it keeps the first theme's id)."""
+    from pipeline.review import default_reviewer, record_merge
+
+    run, store, view = _review(workspace, consultation)
+    _recorded(lambda: record_merge(store, view, theme_id, others, by or default_reviewer(), run.name, label))
+
+
+@review_app.command("split")
+def review_split(
+    theme_id: Annotated[str, typer.Argument(help="Theme id as shown.")],
+    parts: Annotated[int, typer.Option(help="Number of parts (2-10).")] = 2,
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Split a theme by meaning into PARTS themes (ids T05.1, T05.2, ...)."""
+    from pipeline.review import default_reviewer, record_split
+
+    run, store, view = _review(workspace, consultation)
+    _recorded(lambda: record_split(store, view, theme_id, parts, by or default_reviewer(), run.name))
+
+
+@review_app.command("withdraw")
+def review_withdraw(
+    review_id: Annotated[int, typer.Argument(help="The review's number (see `throughline review log`).")],
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Withdraw a review; the audit log keeps it."""
+    from pipeline.review import ReviewError, default_reviewer
+
+    _, store, _ = _review(workspace, consultation)
+    try:
+        store.withdraw(review_id, by or default_reviewer())
+    except ReviewError as exc:
+        fail(str(exc))
+    typer.echo(f"withdrew review {review_id}")
+
+
+@review_app.command("log")
+def review_log(workspace: WorkspaceOption = Path("workspace"), consultation: ConsultationOption = None) -> None:
+    """The audit log: who changed what, when, before and after."""
+    _, store, view = _review(workspace, consultation)
+    table = Table("#", "when", "who", "action", "theme", "target", "before", "after")
+    for row in store.audit_log().iter_rows(named=True):
+        table.add_row(
+            str(row["review_id"]),
+            row["at"],
+            row["who"],
+            row["action"],
+            row["theme_id"] or "",
+            (row["target"] or "")[:16],
+            (row["before"] or "")[:40],
+            (row["after"] or "")[:60],
+        )
+    Console().print(table)
+    if view.orphaned:
+        console.print(f"reviews that match no theme of the latest run: {view.orphaned}", markup=False)
 
 
 @app.command()

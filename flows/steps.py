@@ -27,13 +27,17 @@ from models.sentiment import sentiment_scores
 from models.topics import TopicSettings, fit_topics
 from pipeline.breakdowns import breakdowns
 from pipeline.coding import assign_codes, prototypes
-from pipeline.config import ConsultationFile
+from pipeline.config import Analysis, ConsultationFile
 from pipeline.ingest import ingest_source
 from pipeline.labels import clean_keywords
 from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
 from pipeline.prepare.campaigns import campaigns, group_maps
 from pipeline.prepare.redact import public_vocabulary, redact_frames
-from pipeline.schema import ATTRIBUTE_PREFIX, empty
+from pipeline.report import report_data, write_reports
+from pipeline.responsiveness import headline
+from pipeline.review import REVIEW_FILE, ReviewStore, open_folder, status_counts
+from pipeline.schema import ATTRIBUTE_PREFIX, PUBLIC_KINDS, empty
+from pipeline.store import VECTORS_FILE
 from pipeline.themes import (
     centroid_scores,
     group_labels,
@@ -44,9 +48,8 @@ from pipeline.themes import (
     with_parents,
     with_sentiment,
 )
-from pipeline.trace import theme_links, theme_status
+from pipeline.trace import TraceSettings, theme_links, theme_status
 
-PUBLIC_KINDS = ("answer", "turn")
 Summary = dict[str, Any]
 
 
@@ -158,7 +161,7 @@ def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
         passages["text"].to_list(),
         EmbeddingCache(cache_root, f"{embedder.model_id}/batch{embedder.batch_size}"),
     )
-    np.save(staging / "_work" / "vectors.npy", vectors)
+    np.save(staging / VECTORS_FILE, vectors)
     return {
         "seconds": time.perf_counter() - started,
         "passages": passages.height,
@@ -170,7 +173,7 @@ def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
 
 def _public(staging: Path) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.ndarray]:
     passages = read_table(staging, "passages").with_row_index("_row")
-    vectors = np.load(staging / "_work" / "vectors.npy")
+    vectors = np.load(staging / VECTORS_FILE)
     public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
     documents = passages.filter(pl.col("kind") == "section")
     return (
@@ -310,6 +313,17 @@ def _stability(
     return {"seeds": seeds, "ari": scores, "mean_ari": round(sum(scores) / len(scores), 4)}
 
 
+def trace_settings(analysis: Analysis) -> TraceSettings:
+    """The trace's thresholds from the consultation file's ``[analysis]``."""
+    return TraceSettings(
+        link_threshold=analysis.link_threshold,
+        carryover_min_words=analysis.carryover_min_words,
+        carryover_min_respondents=analysis.carryover_min_respondents,
+        carryover_min_share=analysis.carryover_min_share,
+        languages=analysis.languages,
+    )
+
+
 def trace(config: ConsultationFile, staging: Path) -> Summary:
     """Link themes to options and decision passages; write links and theme_status."""
     started = time.perf_counter()
@@ -321,10 +335,35 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
         public_vectors,
         documents,
         document_vectors,
-        config.analysis.link_threshold,
+        trace_settings(config.analysis),
     )
-    status = theme_status(table, links)
+    status = theme_status(table, links, config.analysis.link_threshold)
     write_table(staging, "links", links)
     write_table(staging, "theme_status", status)
     counts = dict(status.group_by("status").len().iter_rows())
-    return {"seconds": time.perf_counter() - started, "links": links.height, "statuses": counts}
+    return {
+        "seconds": time.perf_counter() - started,
+        "links": int(links["linked"].sum()),
+        "near_misses": int((~links["linked"]).sum()),
+        "statuses": counts,
+    }
+
+
+def report(config: ConsultationFile, staging: Path, workspace: Path, about: dict[str, Any]) -> Summary:
+    """Responsiveness (as the machine found it) and the "you said, we did" reports (as reviewed)."""
+    started = time.perf_counter()
+    settings = trace_settings(config.analysis)
+    machine = open_folder(staging, None, settings)
+    write_table(staging, "responsiveness", machine.tables["responsiveness"])
+    store = ReviewStore(workspace / config.slug / REVIEW_FILE)
+    reviewed = open_folder(staging, store, settings)
+    data = report_data(reviewed.tables, {**about, "config": {"resolved": config.model_dump(mode="json")}})
+    written = write_reports(data, staging / "report")
+    return {
+        "seconds": time.perf_counter() - started,
+        "responsiveness": headline(machine.tables["responsiveness"]),
+        "responsiveness_reviewed": headline(reviewed.tables["responsiveness"]),
+        "reviews": {"applied": len(reviewed.applied), "orphaned": reviewed.orphaned},
+        "statuses_reviewed": status_counts(reviewed.tables["theme_status"]),
+        "reports": [p.name for p in written],
+    }

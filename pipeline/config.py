@@ -104,7 +104,13 @@ class Analysis(_Frozen):
     codebook_margin: float = Field(default=0.02, ge=0.0, lt=1.0)
     # Extra fits with other seeds, compared by adjusted Rand index (0 = skip).
     stability_seeds: int = Field(default=1, ge=0, le=5)
+    # Trace links (docs/decisions/0014-trace-signals.md): semantic at link_threshold; carry-over of
+    # carryover_min_words content words by carryover_min_respondents of a theme's respondents who
+    # are at least carryover_min_share of everyone whose words that passage reuses.
     link_threshold: float = Field(default=0.60, gt=0.0, lt=1.0)
+    carryover_min_words: int = Field(default=3, ge=2, le=50)
+    carryover_min_respondents: int = Field(default=2, ge=1)
+    carryover_min_share: float = Field(default=0.5, gt=0.0, le=1.0)
     quotes_per_theme: int = Field(default=4, ge=1, le=10)
     # Responses in other languages are kept and counted but not themed: the default model is English.
     languages: tuple[str, ...] = ("en",)

@@ -13,6 +13,7 @@ from typing import Final
 import polars as pl
 
 ATTRIBUTE_PREFIX: Final = "attr_"
+PUBLIC_KINDS: Final = ("answer", "turn")  # passage kinds written by the public (the rest are documents)
 
 TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
     "sources": {
@@ -126,19 +127,43 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "heading": pl.String(),
         "role": pl.String(),
         "text": pl.String(),
-        "score": pl.Float64(),
-        "evidence_passage_id": pl.String(),
-        "evidence_text": pl.String(),
+        "linked": pl.Boolean(),
         "method": pl.String(),
+        "score": pl.Float64(),
+        "confidence": pl.Float64(),
+        "carryover_words": pl.Int64(),
+        "carryover_respondents": pl.Int64(),
+        "public_span": pl.String(),
+        "doc_span": pl.String(),
+        "reference": pl.String(),
+        "action": pl.String(),
+        "agreement": pl.String(),
+        "theme_opposes_change": pl.Boolean(),
+        "evidence_passage_id": pl.String(),
+        "evidence_response_id": pl.String(),
+        "evidence_text": pl.String(),
+        "review": pl.String(),
     },
     "theme_status": {
         "theme_id": pl.String(),
         "status": pl.String(),
+        "confidence": pl.Float64(),
+        "stance": pl.String(),
+        "stages_reached": pl.List(pl.String()),
         "options_score": pl.Float64(),
         "decision_score": pl.Float64(),
         "options_passage_id": pl.String(),
         "decision_passage_id": pl.String(),
         "reason": pl.String(),
+    },
+    "responsiveness": {
+        "attribute": pl.String(),
+        "value": pl.String(),
+        "n_respondents": pl.Int64(),
+        "n_reached": pl.Int64(),
+        "share_reached": pl.Float64(),
+        "n_not_taken_up": pl.Int64(),
+        "suppressed": pl.Boolean(),
     },
     "rejects": {
         "source_id": pl.String(),
@@ -150,7 +175,16 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
     },
 }
 
-STATUSES: Final = ("adopted", "considered", "not taken up")
+# Fates of a theme, best first; "considered" reads "considered, not adopted" (see STATUS_LABELS).
+STATUSES: Final = ("adopted", "adopted in part", "considered", "not taken up", "contrary")
+STATUS_LABELS: Final = {
+    "adopted": "Adopted",
+    "adopted in part": "Adopted in part",
+    "considered": "Considered, not adopted",
+    "not taken up": "Not taken up",
+    "contrary": "Contrary to the decision",
+}
+REACHED: Final = ("adopted", "adopted in part")  # statuses that count as reaching the decision
 
 
 def empty(table: str) -> pl.DataFrame:

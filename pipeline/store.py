@@ -14,6 +14,8 @@ import polars as pl
 
 from pipeline.schema import TABLES
 
+VECTORS_FILE = "vectors.npy"  # passage vectors, rows as in ``passages`` (for review and re-tracing)
+
 
 def consultations(workspace: Path) -> list[str]:
     """Slugs of consultations with at least one complete run."""

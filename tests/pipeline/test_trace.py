@@ -1,8 +1,12 @@
+"""Trace links and statuses on small hand-made cases (vectors chosen so the answer is known)."""
+
 import numpy as np
 import polars as pl
-from polars.testing import assert_frame_equal
+import pytest
 
-from pipeline.trace import link_scores, theme_links, theme_status
+from pipeline.trace import TraceSettings, combined, link_scores, theme_links, theme_status
+
+SETTINGS = TraceSettings(link_threshold=0.6)
 
 
 def unit(*rows: list[float]) -> np.ndarray:
@@ -21,48 +25,166 @@ def test_link_score_is_mean_of_best_k() -> None:
     assert best.tolist() == [0]
 
 
-def test_links_respect_threshold_and_carry_evidence() -> None:
-    public = pl.DataFrame({"passage_id": ["p1", "p2"], "text": ["more buses", "evening buses"]})
-    assignments = pl.DataFrame(
-        {"passage_id": ["p1", "p2"], "response_id": ["r1", "r2"], "theme_id": ["T01", "T01"], "score": [1.0, 1.0]}
+def public_frame(texts: list[str]) -> pl.DataFrame:
+    n = len(texts)
+    return pl.DataFrame(
+        {"passage_id": [f"p{i}" for i in range(n)], "response_id": [f"r{i}" for i in range(n)], "text": texts}
     )
-    documents = pl.DataFrame(
+
+
+def assigned(theme_of: list[str]) -> pl.DataFrame:
+    n = len(theme_of)
+    return pl.DataFrame(
         {
-            "passage_id": ["d1", "d2"],
-            "source_id": ["dec", "dec"],
-            "stage": ["decision"] * 2,
-            "heading": ["Decision", "Decision"],
-            "role": ["resolution"] * 2,
-            "text": ["funds evening buses", "approves a cycle lane"],
+            "passage_id": [f"p{i}" for i in range(n)],
+            "response_id": [f"r{i}" for i in range(n)],
+            "theme_id": theme_of,
+            "score": [1.0] * n,
         }
     )
-    links = theme_links(assignments, public, unit([1, 0.1], [1, 0]), documents, unit([1, 0], [0, 1]), threshold=0.6)
-    assert links.select("theme_id", "passage_id", "evidence_passage_id", "method").rows() == [
-        ("T01", "d1", "p2", "embedding")
+
+
+def documents(rows: list[tuple[str, str, str, str]]) -> pl.DataFrame:
+    """(stage, heading, role, text) per document passage."""
+    return pl.DataFrame(
+        {
+            "passage_id": [f"d{i}" for i in range(len(rows))],
+            "source_id": [r[0] for r in rows],
+            "stage": [r[0] for r in rows],
+            "heading": [r[1] for r in rows],
+            "role": [r[2] for r in rows],
+            "text": [r[3] for r in rows],
+        }
+    )
+
+
+def test_semantic_link_respects_threshold_and_carries_evidence() -> None:
+    public = public_frame(["more buses", "evening buses"])
+    docs = documents(
+        [("decision", "Decision", "resolution", "funds evening buses"), ("decision", "D", "resolution", "a cycle lane")]
+    )
+    links = theme_links(assigned(["T01", "T01"]), public, unit([1, 0.1], [1, 0]), docs, unit([1, 0], [0, 1]), SETTINGS)
+    linked = links.filter("linked")
+    assert linked.select("theme_id", "passage_id", "evidence_passage_id", "method", "agreement").rows() == [
+        ("T01", "d0", "p1", "semantic", "agrees")
     ]
+    assert (links.filter(~pl.col("linked"))["score"] < 0.6).all()
+
+
+def test_a_phrase_copied_from_responses_into_the_decision_is_carry_over() -> None:
+    """Vectors say nothing in common (orthogonal): only the reused words can make this link."""
+    public = public_frame(
+        [
+            "Put a zebra crossing outside the Harbour Road library please",
+            "We need a zebra crossing outside Harbour Road library, it is dangerous",
+            "Something else entirely",
+        ]
+    )
+    docs = documents(
+        [("decision", "Decision", "resolution", "approves a zebra crossing outside the Harbour Road library")]
+    )
+    vectors = unit([1, 0, 0], [1, 0, 0], [0, 1, 0])
+    links = theme_links(assigned(["T01", "T01", "T02"]), public, vectors, docs, unit([0, 0, 1]), SETTINGS)
+    [link] = links.filter("linked").to_dicts()
+    assert (link["theme_id"], link["method"], link["carryover_respondents"]) == ("T01", "carry-over", 2)
+    assert "zebra crossing outside" in link["doc_span"]
+    assert link["public_span"]
+    assert "harbour road library" in link["public_span"]
+    status = theme_status(pl.DataFrame({"theme_id": ["T01", "T02"]}), links, 0.6)
+    assert status["status"].to_list() == ["adopted", "not taken up"]
+
+
+def test_carry_over_needs_enough_respondents_and_a_majority_of_the_reuse() -> None:
+    public = public_frame(["a zebra crossing outside the library", "zebra crossing outside the library now", "nothing"])
+    docs = documents([("decision", "Decision", "resolution", "approves a zebra crossing outside the library")])
+    vectors = unit([1, 0, 0], [0, 1, 0], [0, 1, 0])
+    # one respondent per theme: below carryover_min_respondents = 2
+    links = theme_links(assigned(["T01", "T02", "T02"]), public, vectors, docs, unit([0, 0, 1]), SETTINGS)
+    assert links.filter("linked").is_empty()
+
+
+def test_a_reference_to_an_option_the_theme_links_to_carries_the_link() -> None:
+    public = public_frame(["residents permits please", "permits for residents"])
+    docs = documents(
+        [
+            ("options", "Options > Option 4: Residents' parking", "option", "Introduce permits for residents."),
+            ("decision", "Alternative options considered and rejected", "rationale", "Option 4 was not taken forward."),
+            ("decision", "Decision", "resolution", "approves Option 2."),
+        ]
+    )
+    vectors = unit([1, 0, 0], [1, 0, 0])
+    links = theme_links(
+        assigned(["T01", "T01"]), public, vectors, docs, unit([1, 0, 0], [0, 1, 0], [0, 0, 1]), SETTINGS
+    )
+    rows = links.filter("linked").select("passage_id", "method", "reference", "action", "agreement").rows()
+    assert rows == [
+        ("d0", "semantic", None, "proposes", "notes"),
+        ("d1", "reference", "Option 4", "rejects", "not adopted"),
+    ]
+    status = theme_status(pl.DataFrame({"theme_id": ["T01"]}), links, 0.6).row(0, named=True)
+    assert status["status"] == "considered"
+    assert status["stages_reached"] == ["problem", "options", "decision"]
+    assert "Option 4 was not taken forward" in status["reason"]
+
+
+def link_rows(rows: list[tuple[str, str, str, str, float, float]]) -> pl.DataFrame:
+    """(theme, stage, passage, agreement, score, confidence) → a links table for theme_status."""
+    return pl.DataFrame(
+        {
+            "theme_id": [r[0] for r in rows],
+            "stage": [r[1] for r in rows],
+            "passage_id": [r[2] for r in rows],
+            "role": ["resolution"] * len(rows),
+            "text": ["some passage"] * len(rows),
+            "action": ["approves"] * len(rows),
+            "method": ["semantic"] * len(rows),
+            "agreement": [r[3] for r in rows],
+            "score": [r[4] for r in rows],
+            "confidence": [r[5] for r in rows],
+            "linked": [True] * len(rows),
+            "review": pl.Series([None] * len(rows), dtype=pl.String()),
+            "theme_opposes_change": [False] * len(rows),
+        }
+    )
 
 
 def test_status_rules() -> None:
-    themes = pl.DataFrame({"theme_id": ["T01", "T02", "T03", "T04"]})
-    links = pl.DataFrame(
-        {
-            "theme_id": ["T01", "T01", "T02", "T03"],
-            "stage": ["options", "decision", "options", "decision"],
-            "passage_id": ["o1", "d1", "o2", "d9"],
-            "role": ["option", "resolution", "option", "rationale"],
-            "score": [0.7, 0.8, 0.65, 0.7],
-        }
+    themes = pl.DataFrame({"theme_id": ["A", "B", "C", "D", "E", "F"]})
+    links = link_rows(
+        [
+            ("A", "decision", "d1", "agrees", 0.8, 0.9),
+            ("B", "decision", "d1", "agrees", 0.7, 0.8),
+            ("B", "decision", "d2", "not adopted", 0.7, 0.8),
+            ("C", "options", "o1", "notes", 0.7, 0.8),
+            ("D", "decision", "d3", "contrary", 0.8, 0.9),
+            ("D", "decision", "d4", "agrees", 0.65, 0.6),
+            ("E", "decision", "d2", "not adopted", 0.7, 0.8),
+        ]
     )
-    status = theme_status(themes, links)
-    assert_frame_equal(
-        status.select("theme_id", "status", "options_score", "decision_score", "decision_passage_id"),
-        pl.DataFrame(
-            {
-                "theme_id": ["T01", "T02", "T03", "T04"],
-                "status": ["adopted", "considered", "considered", "not taken up"],
-                "options_score": [0.7, 0.65, 0.7, None],
-                "decision_score": [0.8, None, None, None],
-                "decision_passage_id": ["d1", None, None, None],
-            }
-        ),
-    )
+    status = theme_status(themes, links, 0.6)
+    assert status["status"].to_list() == [
+        "adopted",
+        "adopted in part",
+        "considered",
+        "contrary",
+        "considered",
+        "not taken up",
+    ]
+    confidence = dict(status.select("theme_id", "confidence").iter_rows())
+    assert confidence["A"] == 0.9
+    assert confidence["D"] < 0.9  # contrary rests on cue words too
+    assert confidence["F"] == 0.95  # nothing came near
+
+
+def test_reviews_override_the_machine() -> None:
+    themes = pl.DataFrame({"theme_id": ["A"]})
+    links = link_rows([("A", "decision", "d1", "agrees", 0.8, 0.9)])
+    rejected = links.with_columns(review=pl.lit("rejected"))
+    assert theme_status(themes, rejected, 0.6)["status"].to_list() == ["not taken up"]
+    near_miss = links.with_columns(linked=pl.lit(False), review=pl.lit("confirmed"))
+    assert theme_status(themes, near_miss, 0.6)["status"].to_list() == ["adopted"]
+
+
+@pytest.mark.parametrize(("parts", "expected"), [([], 0.0), ([0.5], 0.5), ([0.5, 0.5], 0.75), ([0.9, 0.9, 0.9], 0.99)])
+def test_confidence_is_noisy_or_capped(parts: list[float], expected: float) -> None:
+    assert combined(parts) == pytest.approx(expected)
