@@ -1,0 +1,87 @@
+"""The trace on the sample's real passages and vectors, with the decision rewritten.
+
+The sample's decision adopts, rejects and ignores themes; these variants make it go against a
+theme (contrary) and do half of what one asks (adopted in part), re-embedding the changed text
+with the real model.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from pipeline.evaluate import load_key
+from pipeline.schema import PUBLIC_KINDS
+from pipeline.store import VECTORS_FILE, read_run_table
+from pipeline.trace import TraceSettings, theme_links, theme_status
+
+pytestmark = pytest.mark.slow
+
+
+def planted(key: pl.DataFrame, name: str) -> list[str]:
+    """Response ids of one planted theme of the answer key."""
+    return key.filter(pl.col("planted") == name)["response_id"].to_list()
+
+
+def theme_of(run: Path, response_ids: list[str]) -> str:
+    assignments = read_run_table(run, "assignments").filter(pl.col("response_id").is_in(response_ids))
+    return str(assignments["theme_id"].mode().sort()[0])
+
+
+def retrace(run: Path, embedder, replace: dict[str, str], drop: tuple[str, ...] = ()) -> pl.DataFrame:  # type: ignore[no-untyped-def]
+    passages = read_run_table(run, "passages").with_row_index("_row")
+    vectors = np.load(run / VECTORS_FILE)
+    public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
+    documents = passages.filter((pl.col("kind") == "section") & ~pl.col("passage_id").is_in(list(drop)))
+    doc_vectors = vectors[documents["_row"].to_numpy()].copy()
+    for passage_id, text in replace.items():
+        i = documents["passage_id"].to_list().index(passage_id)
+        documents = documents.with_columns(
+            text=pl.when(pl.col("passage_id") == passage_id).then(pl.lit(text)).otherwise("text")
+        )
+        doc_vectors[i] = embedder.encode([text])[0]
+    links = theme_links(
+        read_run_table(run, "assignments"),
+        public.drop("_row"),
+        vectors[public["_row"].to_numpy()],
+        documents.drop("_row"),
+        doc_vectors,
+        TraceSettings(),
+    )
+    return theme_status(read_run_table(run, "themes"), links, 0.6)
+
+
+def test_a_decision_against_what_a_theme_asks_is_contrary(sample_run: Path, sample_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    key = load_key(sample_dir / "answer_key.toml")
+    market = theme_of(sample_run, planted(key, "market_square"))
+    status = retrace(
+        sample_run,
+        embedder,
+        {
+            "cabinet-decision:6:0": "approves the closure of the Market Square car park and its conversion to a "
+            "pedestrian zone for events and café seating (Option 3);"
+        },
+        drop=("cabinet-decision:9:0", "options-appraisal:12:0"),  # the rejections of Option 3
+    )
+    row = status.filter(pl.col("theme_id") == market).row(0, named=True)
+    assert row["status"] == "contrary", row
+    assert row["stance"] == "opposes a change"
+    assert "closure of the Market Square car park" in row["reason"]
+    others = status.filter(pl.col("theme_id") != market)
+    assert "contrary" not in others["status"].to_list()
+
+
+def test_doing_half_of_what_a_theme_asks_is_adopted_in_part(sample_run: Path, sample_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    key = load_key(sample_dir / "answer_key.toml")
+    buses = theme_of(sample_run, planted(key, "buses"))
+    status = retrace(
+        sample_run,
+        embedder,
+        {
+            "cabinet-decision:4:0": "approves funding for evening bus services on routes 3 and 7 until 11pm;",
+            "cabinet-decision:8:0": "A Sunday bus service to the villages was rejected because the operator could "
+            "not provide drivers.",
+        },
+    )
+    assert status.filter(pl.col("theme_id") == buses)["status"].item() == "adopted in part"
