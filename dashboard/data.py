@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from pipeline import store
+from pipeline import review, store
 
 
 def workspace() -> Path:
@@ -17,10 +17,31 @@ def workspace() -> Path:
     return Path(os.environ.get("THROUGHLINE_WORKSPACE", "workspace")).resolve()
 
 
+REVIEWED = ("themes", "assignments", "quotes", "links", "theme_status", "responsiveness")
+
+
 @st.cache_data(show_spinner=False)
-def table(run: str, name: str) -> pl.DataFrame:
-    """One table of a run; runs never change once complete, so the path is the cache key."""
+def _raw(run: str, name: str) -> pl.DataFrame:
     return store.read_run_table(Path(run), name)
+
+
+@st.cache_data(show_spinner="Applying reviews…")
+def _reviewed(run: str, version: int) -> dict[str, pl.DataFrame]:
+    """A run's tables with the reviews applied; ``version`` (the audit log's latest id) keys the cache."""
+    view = review.open_run(Path(run))
+    return {**view.tables, "_orphaned": pl.DataFrame({"review_id": view.orphaned}, schema={"review_id": pl.Int64()})}
+
+
+def review_store(run: str) -> review.ReviewStore:
+    """The review store of the run's consultation."""
+    return review.store_for(Path(run))
+
+
+def table(run: str, name: str) -> pl.DataFrame:
+    """One table of a run, as reviewed for themes, links and statuses (runs never change once complete)."""
+    if name in REVIEWED or name == "_orphaned":
+        return _reviewed(run, review_store(run).version())[name]
+    return _raw(run, name)
 
 
 @st.cache_data(show_spinner=False)
@@ -29,12 +50,9 @@ def manifest(run: str) -> dict[str, Any]:
     return store.read_manifest(Path(run))
 
 
-@st.cache_data(show_spinner=False)
 def themes_with_status(run: str) -> pl.DataFrame:
-    """The run's themes with their trace status, reason and best link scores."""
-    return store.read_run_table(Path(run), "themes").join(
-        store.read_run_table(Path(run), "theme_status"), on="theme_id", how="left"
-    )
+    """The run's themes with their trace status, reason and best link scores (reviews applied)."""
+    return table(run, "themes").join(table(run, "theme_status"), on="theme_id", how="left")
 
 
 def selected_run() -> str | None:

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import re
 
+from pipeline.schema import STATUS_LABELS as STATUS_LABELS
+
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
-STATUS_COLOURS = {"adopted": "#0072B2", "considered": "#E69F00", "not taken up": "#D55E00"}
-STATUS_LABELS = {"adopted": "Adopted", "considered": "Considered, not adopted", "not taken up": "Not taken up"}
+STATUS_COLOURS = {
+    "adopted": "#0072B2",
+    "adopted in part": "#56B4E9",
+    "considered": "#E69F00",
+    "not taken up": "#D55E00",
+    "contrary": "#CC79A7",
+}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

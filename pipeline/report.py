@@ -196,12 +196,18 @@ def to_markdown(data: ReportData) -> str:
 
 
 def _describe(link: dict[str, Any]) -> str:
-    parts = [f"{link['role']} in {link['source_id']}", f"{link['action']}", f"method {link['method']}"]
-    parts.append(f"similarity {link['score']:.2f}")
+    method = str(link["method"])
+    if method == "near miss":
+        method = "below the threshold"
+    parts = [f"{link['role']} in {link['source_id']}", str(link["action"]), f"found by {method.replace('+', ', ')}"]
+    if "semantic" in method or method == "below the threshold":
+        parts.append(f"similarity {link['score']:.2f}")
     if link.get("carryover_words"):
         parts.append(f"{link['carryover_respondents']} respondents' words reused")
+    if link.get("reference"):
+        parts.append(f"names {link['reference']}")
     if link.get("review"):
-        parts.append(f"link {link['review']} by a reviewer")
+        parts.append(f"{link['review']} by a reviewer")
     return "; ".join(parts)
 
 

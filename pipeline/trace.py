@@ -297,7 +297,7 @@ def _near_misses(scores: npt.NDArray[np.float64], stages: list[str], linked: set
 STATUS_REASONS = {
     "adopted": "the decision does what this theme asks",
     "adopted in part": "the decision does some of what this theme asks and rejects or goes against the rest",
-    "considered": "considered, not adopted",
+    "considered": "it reached the options or the decision's reasoning but was not adopted",
     "contrary": "the decision approves a change most of this theme's respondents oppose",
     "not taken up": "no options or decision passage addresses it",
 }
@@ -376,4 +376,5 @@ def _reason(status: str, link: dict[str, Any] | None) -> str:
     snippet = str(link["text"])
     snippet = snippet if len(snippet) <= 90 else snippet[:88].rsplit(" ", 1)[0] + "…"
     where = f"{link['stage']} {link['role']}"
-    return f"{STATUS_REASONS[status]}: {where} {link['action']} “{snippet}” ({link['method']})"
+    how = "confirmed by a reviewer" if link.get("review") == "confirmed" else str(link["method"]).replace("+", ", ")
+    return f"{STATUS_REASONS[status]}: {where} {link['action']} “{snippet}” ({how})"

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard.data import manifest, selected_run, table, themes_with_status
 from dashboard.render import STATUS_LABELS, inert, percent
+from pipeline.responsiveness import headline
 
 run = selected_run()
 if run is not None:
@@ -81,11 +82,23 @@ if run is not None:
             width="stretch",
         )
 
-    statuses = info.get("statuses", {})
     st.subheader("Where the public's themes went")
-    status_cols = st.columns(3)
+    fate = headline(table(run, "responsiveness"))
+    if fate["share_reached"] is not None:
+        st.metric(
+            "Responsiveness",
+            percent(fate["share_reached"]),
+            help=fate["definition"],
+        )
+        st.caption(
+            f"{fate['n_reached']} of {fate['n_respondents']} respondents with a theme raised something the decision "
+            "adopted in whole or in part (reviews applied)."
+        )
+    statuses = table(run, "theme_status")["status"].value_counts()
+    counts = dict(statuses.iter_rows())
+    status_cols = st.columns(len(STATUS_LABELS))
     for col, (status, label) in zip(status_cols, STATUS_LABELS.items(), strict=True):
-        col.metric(label, statuses.get(status, 0))
+        col.metric(label, counts.get(status, 0))
 
     st.subheader("Largest themes")
     themes = themes_with_status(run)

@@ -1,15 +1,27 @@
-"""Trace: each theme → the options paper → the decision, with the evidence side by side."""
+"""Trace: each theme → the options paper → the decision, with the evidence side by side.
+
+Officers confirm or reject links here (recorded in the review store with their name); the page,
+the statuses and the downloadable "you said, we did" report show the reviewed state.
+"""
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard.data import selected_run, table, themes_with_status
-from dashboard.render import STATUS_COLOURS, STATUS_LABELS, inert
+from dashboard.data import manifest, review_store, selected_run, table, themes_with_status
+from dashboard.render import STATUS_COLOURS, STATUS_LABELS, inert, percent
+from pipeline import review
+from pipeline.report import report_data, to_docx, to_html, to_markdown
+from pipeline.responsiveness import headline, largest_not_taken_up
 
 NO_OPTION = "No option addresses it"
+TABLES = ("themes", "assignments", "quotes", "links", "theme_status", "passages", "responses", "responsiveness")
 
 
 def option_name(heading: str | None) -> str:
@@ -24,7 +36,7 @@ def sankey(themes: pl.DataFrame, best_option: pl.DataFrame) -> go.Figure:
     )
     labels = [f"{r['theme_id']} {r['label']}" for r in rows.iter_rows(named=True)]
     options = rows["option"].unique(maintain_order=True).to_list()
-    statuses = list(STATUS_LABELS)
+    statuses = [s for s in STATUS_LABELS if s in set(rows["status"])]
     nodes = labels + options + [STATUS_LABELS[s] for s in statuses]
     source, target, value, colour = [], [], [], []
     for i, r in enumerate(rows.iter_rows(named=True)):
@@ -46,20 +58,87 @@ def sankey(themes: pl.DataFrame, best_option: pl.DataFrame) -> go.Figure:
 
 
 def best_links(links: pl.DataFrame, stage: str) -> pl.DataFrame:
-    """Each theme's highest-scoring link at a stage."""
+    """Each theme's strongest counted link at a stage."""
     return (
-        links.filter(pl.col("stage") == stage)
-        .sort("score", descending=True)
+        links.filter((pl.col("stage") == stage) & (pl.col("linked") | (pl.col("review") == "confirmed")))
+        .filter(pl.col("review").fill_null("") != "rejected")
+        .sort(["confidence", "score"], descending=True, nulls_last=True)
         .unique("theme_id", keep="first")
         .select("theme_id", "heading", "role", "text", "score")
     )
 
 
+def describe(link: dict[str, Any]) -> str:
+    """One caption line for a link: where, what it does, how it was found and how strongly."""
+    parts = [inert(option_name(link["heading"])), link["role"], link["action"]]
+    method = "below the threshold" if link["method"] == "near miss" else link["method"].replace("+", ", ")
+    parts.append(f"found by {method}")
+    parts.append(f"similarity {link['score']:.2f}")
+    if link["carryover_respondents"]:
+        parts.append(f"{link['carryover_respondents']} respondents' words reused: “{inert(link['doc_span'])}”")
+    if link["reference"]:
+        parts.append(f"names {link['reference']}")
+    if link["confidence"] is not None:
+        parts.append(f"confidence {percent(link['confidence'])}")
+    return " · ".join(parts)
+
+
+def record(run: str, theme_id: str, passage_id: str, verdict: str) -> None:
+    """Store a link review under the reviewer's name."""
+    who = (st.session_state.get("reviewer") or "").strip()
+    view = review.RunView({name: table(run, name) for name in TABLES})
+    review.record_link(review_store(run), view, theme_id, passage_id, verdict, who or "dashboard user", Path(run).name)
+
+
+def review_buttons(column: Any, run: str, link: dict[str, Any]) -> None:
+    """Confirm/reject buttons for a link, or its review state with an undo."""
+    key = f"{link['theme_id']}|{link['passage_id']}"
+    if link["review"]:
+        column.caption(f"Link {link['review']} by a reviewer.")
+        return
+    confirm, reject = column.columns(2)
+    if confirm.button("Confirm", key=f"confirm|{key}", help="Record that this passage addresses the theme"):
+        record(run, link["theme_id"], link["passage_id"], "confirmed")
+        st.rerun()
+    if link["linked"] and reject.button("Reject", key=f"reject|{key}", help="Record that it does not"):
+        record(run, link["theme_id"], link["passage_id"], "rejected")
+        st.rerun()
+
+
+def report_downloads(run: str) -> None:
+    """The "you said, we did" report in three formats, from the reviewed tables."""
+    data = report_data({n: table(run, n) for n in TABLES}, manifest(run))
+    md, html_col, word = st.columns(3)
+    md.download_button("Report (Markdown)", to_markdown(data), "you-said-we-did.md", "text/markdown")
+    html_col.download_button("Report (HTML)", to_html(data), "you-said-we-did.html", "text/html")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.docx"
+        to_docx(data, path)
+        word.download_button(
+            "Report (Word)",
+            path.read_bytes(),
+            "you-said-we-did.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+
+
 run = selected_run()
 if run is not None:
     st.title("Trace: from the public's themes to the decision")
-    themes = themes_with_status(run)
+    st.sidebar.text_input("Your name (for the review log)", key="reviewer")
+    themes = themes_with_status(run).sort(["n_respondents", "theme_id"], descending=[True, False])
     links = table(run, "links")
+    fate = headline(table(run, "responsiveness"))
+    left, right = st.columns([1, 2])
+    left.metric("Responsiveness", percent(fate["share_reached"]), help=fate["definition"])
+    left.caption(f"{fate['n_reached']} of {fate['n_respondents']} respondents with a theme.")
+    dropped = largest_not_taken_up(table(run, "themes"), table(run, "theme_status"))
+    right.markdown("**Largest themes not taken up**")
+    for row in dropped.iter_rows(named=True):
+        right.markdown(f"- {inert(row['label'])}: {row['n_respondents']} respondents ({percent(row['share'])})")
+    if dropped.is_empty():
+        right.caption("None: every theme reached the options or the decision.")
+    report_downloads(run)
     st.plotly_chart(sankey(themes, best_links(links, "options")), width="stretch")
     st.caption(
         "Left: themes (width = respondents). Middle: the option that addresses each theme best. "
@@ -71,10 +150,10 @@ if run is not None:
             "label",
             "n_respondents",
             pl.col("status").replace(STATUS_LABELS),
+            "confidence",
+            "stance",
             *(
-                pl.col(c)
-                .map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String(), skip_nulls=True)
-                .fill_null("— (below threshold)")
+                pl.col(c).map_elements(lambda v: f"{v:.2f}", return_dtype=pl.String(), skip_nulls=True).fill_null("—")
                 for c in ("options_score", "decision_score")
             ),
         ),
@@ -85,28 +164,44 @@ if run is not None:
             "label": "Label",
             "n_respondents": "Respondents",
             "status": "Status",
+            "confidence": st.column_config.NumberColumn("Confidence", format="percent"),
+            "stance": "What it asks",
             "options_score": "Best options link",
-            "decision_score": "Best decision link",
+            "decision_score": "Decision link",
         },
     )
+    orphaned = table(run, "_orphaned")["review_id"].to_list()
+    if orphaned:
+        st.warning(f"Reviews that match no theme of this run (the theme changed too much): {orphaned}")
     quotes = table(run, "quotes")
     for row in themes.iter_rows(named=True):
         status = row["status"]
         with st.expander(f"{row['theme_id']} · {row['label']} — {STATUS_LABELS[status]}"):
-            st.markdown(f"**Status:** {STATUS_LABELS[status]} — {inert(row['reason'])}")
+            st.markdown(
+                f"**{STATUS_LABELS[status]}** (confidence {percent(row['confidence'])}) — {inert(row['reason'])}"
+            )
             public, option, decision = st.columns(3)
             public.markdown("**What people said**")
             for quote in (
                 quotes.filter(pl.col("theme_id") == row["theme_id"]).sort("rank").head(3).iter_rows(named=True)
             ):
                 public.markdown(f"> {inert(quote['text'])}")
+                public.caption(inert(quote["response_id"]))
             for column, stage, title in ((option, "options", "Options paper"), (decision, "decision", "Decision")):
                 column.markdown(f"**{title}**")
-                theme_links = links.filter((pl.col("theme_id") == row["theme_id"]) & (pl.col("stage") == stage))
-                if theme_links.is_empty():
+                mine = links.filter((pl.col("theme_id") == row["theme_id"]) & (pl.col("stage") == stage))
+                counted = mine.filter(pl.col("linked") | pl.col("review").is_not_null())
+                if counted.is_empty():
                     column.caption("Nothing at this stage addresses this theme.")
-                for link in theme_links.head(3).iter_rows(named=True):
+                for link in counted.iter_rows(named=True):
                     column.markdown(f"> {inert(link['text'])}")
-                    column.caption(
-                        f"{inert(option_name(link['heading']))} · {link['role']} · similarity {link['score']:.2f}"
-                    )
+                    column.caption(describe(link))
+                    column.caption(f"Closest public passage: “{inert(link['evidence_text'])}”")
+                    review_buttons(column, run, link)
+                near = mine.filter(~pl.col("linked") & pl.col("review").is_null())
+                if not near.is_empty():
+                    column.markdown("*Possible links, below the threshold*")
+                    for link in near.iter_rows(named=True):
+                        column.markdown(f"> {inert(link['text'])}")
+                        column.caption(describe(link))
+                        review_buttons(column, run, link)

@@ -1,9 +1,13 @@
 """Each dashboard page rendered with Streamlit's AppTest on the analysed sample."""
 
+import shutil
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from pipeline import review
+from pipeline.store import latest_run
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 pytestmark = pytest.mark.slow
@@ -64,6 +68,29 @@ def test_trace(app: AppTest) -> None:
     assert any(label.endswith("Adopted") for label in labels)
     assert any(label.endswith("Not taken up") for label in labels)
     assert len(app.dataframe) == 1
+    assert [b.label for b in app.get("download_button")] == ["Report (Markdown)", "Report (HTML)", "Report (Word)"]
+    assert any(m.label == "Responsiveness" for m in app.metric)
+
+
+def test_trace_link_review_is_recorded_and_shown(
+    sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page("views/trace.py").run()
+    app.sidebar.text_input[0].input("Officer Jones").run()
+    reject = next(b for b in app.button if b.key and b.key.startswith("reject|"))
+    theme_id, passage_id = reject.key.split("|")[1:]
+    reject.click().run()
+    assert not app.exception
+    store = review.store_for(latest_run(workspace, "harbourside-transport") or workspace)
+    [entry] = store.audit_log().iter_rows(named=True)
+    assert (entry["who"], entry["theme_id"], entry["action"]) == ("Officer Jones", theme_id, "link")
+    assert '"rejected"' in entry["after"]
+    assert passage_id in entry["after"]
+    assert any(c.value == "Link rejected by a reviewer." for c in app.caption)
 
 
 def test_empty_workspace_explains_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
