@@ -359,6 +359,30 @@ def review_log(workspace: WorkspaceOption = Path("workspace"), consultation: Con
         console.print(f"reviews that match no theme of the latest run: {view.orphaned}", markup=False)
 
 
+@app.command(name="eval-trace")
+def evaluate_trace(
+    projects: Annotated[
+        Path, typer.Argument(help="Decidim projects export (CSV, ';') with related_proposals.", exists=True)
+    ],
+    output: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    locale: Annotated[str, typer.Option(help="Which title/description locale to read.")] = "ca",
+    model: Annotated[str, typer.Option(help="Embedding model (a local folder, or the packaged default).")] = (
+        "all-MiniLM-L6-v2"
+    ),
+    workspace: WorkspaceOption = Path("workspace"),
+) -> None:
+    """Link precision/recall against Decidim's project → proposal links."""
+    from flows.trace_evaluation import markdown, run_trace_eval
+
+    workspace = _use_workspace(workspace)
+    with console.status("Embedding proposals and projects, tracing…"):
+        result = run_trace_eval(projects.resolve(), workspace / ".cache" / "embeddings", model, locale)
+    if output:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    typer.echo(markdown(result))
+
+
 @app.command()
 def dashboard(
     workspace: WorkspaceOption = Path("workspace"),

@@ -17,6 +17,7 @@ Everything here is plain text processing: no model, same answer on every run.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -29,9 +30,15 @@ from spacy.util import get_lang_class
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 
 
+def fold(text: str) -> str:
+    """Lower-cased, accents removed, curly apostrophes straightened ("Déu" and "Deu" match)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens (apostrophes kept inside words)."""
-    return [t.replace("’", "'") for t in _TOKEN.findall(text.lower())]
+    """Folded word tokens (apostrophes kept inside words)."""
+    return _TOKEN.findall(fold(text))
 
 
 @cache
@@ -43,7 +50,10 @@ def stop_words(languages: tuple[str, ...]) -> frozenset[str]:
             words |= set(get_lang_class(language).Defaults.stop_words)
         except ImportError:
             continue
-    return frozenset(w.lower().replace("’", "'") for w in words)
+    return frozenset(fold(w) for w in words)
+
+
+WHOLE = 0.8  # a short passage reused (nearly) whole counts even under min_words content words
 
 
 @dataclass(frozen=True)
@@ -57,9 +67,14 @@ class Alignment:
     document_span: str
 
 
-def _pairs(words: Sequence[str], stop: frozenset[str]) -> set[tuple[str, str]]:
-    content = [w for w in words if w not in stop and not w.isdigit()]
-    return set(pairwise(content))
+def _content(words: Sequence[str], stop: frozenset[str]) -> tuple[list[str], list[int]]:
+    """The content words of a token list and their positions in it."""
+    kept = [(w, i) for i, w in enumerate(words) if w not in stop]
+    return [w for w, _ in kept], [i for _, i in kept]
+
+
+def _pairs(content: Sequence[str]) -> set[tuple[str, str]]:
+    return set(pairwise(w for w in content if not w.isdigit()))
 
 
 def carry_over(
@@ -69,6 +84,12 @@ def carry_over(
     min_words: int = 3,
 ) -> list[Alignment]:
     """Every (public, document) passage pair whose best local alignment matches ``min_words``+.
+
+    The alignment runs over content words (stop words dropped, accents folded), so "the first
+    hour free" matches "the first hour of parking free" and "Superilla de Sants" matches
+    "una superilla a Sants". A short public passage reused nearly whole (``WHOLE`` of its
+    content words, at least two) counts too: a two-word proposal title copied into a project's
+    title is carry-over. Spans are reported in the passages' own (lower-cased) words.
 
     Candidates are pairs sharing a content-word pair (an inverted index over the documents), so
     the cost grows with the reuse found, not with public × document passages.
@@ -82,34 +103,46 @@ def carry_over(
         return np.array([vocabulary.setdefault(w, len(vocabulary)) for w in words], dtype=np.int32)
 
     doc_words = [tokens(t) for t in document_texts]
-    doc_codes = [encode(w) for w in doc_words]
+    doc_content = [_content(w, stop) for w in doc_words]
+    doc_codes = [encode(c) for c, _ in doc_content]
     index: dict[tuple[str, str], set[int]] = {}
-    for j, words in enumerate(doc_words):
-        for pair in _pairs(words, stop):
+    for j, (content, _) in enumerate(doc_content):
+        for pair in _pairs(content):
             index.setdefault(pair, set()).add(j)
     found: list[Alignment] = []
     for i, text in enumerate(public_texts):
         words = tokens(text)
-        candidates = sorted(set().union(*(index.get(p, set()) for p in _pairs(words, stop))))
+        content, positions = _content(words, stop)
+        candidates = sorted(set().union(*(index.get(p, set()) for p in _pairs(content))))
         if not candidates:
             continue
-        codes = encode(words)
+        codes = encode(content)
         for j in candidates:
             alignment = aligner.align(codes, doc_codes[j])[0]  # type: ignore[no-untyped-call]
-            matched = _matched_content(alignment.coordinates, words, doc_words[j], stop)
-            if matched >= min_words:
-                (p0, p1), (d0, d1) = alignment.coordinates[:, [0, -1]]
-                found.append(Alignment(i, j, matched, " ".join(words[p0:p1]), " ".join(doc_words[j][d0:d1])))
+            coordinates = alignment.coordinates
+            matched = _matched(coordinates, content, doc_content[j][0])
+            if matched >= min_words or (matched >= 2 and matched >= WHOLE * len(content)):
+                (p0, p1), (d0, d1) = coordinates[:, [0, -1]]
+                spots = doc_content[j][1]
+                found.append(
+                    Alignment(
+                        i,
+                        j,
+                        matched,
+                        " ".join(words[positions[p0] : positions[p1 - 1] + 1]),
+                        " ".join(doc_words[j][spots[d0] : spots[d1 - 1] + 1]),
+                    )
+                )
     return found
 
 
-def _matched_content(coordinates: np.ndarray, left: Sequence[str], right: Sequence[str], stop: frozenset[str]) -> int:
-    """Content words the alignment pairs with an identical word."""
+def _matched(coordinates: np.ndarray, left: Sequence[str], right: Sequence[str]) -> int:
+    """Words the alignment pairs with an identical word."""
     matched = 0
     for k in range(coordinates.shape[1] - 1):
         (l0, r0), (l1, r1) = coordinates[:, k], coordinates[:, k + 1]
         if l1 - l0 == r1 - r0:  # an aligned block, not a gap
-            matched += sum(1 for a, b in zip(left[l0:l1], right[r0:r1], strict=True) if a == b and a not in stop)
+            matched += sum(1 for a, b in zip(left[l0:l1], right[r0:r1], strict=True) if a == b)
     return matched
 
 

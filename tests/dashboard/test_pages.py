@@ -68,7 +68,11 @@ def test_trace(app: AppTest) -> None:
     assert any(label.endswith("Adopted") for label in labels)
     assert any(label.endswith("Not taken up") for label in labels)
     assert len(app.dataframe) == 1
-    assert [b.label for b in app.get("download_button")] == ["Report (Markdown)", "Report (HTML)", "Report (Word)"]
+    assert [getattr(b, "label", None) for b in app.get("download_button")] == [
+        "Report (Markdown)",
+        "Report (HTML)",
+        "Report (Word)",
+    ]
     assert any(m.label == "Responsiveness" for m in app.metric)
 
 
@@ -82,7 +86,7 @@ def test_trace_link_review_is_recorded_and_shown(
     app.switch_page("views/trace.py").run()
     app.sidebar.text_input[0].input("Officer Jones").run()
     reject = next(b for b in app.button if b.key and b.key.startswith("reject|"))
-    theme_id, passage_id = reject.key.split("|")[1:]
+    theme_id, passage_id = str(reject.key).split("|")[1:]
     reject.click().run()
     assert not app.exception
     store = review.store_for(latest_run(workspace, "harbourside-transport") or workspace)
