@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM = false
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval eval-themes sample bench-ingest bench-pii clean
+.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval eval-themes eval-trace sample bench-ingest bench-pii clean
 
 help:
 	@echo "make demo   install, analyse the sample consultation, serve the dashboard on 127.0.0.1:8501"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make eval   score the latest sample run against its answer key"
 	@echo "make eval-themes   theme quality against human-coded NHS comments (docs/EVALUATION.md)"
+	@echo "make eval-trace    link precision/recall on Decidim Barcelona's projects (docs/TRACE.md)"
 	@echo "make bench-ingest   ingest a generated 1,000,000-row CSV; time and peak memory"
 
 $(BIN)/python:
@@ -57,6 +58,10 @@ eval: install
 # Theme quality against 10,334 human-coded NHS comments (needs ../shared; docs/EVALUATION.md).
 eval-themes: install
 	$(BIN)/throughline eval evaluation/nhs-fft.toml --workspace $(WORKSPACE) --output evaluation/results/nhs-fft.json
+
+# Link precision/recall against Decidim's project -> proposal links (needs ../shared; docs/TRACE.md).
+eval-trace: install
+	$(BIN)/throughline eval-trace ../shared/data/decidim-barcelona-pb/www.decidim.barcelona-open-data-projects.csv --workspace $(WORKSPACE) --output evaluation/results/decidim-trace.json
 
 lint: install-dev
 	$(BIN)/ruff check .
