@@ -188,3 +188,23 @@ def test_reviews_override_the_machine() -> None:
 @pytest.mark.parametrize(("parts", "expected"), [([], 0.0), ([0.5], 0.5), ([0.5, 0.5], 0.75), ([0.9, 0.9, 0.9], 0.99)])
 def test_confidence_is_noisy_or_capped(parts: list[float], expected: float) -> None:
     assert combined(parts) == pytest.approx(expected)
+
+
+def test_a_theme_is_traced_through_every_stage_present() -> None:
+    public = public_frame(["more evening buses", "evening buses please"])
+    docs = documents(
+        [
+            ("options", "Options > Option 7: Buses", "option", "Restore evening buses."),
+            ("decision", "Decision", "resolution", "approves evening buses (Option 7)"),
+            ("implementation", "Progress", "other", "Evening buses began running in September."),
+            ("evaluation", "Review", "other", "Evening bus use rose by a fifth."),
+        ]
+    )
+    vectors = unit([1, 0], [1, 0])
+    links = theme_links(
+        assigned(["T01", "T01"]), public, vectors, docs, unit([1, 0], [1, 0], [1, 0], [1, 0.2]), SETTINGS
+    )
+    status = theme_status(pl.DataFrame({"theme_id": ["T01"]}), links, 0.6).row(0, named=True)
+    assert status["status"] == "adopted"
+    assert status["stages_reached"] == ["problem", "options", "decision", "implementation", "evaluation"]
+    assert links["stage"].to_list() == ["options", "decision", "implementation", "evaluation"]  # policy-cycle order
