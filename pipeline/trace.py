@@ -356,7 +356,7 @@ def _status_of(mine: pl.DataFrame, everything: pl.DataFrame, threshold: float) -
     return {
         "status": status,
         "confidence": round(confidence, 3),
-        "stance": "opposes a change" if everything["theme_opposes_change"].any() else "asks for action",
+        "stance": _stance(everything),
         "stages_reached": ["problem", *reached],
         "options_score": options["score"] if options else None,
         "options_passage_id": options["passage_id"] if options else None,
@@ -364,6 +364,13 @@ def _status_of(mine: pl.DataFrame, everything: pl.DataFrame, threshold: float) -
         "decision_passage_id": deciding["passage_id"] if deciding and deciding["stage"] == "decision" else None,
         "reason": _reason(status, deciding),
     }
+
+
+def _stance(links: pl.DataFrame) -> str | None:
+    """What the theme asks, as judged when linking (unknown for a theme nothing came near)."""
+    if links.is_empty():
+        return None
+    return "opposes a change" if links["theme_opposes_change"].any() else "asks for action"
 
 
 def _strength(link: dict[str, Any]) -> float:
