@@ -342,19 +342,15 @@ def review_withdraw(
 def review_log(workspace: WorkspaceOption = Path("workspace"), consultation: ConsultationOption = None) -> None:
     """The audit log: who changed what, when, before and after."""
     _, store, view = _review(workspace, consultation)
-    table = Table("#", "when", "who", "action", "theme", "target", "before", "after")
-    for row in store.audit_log().iter_rows(named=True):
-        table.add_row(
-            str(row["review_id"]),
-            row["at"],
-            row["who"],
-            row["action"],
-            row["theme_id"] or "",
-            (row["target"] or "")[:16],
-            (row["before"] or "")[:40],
-            (row["after"] or "")[:60],
+    log = store.audit_log()
+    if log.is_empty():
+        typer.echo("no reviews yet")
+    for row in log.iter_rows(named=True):
+        theme = f" {row['theme_id']}" if row["theme_id"] else ""
+        typer.echo(
+            f"#{row['review_id']} {row['at']} {row['who']}: {row['action']}{theme}"
+            f" — before {row['before']}, after {row['after']}"
         )
-    Console().print(table)
     if view.orphaned:
         console.print(f"reviews that match no theme of the latest run: {view.orphaned}", markup=False)
 

@@ -1,9 +1,12 @@
+import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from pipeline.store import latest_run, read_run_table
 
 runner = CliRunner()
 
@@ -62,3 +65,36 @@ def test_inspect_refuses_garbage_clearly(tmp_path: Path) -> None:
     assert "broken.json" in result.output
     assert "not valid JSON" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_review_and_report_commands(sample_workspace: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    ws = ["--workspace", str(workspace)]
+    links = read_run_table(latest_run(workspace, "harbourside-transport") or workspace, "links")
+    theme_id, passage_id = links.filter(pl.col("stage") == "decision").select("theme_id", "passage_id").row(0)
+
+    result = runner.invoke(app, ["review", "link", theme_id, passage_id, "--reject", "--by", "Officer A", *ws])
+    assert result.exit_code == 0, result.output
+    assert "recorded review 1" in result.output
+    result = runner.invoke(app, ["review", "rename", theme_id, "A better name", "--by", "Officer B", *ws])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["review", "rename", "T99", "Nothing", *ws])
+    assert result.exit_code == 2
+    assert "no theme 'T99'" in result.output
+    result = runner.invoke(app, ["review", "withdraw", "1", "--by", "Officer A", *ws])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["review", "log", *ws])
+    assert result.exit_code == 0, result.output
+    assert "Officer B" in result.output
+    assert "withdraw" in result.output
+
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["report", "--format", "md,docx", "-o", str(out), *ws])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["you-said-we-did.docx", "you-said-we-did.md"]
+    assert "A better name" in (out / "you-said-we-did.md").read_text(encoding="utf-8")
+    result = runner.invoke(app, ["report", "--format", "pdf", *ws])
+    assert result.exit_code == 2
+    assert "unknown pdf" in result.output
