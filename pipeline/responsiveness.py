@@ -18,8 +18,8 @@ from pipeline.schema import ATTRIBUTE_PREFIX, REACHED, STATUS_LABELS, conform
 
 MIN_GROUP = 10
 DEFINITION = (
-    "Share of respondents with at least one theme whose theme (any of them) was adopted or adopted in part "
-    "by the decision, among all respondents with at least one theme."
+    "Of the respondents with at least one theme, the share with at least one theme that the decision "
+    "adopted or adopted in part."
 )
 
 

@@ -29,12 +29,10 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from sklearn.cluster import KMeans
 
 from pipeline.responsiveness import responsiveness
 from pipeline.schema import PUBLIC_KINDS, STATUSES, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
-from pipeline.themes import theme_sizes
 from pipeline.trace import TraceSettings, theme_links, theme_status
 from pipeline.trace_signals import action
 
@@ -298,6 +296,8 @@ def _respondents(view: RunView) -> pl.DataFrame:
 
 def _resize(view: RunView, changed: list[str]) -> None:
     """Recount the respondents, weight and passages of ``changed`` themes (share over all respondents)."""
+    from pipeline.themes import theme_sizes  # imports spaCy (for labels): only needed here
+
     themes, assignments = view.tables["themes"], view.tables["assignments"]
     people = _respondents(view).join(
         view.tables["passages"].filter(pl.col("kind").is_in(PUBLIC_KINDS)).select("response_id").unique(),
@@ -375,6 +375,8 @@ def _split(view: RunView, theme_id: str, parts: int, vectors: np.ndarray) -> Non
     distinct = sorted(set(mine["passage_id"]))
     if parts < 2 or len(distinct) < 2 * parts:
         raise ReviewError(f"theme {theme_id} has {len(distinct)} passages: too few to split into {parts}")
+    from sklearn.cluster import KMeans  # only a split needs it; keeps the dashboard's imports light
+
     chosen = KMeans(n_clusters=parts, random_state=0, n_init=10).fit_predict(vectors[[row_of[p] for p in distinct]])
     # parts numbered by size, largest first, so the ids are the same every time
     found, counts = np.unique(chosen, return_counts=True)

@@ -25,7 +25,6 @@ from itertools import pairwise
 
 import numpy as np
 from Bio import Align
-from spacy.util import get_lang_class
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -44,8 +43,10 @@ def tokens(text: str) -> list[str]:
 @cache
 def stop_words(languages: tuple[str, ...]) -> frozenset[str]:
     """Stop words (spaCy's lists) for each language it knows, English always included."""
+    from spacy.util import get_lang_class  # spaCy's import is slow; only stop words need it
+
     words: set[str] = set()
-    for language in {"en", *languages}:
+    for language in sorted({"en", *languages}):
         try:
             words |= set(get_lang_class(language).Defaults.stop_words)
         except ImportError:
