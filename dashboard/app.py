@@ -16,6 +16,8 @@ navigation = st.navigation(
         st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
         st.Page(PAGES / "themes.py", title="Themes", icon=":material/forum:"),
         st.Page(PAGES / "trace.py", title="Trace", icon=":material/account_tree:"),
+        st.Page(PAGES / "scrutiny.py", title="Scrutiny", icon=":material/fact_check:"),
+        st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),
     ]
 )
 st.sidebar.caption("Throughline: did what the public said travel into what was decided?")

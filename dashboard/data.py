@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import polars as pl
 import streamlit as st
 
 from pipeline import review, store
+from pipeline.report import report_data, to_docx, to_html, to_markdown
 
 
 def workspace() -> Path:
@@ -69,3 +71,23 @@ def selected_run() -> str | None:
     index = names.index(latest.name) if latest is not None and latest.name in names else 0
     name = st.sidebar.selectbox("Run", names, index=index, key="run")
     return str(root / slug / "runs" / name)
+
+
+REVIEW_TABLES = ("themes", "assignments", "quotes", "links", "theme_status", "passages", "responses", "responsiveness")
+
+
+def report_downloads(run: str) -> None:
+    """The "you said, we did" report in three formats, from the reviewed tables."""
+    data = report_data({n: table(run, n) for n in REVIEW_TABLES}, manifest(run))
+    md, html_col, word = st.columns(3)
+    md.download_button("Report (Markdown)", to_markdown(data), "you-said-we-did.md", "text/markdown")
+    html_col.download_button("Report (HTML)", to_html(data), "you-said-we-did.html", "text/html")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.docx"
+        to_docx(data, path)
+        word.download_button(
+            "Report (Word)",
+            path.read_bytes(),
+            "you-said-we-did.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )

@@ -235,6 +235,26 @@ def report(
         typer.echo(str(path))
 
 
+@app.command()
+def export(
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Folder for the data package.")] = None,
+    as_zip: Annotated[bool, typer.Option("--zip", help="Also write the package as a ZIP beside the folder.")] = False,
+) -> None:
+    """Export the latest run as a data package: Parquet, CSV, XLSX, datapackage.json, codebooks."""
+    from pipeline.export import export_run, package_zip
+
+    run = _latest(workspace.resolve(), consultation)
+    folder = output or run.parent.parent / "exports" / run.name
+    written = export_run(run, folder)
+    typer.echo(f"{folder} ({len(written)} files)")
+    if as_zip:
+        archive = folder.with_suffix(".zip")
+        archive.write_bytes(package_zip(folder))
+        typer.echo(str(archive))
+
+
 review_app = typer.Typer(help="Confirm or reject links; rename, merge or split themes (recorded with who and when).")
 app.add_typer(review_app, name="review")
 

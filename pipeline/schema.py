@@ -203,3 +203,20 @@ def conform(frame: pl.DataFrame, table: str) -> pl.DataFrame:
         *(pl.col(name).cast(dtype) for name, dtype in schema.items()),
         *(pl.col(c).cast(pl.String()) for c in extra),
     )
+
+
+TABLE_DESCRIPTIONS: Final = {
+    "sources": "Input files with their row accounting (read = analysed + rejected + merged).",
+    "responses": "Survey responses and transcript turns (text redacted), with respondent attributes (attr_*).",
+    "campaigns": "Groups of near-identical responses (campaigns, duplicates) and their representative.",
+    "passages": "Units of analysis: answer passages, transcript turns and document sections.",
+    "themes": "Themes of the public's passages: label, key phrases, size in respondents, share, tone.",
+    "theme_groups": "Parent themes grouping related themes.",
+    "breakdowns": "Theme by respondent group: counts, share, lift, chi-square; small cells suppressed.",
+    "quotes": "Verbatim quotes chosen for each theme.",
+    "assignments": "Which passages belong to which theme.",
+    "links": "Theme to document passage links with evidence, method, scores and review state.",
+    "theme_status": "Each theme's fate in the decision (adopted, in part, considered, not taken up, contrary).",
+    "responsiveness": "Share of respondents whose themes reached the decision, overall and by group.",
+    "rejects": "Input rows not analysed, with the reason, file, row and column.",
+}

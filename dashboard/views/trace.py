@@ -6,7 +6,6 @@ the statuses and the downloadable "you said, we did" report show the reviewed st
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,12 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard.data import manifest, review_store, selected_run, table, themes_with_status
+from dashboard.data import REVIEW_TABLES, report_downloads, review_store, selected_run, table, themes_with_status
 from dashboard.render import STATUS_COLOURS, STATUS_LABELS, inert, percent
 from pipeline import review
-from pipeline.report import report_data, to_docx, to_html, to_markdown
 from pipeline.responsiveness import headline, largest_not_taken_up
 
 NO_OPTION = "No option addresses it"
-TABLES = ("themes", "assignments", "quotes", "links", "theme_status", "passages", "responses", "responsiveness")
 
 
 def option_name(heading: str | None) -> str:
@@ -86,7 +83,7 @@ def describe(link: dict[str, Any]) -> str:
 def record(run: str, theme_id: str, passage_id: str, verdict: str) -> None:
     """Store a link review under the reviewer's name."""
     who = (st.session_state.get("reviewer") or "").strip()
-    view = review.RunView({name: table(run, name) for name in TABLES})
+    view = review.RunView({name: table(run, name) for name in REVIEW_TABLES})
     review.record_link(review_store(run), view, theme_id, passage_id, verdict, who or "dashboard user", Path(run).name)
 
 
@@ -103,23 +100,6 @@ def review_buttons(column: Any, run: str, link: dict[str, Any]) -> None:
     if link["linked"] and reject.button("Reject", key=f"reject|{key}", help="Record that it does not"):
         record(run, link["theme_id"], link["passage_id"], "rejected")
         st.rerun()
-
-
-def report_downloads(run: str) -> None:
-    """The "you said, we did" report in three formats, from the reviewed tables."""
-    data = report_data({n: table(run, n) for n in TABLES}, manifest(run))
-    md, html_col, word = st.columns(3)
-    md.download_button("Report (Markdown)", to_markdown(data), "you-said-we-did.md", "text/markdown")
-    html_col.download_button("Report (HTML)", to_html(data), "you-said-we-did.html", "text/html")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.docx"
-        to_docx(data, path)
-        word.download_button(
-            "Report (Word)",
-            path.read_bytes(),
-            "you-said-we-did.docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
 
 
 run = selected_run()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.render import STATUS_LABELS
 from pipeline import review
 from pipeline.store import latest_run
 
@@ -102,3 +103,32 @@ def test_empty_workspace_explains_what_to_do(tmp_path: Path, monkeypatch: pytest
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert "throughline analyse" in app.info[0].value
+
+
+def test_scrutiny(app: AppTest) -> None:
+    app.switch_page("views/scrutiny.py").run()
+    assert not app.exception
+    assert app.title[0].value.startswith("Scrutiny")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Responsiveness"].endswith("%")
+    assert sum(int(metrics[label]) for label in STATUS_LABELS.values()) == 10
+    assert [s.value for s in app.subheader][:3] == [
+        "Largest themes not taken up",
+        "Scorecard: public weight against fate",
+        "Responsiveness by group",
+    ]
+    ranked = app.dataframe[0].value
+    assert list(ranked["n_respondents"]) == sorted(ranked["n_respondents"], reverse=True)
+    app.selectbox(key="scrutiny_attr").select("ward").run()
+    assert not app.exception
+    assert len(app.dataframe[1].value) >= 2
+
+
+def test_export(app: AppTest) -> None:
+    app.switch_page("views/export.py").run()
+    assert not app.exception
+    listed = app.dataframe[0].value
+    assert "links" in set(listed["table"])
+    app.button[0].click().run()
+    assert not app.exception
+    assert [getattr(b, "label", None) for b in app.get("download_button")] == ["Download the data package (ZIP)"]

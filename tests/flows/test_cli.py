@@ -98,3 +98,15 @@ def test_review_and_report_commands(sample_workspace: Path, tmp_path: Path) -> N
     result = runner.invoke(app, ["report", "--format", "pdf", *ws])
     assert result.exit_code == 2
     assert "unknown pdf" in result.output
+
+
+@pytest.mark.slow
+def test_export_command_writes_the_data_package(sample_workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "package"
+    result = runner.invoke(app, ["export", "-o", str(out), "--zip", "--workspace", str(sample_workspace)])
+    assert result.exit_code == 0, result.output
+    assert (out / "datapackage.json").is_file()
+    assert (tmp_path / "package.zip").is_file()
+    themes = pl.read_csv(out / "csv" / "themes.csv")
+    assert themes.height == pl.read_parquet(out / "parquet" / "themes.parquet").height
+    assert pl.read_csv(out / "codebook.csv").height == themes.height
