@@ -91,3 +91,18 @@ def report_downloads(run: str) -> None:
             "you-said-we-did.docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
+
+
+def reviewer_box() -> None:
+    """The sidebar box for the reviewer's name (recorded in the review log)."""
+    st.sidebar.text_input("Your name (for the review log)", key="reviewer", max_chars=80)
+
+
+def reviewer() -> str:
+    """The reviewer's name as typed, or a placeholder."""
+    return str(st.session_state.get("reviewer") or "").strip() or "dashboard user"
+
+
+def review_view(run: str) -> review.RunView:
+    """The reviewed tables of a run as a ``RunView`` (for recording new reviews against them)."""
+    return review.RunView({name: table(run, name) for name in REVIEW_TABLES})

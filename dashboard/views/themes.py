@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from dashboard.data import manifest, selected_run, table, themes_with_status
+from dashboard.data import (
+    manifest,
+    review_store,
+    review_view,
+    reviewer,
+    reviewer_box,
+    selected_run,
+    table,
+    themes_with_status,
+)
 from dashboard.render import STATUS_LABELS, attribute_label, inert, percent
+from pipeline import review
 from pipeline.breakdowns import NEGATIVE
 
 
@@ -54,7 +65,32 @@ def _breakdown(cells: pl.DataFrame) -> None:
     st.caption(note)
 
 
-def _card(row: dict[str, Any], quotes: pl.DataFrame, campaigns: pl.DataFrame, cells: pl.DataFrame) -> None:
+def _edit(run: str, row: dict[str, Any], others: list[str]) -> None:
+    """Rename, merge or split a theme (recorded in the review store under the reviewer's name)."""
+    theme_id = row["theme_id"]
+    with st.popover("Edit theme", icon=":material/edit:"):
+        store, view, run_id = review_store(run), review_view(run), Path(run).name
+        try:
+            label = st.text_input("New name", value=row["label"], key=f"rename|{theme_id}", max_chars=120)
+            if st.button("Rename", key=f"do-rename|{theme_id}") and label.strip() != row["label"]:
+                review.record_rename(store, view, theme_id, label, reviewer(), run_id)
+                st.rerun()
+            chosen = st.multiselect("Merge into this theme", others, key=f"merge|{theme_id}")
+            if st.button("Merge", key=f"do-merge|{theme_id}", disabled=not chosen):
+                review.record_merge(store, view, theme_id, chosen, reviewer(), run_id)
+                st.rerun()
+            parts = st.number_input("Split into parts", 2, 10, 2, key=f"parts|{theme_id}")
+            if st.button("Split by meaning", key=f"do-split|{theme_id}"):
+                review.record_split(store, view, theme_id, int(parts), reviewer(), run_id)
+                st.rerun()
+        except review.ReviewError as exc:
+            st.error(str(exc))
+        st.caption("Changes are recorded with your name and kept across re-runs; `throughline review log` lists them.")
+
+
+def _card(
+    row: dict[str, Any], quotes: pl.DataFrame, campaigns: pl.DataFrame, cells: pl.DataFrame, run: str, ids: list[str]
+) -> None:
     with st.container(border=True):
         head, size = st.columns([4, 1])
         origin = " · from the codebook" if row["origin"] == "codebook" else ""
@@ -74,12 +110,15 @@ def _card(row: dict[str, Any], quotes: pl.DataFrame, campaigns: pl.DataFrame, ce
         if not cells.is_empty():
             with st.expander(f"Breakdown by {inert(attribute_label(cells['attribute'][0]))}"):
                 _breakdown(cells)
+        _edit(run, row, [t for t in ids if t != row["theme_id"]])
 
 
 run = selected_run()
 if run is not None:
     st.title("Themes")
+    reviewer_box()
     themes = themes_with_status(run)
+    ids = themes["theme_id"].to_list()
     groups = table(run, "theme_groups")
     quotes = table(run, "quotes")
     campaigns = _campaigns(run)
@@ -122,7 +161,7 @@ if run is not None:
 
     if groups.is_empty():
         for row in themes.iter_rows(named=True):
-            _card(row, quotes, campaigns, cells_of(row["theme_id"]))
+            _card(row, quotes, campaigns, cells_of(row["theme_id"]), run, ids)
     else:
         for group in groups.iter_rows(named=True):
             members = themes.filter(pl.col("parent_id") == group["parent_id"])
@@ -134,4 +173,4 @@ if run is not None:
             )
             with st.expander(title, expanded=True):
                 for row in members.iter_rows(named=True):
-                    _card(row, quotes, campaigns, cells_of(row["theme_id"]))
+                    _card(row, quotes, campaigns, cells_of(row["theme_id"]), run, ids)

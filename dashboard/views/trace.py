@@ -13,7 +13,16 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard.data import REVIEW_TABLES, report_downloads, review_store, selected_run, table, themes_with_status
+from dashboard.data import (
+    report_downloads,
+    review_store,
+    review_view,
+    reviewer,
+    reviewer_box,
+    selected_run,
+    table,
+    themes_with_status,
+)
 from dashboard.render import STATUS_COLOURS, STATUS_LABELS, inert, percent
 from pipeline import review
 from pipeline.responsiveness import headline, largest_not_taken_up
@@ -82,9 +91,7 @@ def describe(link: dict[str, Any]) -> str:
 
 def record(run: str, theme_id: str, passage_id: str, verdict: str) -> None:
     """Store a link review under the reviewer's name."""
-    who = (st.session_state.get("reviewer") or "").strip()
-    view = review.RunView({name: table(run, name) for name in REVIEW_TABLES})
-    review.record_link(review_store(run), view, theme_id, passage_id, verdict, who or "dashboard user", Path(run).name)
+    review.record_link(review_store(run), review_view(run), theme_id, passage_id, verdict, reviewer(), Path(run).name)
 
 
 def review_buttons(column: Any, run: str, link: dict[str, Any]) -> None:
@@ -105,7 +112,7 @@ def review_buttons(column: Any, run: str, link: dict[str, Any]) -> None:
 run = selected_run()
 if run is not None:
     st.title("Trace: from the public's themes to the decision")
-    st.sidebar.text_input("Your name (for the review log)", key="reviewer")
+    reviewer_box()
     themes = themes_with_status(run).sort(["n_respondents", "theme_id"], descending=[True, False])
     links = table(run, "links")
     fate = headline(table(run, "responsiveness"))

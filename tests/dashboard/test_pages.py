@@ -132,3 +132,31 @@ def test_export(app: AppTest) -> None:
     app.button[0].click().run()
     assert not app.exception
     assert [getattr(b, "label", None) for b in app.get("download_button")] == ["Download the data package (ZIP)"]
+
+
+def test_themes_rename_merge_and_split_from_the_page(
+    sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.switch_page("views/themes.py").run()
+    app.sidebar.text_input(key="reviewer").input("Officer Patel").run()
+    app.text_input(key="rename|T03").input("Buses after dark").run()
+    app.button(key="do-rename|T03").click().run()
+    assert not app.exception
+    assert any(s.value == "T03 · Buses after dark" for s in app.subheader)
+    app.multiselect(key="merge|T08").select("T10").run()
+    app.button(key="do-merge|T08").click().run()
+    assert not app.exception
+    headings = [s.value for s in app.subheader]
+    assert not any(h.startswith("T10 ·") for h in headings)
+    app.button(key="do-split|T05").click().run()
+    assert not app.exception
+    headings = [s.value for s in app.subheader]
+    assert any(h.startswith("T05.1 ·") for h in headings)
+    assert any(h.startswith("T05.2 ·") for h in headings)
+    log = review.store_for(latest_run(workspace, "harbourside-transport") or workspace).audit_log()
+    assert log["action"].to_list() == ["split", "merge", "rename"]
+    assert set(log["who"]) == {"Officer Patel"}
