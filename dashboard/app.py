@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.data import public_mode
+
 # Not "pages/": Streamlit would also serve that folder as legacy pages, and a deep link such as
 # /themes would then run the page without this file (no page config, no sidebar caption).
 PAGES = Path(__file__).parent / "views"
@@ -21,4 +23,6 @@ navigation = st.navigation(
     ]
 )
 st.sidebar.caption("Throughline: did what the public said travel into what was decided?")
+if public_mode():
+    st.sidebar.info("Public view: read-only, individual responses hidden.", icon=":material/visibility_off:")
 navigation.run()

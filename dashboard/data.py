@@ -39,11 +39,33 @@ def review_store(run: str) -> review.ReviewStore:
     return review.store_for(Path(run))
 
 
+def public_mode() -> bool:
+    """Read-only public view (``THROUGHLINE_PUBLIC=1``, ``throughline dashboard --public``): no individual responses."""
+    return os.environ.get("THROUGHLINE_PUBLIC", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+HIDDEN_IN_PUBLIC = ("responses", "quotes", "campaigns")
+
+
 def table(run: str, name: str) -> pl.DataFrame:
-    """One table of a run, as reviewed for themes, links and statuses (runs never change once complete)."""
-    if name in REVIEWED or name == "_orphaned":
-        return _reviewed(run, review_store(run).version())[name]
-    return _raw(run, name)
+    """One table of a run, as reviewed for themes, links and statuses (runs never change once complete).
+
+    In public mode individual responses never leave this function: their tables come back empty,
+    passages are the documents' only, and links lose the public side of their evidence.
+    """
+    frame = _reviewed(run, review_store(run).version())[name] if name in REVIEWED or name == "_orphaned" else None
+    frame = _raw(run, name) if frame is None else frame
+    if not public_mode():
+        return frame
+    if name in HIDDEN_IN_PUBLIC:
+        return frame.clear()
+    if name == "passages":
+        return frame.filter(pl.col("kind") == "section")
+    if name == "links":
+        return frame.with_columns(
+            pl.lit(None, pl.String()).alias(c) for c in ("evidence_text", "public_span", "evidence_response_id")
+        )
+    return frame
 
 
 @st.cache_data(show_spinner=False)
@@ -94,8 +116,9 @@ def report_downloads(run: str) -> None:
 
 
 def reviewer_box() -> None:
-    """The sidebar box for the reviewer's name (recorded in the review log)."""
-    st.sidebar.text_input("Your name (for the review log)", key="reviewer", max_chars=80)
+    """The sidebar box for the reviewer's name (recorded in the review log); none in public mode."""
+    if not public_mode():
+        st.sidebar.text_input("Your name (for the review log)", key="reviewer", max_chars=80)
 
 
 def reviewer() -> str:

@@ -404,10 +404,15 @@ def dashboard(
     workspace: WorkspaceOption = Path("workspace"),
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
     host: Annotated[str, typer.Option(help="Address to bind; keep 127.0.0.1 unless behind a proxy.")] = "127.0.0.1",
+    public: Annotated[
+        bool, typer.Option("--public", help="Read-only view without individual responses (for publishing).")
+    ] = False,
 ) -> None:
     """Serve the dashboard over the runs in WORKSPACE (http://127.0.0.1:8501)."""
     workspace = _use_workspace(workspace)
     env = {**os.environ, "THROUGHLINE_WORKSPACE": str(workspace)}
+    if public:
+        env["THROUGHLINE_PUBLIC"] = "1"
     console.print(f"Serving the dashboard on http://{host}:{port} (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(streamlit_command(host, port), env=env))
 

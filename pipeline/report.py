@@ -213,10 +213,12 @@ def _describe(link: dict[str, Any]) -> str:
 
 def _md_link(link: dict[str, Any]) -> str:
     carried = f" Words carried over: “{_md(link['doc_span'])}”." if link.get("doc_span") else ""
-    return (
-        f"- “{_md(link['text'])}” ({_md(_describe(link))}).{carried} "
-        f"Closest public passage: “{_md(link['evidence_text'])}” ({_md(link['evidence_response_id'])})"
+    closest = (
+        f" Closest public passage: “{_md(link['evidence_text'])}” ({_md(link['evidence_response_id'])})"
+        if link.get("evidence_text")
+        else ""
     )
+    return f"- “{_md(link['text'])}” ({_md(_describe(link))}).{carried}{closest}"
 
 
 _CSS = """
@@ -293,11 +295,15 @@ def _html_links(links: list[dict[str, Any]], none: str) -> str:
     items = []
     for link in links:
         carried = f"<br>Words carried over: “{html.escape(link['doc_span'])}”" if link.get("doc_span") else ""
+        closest = (
+            f"<br>Closest public passage: “{html.escape(link['evidence_text'])}” "
+            f"<span class='meta'>({html.escape(link['evidence_response_id'] or '')})</span>"
+            if link.get("evidence_text")
+            else ""
+        )
         items.append(
             f"<li class='evidence'>“{html.escape(link['text'])}” <span class='meta'>"
-            f"({html.escape(_describe(link))})</span>{carried}<br>Closest public passage: "
-            f"“{html.escape(link['evidence_text'])}” <span class='meta'>({html.escape(link['evidence_response_id'])})"
-            "</span></li>"
+            f"({html.escape(_describe(link))})</span>{carried}{closest}</li>"
         )
     return "<ul>" + "".join(items) + "</ul>"
 
@@ -336,11 +342,12 @@ def to_docx(data: ReportData, path: Path) -> None:
             document.add_heading(title, level=3)
             for link in links:
                 carried = f" Words carried over: “{link['doc_span']}”." if link.get("doc_span") else ""
-                document.add_paragraph(
-                    f"“{link['text']}” ({_describe(link)}).{carried} Closest public passage: "
-                    f"“{link['evidence_text']}” ({link['evidence_response_id']})",
-                    style="List Bullet",
+                closest = (
+                    f" Closest public passage: “{link['evidence_text']}” ({link['evidence_response_id']})"
+                    if link.get("evidence_text")
+                    else ""
                 )
+                document.add_paragraph(f"“{link['text']}” ({_describe(link)}).{carried}{closest}", style="List Bullet")
             if not links:
                 document.add_paragraph(none)
     document.add_heading("Responsiveness by group", level=1)

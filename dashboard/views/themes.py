@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.data import (
     manifest,
+    public_mode,
     review_store,
     review_view,
     reviewer,
@@ -110,7 +111,8 @@ def _card(
         if not cells.is_empty():
             with st.expander(f"Breakdown by {inert(attribute_label(cells['attribute'][0]))}"):
                 _breakdown(cells)
-        _edit(run, row, [t for t in ids if t != row["theme_id"]])
+        if not public_mode():
+            _edit(run, row, [t for t in ids if t != row["theme_id"]])
 
 
 run = selected_run()

@@ -14,6 +14,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.data import (
+    public_mode,
     report_downloads,
     review_store,
     review_view,
@@ -97,6 +98,8 @@ def record(run: str, theme_id: str, passage_id: str, verdict: str) -> None:
 def review_buttons(column: Any, run: str, link: dict[str, Any]) -> None:
     """Confirm/reject buttons for a link, or its review state with an undo."""
     key = f"{link['theme_id']}|{link['passage_id']}"
+    if public_mode():
+        return
     if link["review"]:
         column.caption(f"Link {link['review']} by a reviewer.")
         return
@@ -183,7 +186,8 @@ if run is not None:
                 for link in counted.iter_rows(named=True):
                     column.markdown(f"> {inert(link['text'])}")
                     column.caption(describe(link))
-                    column.caption(f"Closest public passage: “{inert(link['evidence_text'])}”")
+                    if link["evidence_text"]:
+                        column.caption(f"Closest public passage: “{inert(link['evidence_text'])}”")
                     review_buttons(column, run, link)
                 near = mine.filter(~pl.col("linked") & pl.col("review").is_null())
                 if not near.is_empty():

@@ -1,8 +1,10 @@
 """Each dashboard page rendered with Streamlit's AppTest on the analysed sample."""
 
+import re
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -160,3 +162,43 @@ def test_themes_rename_merge_and_split_from_the_page(
     log = review.store_for(latest_run(workspace, "harbourside-transport") or workspace).audit_log()
     assert log["action"].to_list() == ["split", "merge", "rename"]
     assert set(log["who"]) == {"Officer Patel"}
+
+
+def test_public_mode_hides_individual_responses_and_editing(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("THROUGHLINE_PUBLIC", "1")
+    app.switch_page("views/themes.py").run()
+    assert not app.exception
+    assert not [m for m in app.markdown if m.value.startswith(">")]  # no quotes
+    assert not [b for b in app.button if b.key and b.key.startswith("do-")]  # no editing
+    assert any("Public view" in i.value for i in app.sidebar.info)
+    app.switch_page("views/trace.py").run()
+    assert not app.exception
+    assert not [b for b in app.button if b.key and b.key.startswith(("confirm|", "reject|"))]
+    assert not any(c.value.startswith("Closest public passage") for c in app.caption)
+    app.switch_page("views/export.py").run()
+    listed = dict(app.dataframe[0].value[["table", "rows"]].itertuples(index=False))
+    assert listed["responses"] == 0
+    assert listed["quotes"] == 0
+
+
+def test_hostile_text_renders_inert(sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    run = latest_run(workspace, "harbourside-transport")
+    assert run is not None
+    hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![x](http://evil.example/p.png) $x$"
+    quotes = pl.read_parquet(run / "quotes.parquet")
+    quotes.with_columns(text=pl.when(pl.col("rank") == 1).then(pl.lit(hostile)).otherwise("text")).write_parquet(
+        run / "quotes.parquet"
+    )
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page("views/themes.py").run()
+    assert not app.exception
+    shown = [m.value for m in app.markdown if "onerror" in m.value]
+    assert shown
+    for value in shown:  # every Markdown control character escaped, so it shows as text
+        assert "\\<img" in value
+        assert "\\[click\\]\\(javascript" in value
+        assert not re.search(r"(?<!\\)\]\(", value)  # no live link or image syntax left
+        assert "\\!\\[x\\]" in value
