@@ -20,6 +20,7 @@ navigation = st.navigation(
         st.Page(PAGES / "trace.py", title="Trace", icon=":material/account_tree:"),
         st.Page(PAGES / "scrutiny.py", title="Scrutiny", icon=":material/fact_check:"),
         st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),
+        st.Page(PAGES / "runs.py", title="Runs", icon=":material/history:"),
     ]
 )
 st.sidebar.caption("Throughline: did what the public said travel into what was decided?")

@@ -202,3 +202,24 @@ def test_hostile_text_renders_inert(sample_workspace: Path, tmp_path: Path, monk
         assert "\\[click\\]\\(javascript" in value
         assert not re.search(r"(?<!\\)\]\(", value)  # no live link or image syntax left
         assert "\\!\\[x\\]" in value
+
+
+def test_runs_lists_and_compares(sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page("views/runs.py").run()
+    assert not app.exception
+    assert len(app.dataframe[0].value) == 1
+    assert any("one run" in i.value for i in app.info)
+    run = latest_run(workspace, "harbourside-transport")
+    assert run is not None
+    shutil.copytree(run, run.parent / "29990101T000000Z-copy")  # a second (identical) run
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page("views/runs.py").run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["New responses"] == "0"
+    assert metrics["Status changed"] == "0"
+    assert set(app.dataframe[1].value["change"]) == {"same"}
