@@ -15,12 +15,17 @@ STATUS_COLOURS = {
     "contrary": "#CC79A7",
 }
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# GitHub-flavoured Markdown turns bare URLs, www. names and e-mail addresses into links even when
+# escaped; an invisible word joiner inside "://", "www." and "@" stops that and changes no glyph.
+_AUTOLINKS = re.compile(r"(://|(?i:\bwww)\.|@)")
+WORD_JOINER = "\u2060"
 
 
 def inert(text: str | None) -> str:
     """``text`` escaped so Streamlit's Markdown shows it literally: no links, images, HTML or maths."""
     if not text:
         return ""
+    text = _AUTOLINKS.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:], text)
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("\n", "  \n")
 
 

@@ -9,6 +9,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,3 +107,134 @@ def test_a_deep_link_opens_the_page_inside_the_app(served: str) -> None:
         assert page.get_by_text("did what the public said travel into what was decided?").is_visible()
         assert not page.get_by_role("link", name="app", exact=True).count()
         browser.close()
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![x](http://evil.example/p.png)"
+
+
+@pytest.fixture
+def served_copy(sample_workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The sample served from a copy with a hostile quote planted, so edits touch nothing else."""
+    import shutil
+
+    import polars as pl
+
+    from pipeline.store import latest_run
+
+    workspace = tmp_path / "workspace"
+    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    run = latest_run(workspace, "harbourside-transport")
+    assert run is not None
+    quotes = pl.read_parquet(run / "quotes.parquet")
+    quotes.with_columns(
+        text=pl.when((pl.col("rank") == 1) & (pl.col("theme_id") == "T01")).then(pl.lit(HOSTILE)).otherwise("text")
+    ).write_parquet(run / "quotes.parquet")
+    port = free_port()
+    process = subprocess.Popen(
+        streamlit_command("127.0.0.1", port),
+        env={**os.environ, "THROUGHLINE_WORKSPACE": str(workspace)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        yield url, workspace
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
+    served_copy: tuple[str, Path], tmp_path: Path
+) -> None:
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    import zipfile
+
+    import polars as pl
+    from playwright.sync_api import sync_playwright
+
+    url, _ = served_copy
+    ARTIFACTS.mkdir(exist_ok=True)
+    dialogs: list[str] = []
+    timings: dict[str, float] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+
+        def on_dialog(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(url)
+        page.get_by_text("Rows read").wait_for(timeout=120_000)
+
+        def visit(name: str, marker: str) -> None:
+            started = time.perf_counter()
+            page.get_by_role("link", name=name, exact=True).click()
+            page.get_by_text(marker).first.wait_for(timeout=120_000)
+            timings[name] = time.perf_counter() - started
+
+        # Themes: the hostile quote shows as text, nothing runs or loads
+        visit("Themes", "Break down by")
+        page.get_by_text("onerror=alert(1)").first.wait_for(timeout=60_000)
+        assert page.locator("img[src='x']").count() == 0
+        assert page.locator("img[src*='evil.example']").count() == 0
+        assert page.locator("a[href^='javascript']").count() == 0
+        assert page.locator("a[href*='evil.example']").count() == 0  # not even a plain link
+        page.screenshot(path=str(ARTIFACTS / "page-themes.png"), full_page=True)
+        # rename T03 from its card
+        page.get_by_label("Your name (for the review log)").fill("Officer Browser")
+        page.get_by_label("Your name (for the review log)").press("Enter")
+        page.get_by_role("button", name="Edit theme").nth(2).click()
+        box = page.get_by_label("New name").last
+        box.fill("Buses in the evening")
+        box.press("Enter")
+        page.get_by_role("button", name="Rename").last.click()
+        page.get_by_text("Buses in the evening").first.wait_for(timeout=60_000)
+
+        # Trace: confirm a possible link
+        visit("Trace", "Largest themes not taken up")
+        page.get_by_text("Parking zones —").first.click()
+        page.get_by_role("button", name="Confirm").first.click()
+        page.get_by_text("Link confirmed by a reviewer.").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1_500)
+        page.screenshot(path=str(ARTIFACTS / "page-trace.png"), full_page=True)
+
+        visit("Scrutiny", "Scorecard: public weight against fate")
+        page.wait_for_timeout(1_500)
+        page.screenshot(path=str(ARTIFACTS / "page-scrutiny.png"), full_page=True)
+
+        visit("Export", "Export: the data package")
+        page.get_by_role("button", name="Prepare the data package").click()
+        with page.expect_download(timeout=120_000) as download:
+            page.get_by_role("button", name="Download the data package (ZIP)").click()
+        archive = tmp_path / "package.zip"
+        download.value.save_as(archive)
+        page.screenshot(path=str(ARTIFACTS / "page-export.png"), full_page=True)
+
+        visit("Runs", "Compare two runs")
+        page.screenshot(path=str(ARTIFACTS / "page-runs.png"), full_page=True)
+        visit("Overview", "Where the public's themes went")
+        page.wait_for_timeout(1_000)
+        page.screenshot(path=str(ARTIFACTS / "page-overview.png"), full_page=True)
+        browser.close()
+
+    assert not dialogs, f"a script ran: {dialogs}"
+    with zipfile.ZipFile(archive) as package:
+        names = set(package.namelist())
+        assert {"datapackage.json", "manifest.json", "codebook.csv", "codebook.qdc", "throughline.xlsx"} <= names
+        themes = pl.read_csv(package.read("csv/themes.csv"))
+        quotes = pl.read_csv(package.read("csv/quotes.csv"))
+    assert "Buses in the evening" in themes["label"].to_list()
+    assert HOSTILE in quotes["text"].to_list()  # kept verbatim: it starts with "<", not a formula
+    (ARTIFACTS / "page-timings.json").write_text(__import__("json").dumps(timings, indent=2))
+    assert all((ARTIFACTS / f"page-{p}.png").stat().st_size > 10_000 for p in ("themes", "trace", "scrutiny", "export"))
