@@ -223,3 +223,26 @@ def test_runs_lists_and_compares(sample_workspace: Path, tmp_path: Path, monkeyp
     assert metrics["New responses"] == "0"
     assert metrics["Status changed"] == "0"
     assert set(app.dataframe[1].value["change"]) == {"same"}
+
+
+def test_explore_by_words_by_meaning_and_a_whole_response(app: AppTest) -> None:
+    app.switch_page("views/explore.py").run()
+    assert not app.exception
+    everything = len(app.dataframe[0].value)
+    app.text_input(key="explore_query").input("toilets").run()
+    found = app.dataframe[0].value
+    assert 0 < len(found) < everything
+    assert all("toilet" in text.lower() for text in found["text"])
+    app.toggle(key="explore_meaning").set_value(True).run()
+    assert not app.exception
+    ranked = app.dataframe[0].value
+    assert list(ranked["similarity"]) == sorted(ranked["similarity"], reverse=True)
+    assert "toilet" in ranked["text"].iloc[0].lower()
+    app.multiselect(key="explore_stage").select("decision").run()
+    assert set(app.dataframe[0].value["stage"]) == {"decision"}
+    app.multiselect(key="explore_stage").unselect("decision").run()
+    app.toggle(key="explore_meaning").set_value(False).run()
+    first = app.dataframe[0].value["response_id"].dropna().iloc[0]
+    app.selectbox(key="explore_response").select(first).run()
+    assert not app.exception
+    assert any(m.value.startswith(f"**{first.replace('-', chr(92) + '-')}**") for m in app.markdown)
