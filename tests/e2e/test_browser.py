@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -212,6 +213,15 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
         visit("Scrutiny", "Scorecard: public weight against fate")
         page.wait_for_timeout(1_500)
         page.screenshot(path=str(ARTIFACTS / "page-scrutiny.png"), full_page=True)
+
+        visit("Explore", "Search passages")
+        count = page.get_by_text(re.compile(r"^\d+ passages"))
+        everything = int(count.first.inner_text().split()[0])
+        page.get_by_label("Search passages").fill("toilets")
+        page.get_by_label("Search passages").press("Enter")
+        page.wait_for_function(f"!document.body.innerText.includes('{everything} passages')", timeout=60_000)
+        assert 0 < int(count.first.inner_text().split()[0]) < everything
+        page.screenshot(path=str(ARTIFACTS / "page-explore.png"), full_page=True)
 
         visit("Export", "Export: the data package")
         page.get_by_role("button", name="Prepare the data package").click()
