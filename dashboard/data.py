@@ -39,6 +39,13 @@ def review_store(run: str) -> review.ReviewStore:
     return review.store_for(Path(run))
 
 
+@st.cache_data(show_spinner=False)
+def response_period(run: str) -> tuple[str | None, str | None]:
+    """The first and last submission dates of the run's responses (an aggregate: shown in public mode too)."""
+    dates = _raw(run, "responses")["submitted"].drop_nulls().str.slice(0, 10)
+    return (dates.min(), dates.max()) if dates.len() else (None, None)  # type: ignore[return-value]
+
+
 def public_mode() -> bool:
     """Read-only public view (``THROUGHLINE_PUBLIC=1``, ``throughline dashboard --public``): no individual responses."""
     return os.environ.get("THROUGHLINE_PUBLIC", "").strip().lower() in ("1", "true", "yes", "on")

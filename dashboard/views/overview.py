@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import manifest, selected_run, table, themes_with_status
+from dashboard.data import manifest, response_period, selected_run, table, themes_with_status
 from dashboard.render import STATUS_LABELS, inert, percent
 from pipeline.responsiveness import headline
 
@@ -13,8 +13,11 @@ run = selected_run()
 if run is not None:
     info = manifest(run)
     st.title(info["consultation"]["title"])
+    first, last = response_period(run)
+    period = f" · responses submitted {first} to {last}" if first else ""
     st.caption(
         f"Run {info['run_id']} · analysed {info['created_at']} · stages: {', '.join(info['consultation']['stages'])}"
+        + period
     )
 
     acc = info["accounting"]["total"]

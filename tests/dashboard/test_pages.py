@@ -26,6 +26,7 @@ def test_overview(app: AppTest) -> None:
     app.run()
     assert not app.exception
     assert app.title[0].value == "Harbourside town centre transport plan"
+    assert "responses submitted 2026-01-" in app.caption[0].value
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Rows read"] == "473"
     assert metrics["Rejected"] == "5"
