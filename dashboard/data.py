@@ -102,7 +102,7 @@ def selected_run() -> str | None:
     return str(root / slug / "runs" / name)
 
 
-REVIEW_TABLES = ("themes", "assignments", "quotes", "links", "theme_status", "passages", "responses", "responsiveness")
+REVIEW_TABLES = (*review.RUN_TABLES, "responsiveness")
 
 
 def report_downloads(run: str) -> None:

@@ -35,7 +35,7 @@ from pipeline.prepare.campaigns import campaigns, group_maps
 from pipeline.prepare.redact import public_vocabulary, redact_frames
 from pipeline.report import report_data, write_reports
 from pipeline.responsiveness import headline
-from pipeline.review import REVIEW_FILE, ReviewStore, open_folder, status_counts
+from pipeline.review import REVIEW_FILE, ReviewStore, open_folder
 from pipeline.schema import ATTRIBUTE_PREFIX, PUBLIC_KINDS, empty
 from pipeline.store import VECTORS_FILE
 from pipeline.themes import (
@@ -48,7 +48,7 @@ from pipeline.themes import (
     with_parents,
     with_sentiment,
 )
-from pipeline.trace import TraceSettings, theme_links, theme_status
+from pipeline.trace import TraceSettings, status_counts, theme_links, theme_status
 
 Summary = dict[str, Any]
 

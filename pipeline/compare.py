@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.overlap import jaccard
 from pipeline.review import SAME_THEME
 
 CHANGE_MIN = 0.1  # a size change under 10% of the earlier size counts as the same
@@ -20,10 +21,8 @@ def matched_themes(before: pl.DataFrame, after: pl.DataFrame) -> dict[str, str]:
     b = after.group_by("theme_id").agg(pl.col("passage_id").unique())
     pairs = []
     for ta, ma in a.iter_rows():
-        sa = set(ma)
         for tb, mb in b.iter_rows():
-            sb = set(mb)
-            overlap = len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+            overlap = jaccard(set(ma), set(mb))
             if overlap >= SAME_THEME:
                 pairs.append((overlap, ta, tb))
     chosen: dict[str, str] = {}

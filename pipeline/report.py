@@ -21,6 +21,7 @@ from docx.shared import Pt
 
 from pipeline.responsiveness import DEFINITION, fates, headline
 from pipeline.schema import STATUS_LABELS
+from pipeline.trace import counts, status_counts
 
 QUOTES = 3
 FORMATS = ("md", "html", "docx")
@@ -60,8 +61,7 @@ class ReportData:
 
 
 def _evidence(links: pl.DataFrame, stage: str) -> list[dict[str, Any]]:
-    chosen = links.filter((pl.col("stage") == stage) & (pl.col("linked") | (pl.col("review") == "confirmed")))
-    chosen = chosen.filter(pl.col("review").fill_null("") != "rejected")
+    chosen = links.filter((pl.col("stage") == stage) & counts())
     return chosen.sort(["confidence", "score"], descending=True, nulls_last=True).head(3).to_dicts()
 
 
@@ -89,7 +89,6 @@ def report_data(tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Re
             )
         )
     responsiveness = tables["responsiveness"]
-    counts = dict(ranked.group_by("status").len().iter_rows())
     return ReportData(
         title=str(manifest.get("consultation", {}).get("title", "Consultation")),
         run_id=str(manifest.get("run_id", "")),
@@ -100,7 +99,7 @@ def report_data(tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Re
         groups=responsiveness.filter(pl.col("attribute") != "all"),
         stages=list(manifest.get("consultation", {}).get("stages", [])),
         method=_method(manifest),
-        status_counts={s: int(counts.get(s, 0)) for s in STATUS_LABELS},
+        status_counts=status_counts(ranked),
     )
 
 

@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from pipeline.overlap import jaccard
 from pipeline.responsiveness import responsiveness
-from pipeline.schema import PUBLIC_KINDS, STATUSES, conform
+from pipeline.schema import PUBLIC_KINDS, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
 from pipeline.trace import TraceSettings, theme_links, theme_status
 from pipeline.trace_signals import action
@@ -148,7 +149,7 @@ class ReviewStore:
                 for rid, old in db.execute(
                     "SELECT id, members FROM reviews WHERE active = 1 AND kind = ? AND target = ?", (kind, target)
                 ).fetchall():
-                    if _jaccard(set(json.loads(old)), members) >= SAME_THEME:
+                    if jaccard(set(json.loads(old)), members) >= SAME_THEME:
                         db.execute("UPDATE reviews SET active = 0 WHERE id = ?", (rid,))
             cursor = db.execute(
                 "INSERT INTO reviews (kind, members, target, value, created_by, created_at) VALUES (?,?,?,?,?,?)",
@@ -203,10 +204,6 @@ class ReviewStore:
 def _brief(value: dict[str, Any]) -> dict[str, Any]:
     """What the audit log shows of a change: without snapshots and member lists."""
     return {k: v for k, v in value.items() if k not in ("link", "others")}
-
-
-def _jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 @dataclass
@@ -434,12 +431,6 @@ def _review_link(links: pl.DataFrame, theme_id: str, review: Review) -> tuple[pl
         return links, False
     row = {**snapshot, "theme_id": theme_id, "review": verdict, "linked": False}
     return pl.concat([links, conform(pl.DataFrame([row], schema=links.schema), "links")]), True
-
-
-def status_counts(status: pl.DataFrame) -> dict[str, int]:
-    """Themes per status, in the order of ``STATUSES``."""
-    counts = dict(status.group_by("status").len().iter_rows())
-    return {s: int(counts.get(s, 0)) for s in STATUSES}
 
 
 RUN_TABLES = ("themes", "assignments", "quotes", "links", "theme_status", "passages", "responses", "theme_groups")

@@ -21,7 +21,8 @@ from spacy.language import Language
 
 from pipeline.breakdowns import NEGATIVE
 from pipeline.labels import Encode, ThemeLabel, parent_label, theme_labels
-from pipeline.prepare.campaigns import jaccard, shingles
+from pipeline.overlap import jaccard
+from pipeline.prepare.campaigns import shingles
 from pipeline.schema import conform, empty
 
 Matrix = npt.NDArray[np.float32]

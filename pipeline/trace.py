@@ -41,7 +41,7 @@ import numpy.typing as npt
 import polars as pl
 
 from pipeline.config import STAGE_ORDER
-from pipeline.schema import conform, empty
+from pipeline.schema import STATUSES, conform, empty
 from pipeline.trace_signals import (
     Alignment,
     action,
@@ -303,12 +303,15 @@ STATUS_REASONS = {
 }
 
 
+def counts() -> pl.Expr:
+    """Whether a link counts: the trace linked it or a reviewer confirmed it, and no reviewer rejected it."""
+    return (pl.col("linked") | (pl.col("review") == "confirmed")) & (pl.col("review").fill_null("") != "rejected")
+
+
 def theme_status(themes: pl.DataFrame, links: pl.DataFrame, threshold: float) -> pl.DataFrame:
     """The ``theme_status`` table from the links that count (linked or confirmed, not rejected)."""
     confirmed = pl.col("review") == "confirmed"
-    counted = links.filter(
-        (pl.col("linked") | confirmed) & (pl.col("review").fill_null("") != "rejected")
-    ).with_columns(  # a reviewer's confirmation is evidence in itself
+    counted = links.filter(counts()).with_columns(  # a reviewer's confirmation is evidence in itself
         confidence=pl.when(confirmed)
         .then(pl.max_horizontal(pl.col("confidence").fill_null(0.0), pl.lit(REVIEWED_CONFIDENCE)))
         .otherwise("confidence")
@@ -385,3 +388,9 @@ def _reason(status: str, link: dict[str, Any] | None) -> str:
     where = f"{link['stage']} {link['role']}"
     how = "confirmed by a reviewer" if link.get("review") == "confirmed" else str(link["method"]).replace("+", ", ")
     return f"{STATUS_REASONS[status]}: {where} {link['action']} “{snippet}” ({how})"
+
+
+def status_counts(status: pl.DataFrame) -> dict[str, int]:
+    """Themes per status, in the order of ``STATUSES``."""
+    found = dict(status.group_by("status").len().iter_rows())
+    return {s: int(found.get(s, 0)) for s in STATUSES}

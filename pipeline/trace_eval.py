@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from bs4 import BeautifulSoup
 
+from pipeline.ingest.text import html_to_text
 from pipeline.trace import TraceSettings, theme_links
 
 
@@ -43,7 +43,7 @@ def _titles(joined: str, n: int) -> list[str] | None:
 
 
 def _text(html: str | None) -> str:
-    return " ".join(BeautifulSoup(html or "", "lxml").get_text(" ").split())
+    return " ".join(html_to_text(html or "").split())
 
 
 def load_decidim_links(path: Path, locale: str = "ca") -> DecidimLinks:

@@ -64,6 +64,16 @@ def sample_workspace(tmp_path_factory: pytest.TempPathFactory, prefect_harness: 
     return workspace
 
 
+@pytest.fixture
+def workspace_copy(sample_workspace: Path, tmp_path: Path) -> Path:
+    """A private copy of the analysed sample's workspace, for tests that review, edit or re-run."""
+    import shutil
+
+    copy = tmp_path / "workspace"
+    shutil.copytree(sample_workspace, copy, ignore=shutil.ignore_patterns(".prefect"))
+    return copy
+
+
 @pytest.fixture(scope="session")
 def sample_run(sample_workspace: Path) -> Path:
     from pipeline.store import latest_run

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.data import manifest, response_period, selected_run, table, themes_with_status
 from dashboard.render import STATUS_LABELS, inert, percent
 from pipeline.responsiveness import headline
+from pipeline.trace import status_counts
 
 run = selected_run()
 if run is not None:
@@ -97,8 +98,7 @@ if run is not None:
             f"{fate['n_reached']} of {fate['n_respondents']} respondents with a theme raised something the decision "
             "adopted in whole or in part (reviews applied)."
         )
-    statuses = table(run, "theme_status")["status"].value_counts()
-    counts = dict(statuses.iter_rows())
+    counts = status_counts(table(run, "theme_status"))
     status_cols = st.columns(len(STATUS_LABELS))
     for col, (status, label) in zip(status_cols, STATUS_LABELS.items(), strict=True):
         col.metric(label, counts.get(status, 0))

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.data import report_downloads, selected_run, table
 from dashboard.render import STATUS_COLOURS, STATUS_LABELS, attribute_label, inert, percent
 from pipeline.responsiveness import MIN_GROUP, fates, headline, largest_not_taken_up
+from pipeline.trace import status_counts
 
 
 def scorecard_chart(ranked: pl.DataFrame) -> go.Figure:
@@ -48,7 +49,7 @@ if run is not None:
     responsiveness = table(run, "responsiveness")
     fate = headline(responsiveness)
     ranked = fates(themes, status)
-    counts = dict(ranked.group_by("status").len().iter_rows())
+    counts = status_counts(ranked)
     cols = st.columns(1 + len(STATUS_LABELS))
     cols[0].metric("Responsiveness", percent(fate["share_reached"]), help=fate["definition"])
     for col, (key, label) in zip(cols[1:], STATUS_LABELS.items(), strict=True):

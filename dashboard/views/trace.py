@@ -27,6 +27,7 @@ from dashboard.data import (
 from dashboard.render import STATUS_COLOURS, STATUS_LABELS, inert, percent
 from pipeline import review
 from pipeline.responsiveness import headline, largest_not_taken_up
+from pipeline.trace import counts
 
 NO_OPTION = "No option addresses it"
 
@@ -67,8 +68,7 @@ def sankey(themes: pl.DataFrame, best_option: pl.DataFrame) -> go.Figure:
 def best_links(links: pl.DataFrame, stage: str) -> pl.DataFrame:
     """Each theme's strongest counted link at a stage."""
     return (
-        links.filter((pl.col("stage") == stage) & (pl.col("linked") | (pl.col("review") == "confirmed")))
-        .filter(pl.col("review").fill_null("") != "rejected")
+        links.filter((pl.col("stage") == stage) & counts())
         .sort(["confidence", "score"], descending=True, nulls_last=True)
         .unique("theme_id", keep="first")
         .select("theme_id", "heading", "role", "text", "score")

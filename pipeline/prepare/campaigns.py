@@ -16,6 +16,7 @@ import re
 import polars as pl
 from datasketch import MinHash, MinHashLSH
 
+from pipeline.overlap import jaccard
 from pipeline.schema import conform, empty
 
 SHINGLE = 3
@@ -28,11 +29,6 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
     """Word k-grams of a text, lower-cased, punctuation ignored."""
     words = re.findall(r"[a-z0-9']+", text.lower())
     return {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))}
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    """Jaccard similarity of two shingle sets."""
-    return len(a & b) / len(a | b) if a | b else 0.0
 
 
 def _minhash(items: set[str]) -> MinHash:

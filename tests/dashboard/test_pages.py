@@ -81,10 +81,9 @@ def test_trace(app: AppTest) -> None:
 
 
 def test_trace_link_review_is_recorded_and_shown(
-    sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workspace = tmp_path / "workspace"
-    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    workspace = workspace_copy
     monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
     app = AppTest.from_file(APP, default_timeout=60)
     app.switch_page("views/trace.py").run()
@@ -138,10 +137,9 @@ def test_export(app: AppTest) -> None:
 
 
 def test_themes_rename_merge_and_split_from_the_page(
-    sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workspace_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    workspace = tmp_path / "workspace"
-    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    workspace = workspace_copy
     monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
     app = AppTest.from_file(APP, default_timeout=90)
     app.switch_page("views/themes.py").run()
@@ -182,9 +180,8 @@ def test_public_mode_hides_individual_responses_and_editing(app: AppTest, monkey
     assert listed["quotes"] == 0
 
 
-def test_hostile_text_renders_inert(sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    workspace = tmp_path / "workspace"
-    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+def test_hostile_text_renders_inert(workspace_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = workspace_copy
     run = latest_run(workspace, "harbourside-transport")
     assert run is not None
     hostile = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![x](http://evil.example/p.png) $x$"
@@ -205,9 +202,8 @@ def test_hostile_text_renders_inert(sample_workspace: Path, tmp_path: Path, monk
         assert "\\!\\[x\\]" in value
 
 
-def test_runs_lists_and_compares(sample_workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    workspace = tmp_path / "workspace"
-    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+def test_runs_lists_and_compares(workspace_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = workspace_copy
     monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
     app = AppTest.from_file(APP, default_timeout=60)
     app.switch_page("views/runs.py").run()

@@ -9,6 +9,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +38,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(sample_workspace: Path) -> Iterator[str]:
+@contextmanager
+def serve(workspace: Path) -> Iterator[str]:
+    """The dashboard over ``workspace`` on a free port, until the block ends."""
     port = free_port()
     process = subprocess.Popen(
         streamlit_command("127.0.0.1", port),
-        env={**os.environ, "THROUGHLINE_WORKSPACE": str(sample_workspace)},
+        env={**os.environ, "THROUGHLINE_WORKSPACE": str(workspace)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -61,6 +63,12 @@ def served(sample_workspace: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def served(sample_workspace: Path) -> Iterator[str]:
+    with serve(sample_workspace) as url:
+        yield url
 
 
 def test_dashboard_in_chromium(served: str) -> None:
@@ -114,42 +122,21 @@ HOSTILE = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![x](http:/
 
 
 @pytest.fixture
-def served_copy(sample_workspace: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def served_copy(workspace_copy: Path) -> Iterator[tuple[str, Path]]:
     """The sample served from a copy with a hostile quote planted, so edits touch nothing else."""
-    import shutil
-
     import polars as pl
 
     from pipeline.store import latest_run
 
-    workspace = tmp_path / "workspace"
-    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+    workspace = workspace_copy
     run = latest_run(workspace, "harbourside-transport")
     assert run is not None
     quotes = pl.read_parquet(run / "quotes.parquet")
     quotes.with_columns(
         text=pl.when((pl.col("rank") == 1) & (pl.col("theme_id") == "T01")).then(pl.lit(HOSTILE)).otherwise("text")
     ).write_parquet(run / "quotes.parquet")
-    port = free_port()
-    process = subprocess.Popen(
-        streamlit_command("127.0.0.1", port),
-        env={**os.environ, "THROUGHLINE_WORKSPACE": str(workspace)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
+    with serve(workspace) as url:
         yield url, workspace
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_every_page_with_a_rename_a_link_confirmation_and_the_export(

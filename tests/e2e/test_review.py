@@ -1,6 +1,5 @@
 """Human review end to end on the sample: reviews change what is shown and survive a re-run."""
 
-import shutil
 from pathlib import Path
 
 import docx
@@ -38,10 +37,9 @@ def label_of(view, theme_id: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_reviews_apply_and_survive_a_rerun(
-    sample_workspace: Path, sample_dir: Path, tmp_path: Path, prefect_harness: None
+    workspace_copy: Path, sample_dir: Path, tmp_path: Path, prefect_harness: None
 ) -> None:
-    workspace = tmp_path / "workspace"
-    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect"))
+    workspace = workspace_copy
     run = latest_run(workspace, SLUG)
     assert run is not None
     key = load_key(sample_dir / "answer_key.toml")

@@ -1,4 +1,3 @@
-import shutil
 from pathlib import Path
 
 import polars as pl
@@ -68,9 +67,8 @@ def test_inspect_refuses_garbage_clearly(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_review_and_report_commands(sample_workspace: Path, tmp_path: Path) -> None:
-    workspace = tmp_path / "ws"
-    shutil.copytree(sample_workspace, workspace, ignore=shutil.ignore_patterns(".prefect", ".cache"))
+def test_review_and_report_commands(workspace_copy: Path, tmp_path: Path) -> None:
+    workspace = workspace_copy
     ws = ["--workspace", str(workspace)]
     links = read_run_table(latest_run(workspace, "harbourside-transport") or workspace, "links")
     theme_id, passage_id = links.filter(pl.col("stage") == "decision").select("theme_id", "passage_id").row(0)

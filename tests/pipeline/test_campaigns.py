@@ -1,6 +1,7 @@
 import polars as pl
 
-from pipeline.prepare.campaigns import campaigns, jaccard, near_duplicate_groups, shingles
+from pipeline.overlap import jaccard
+from pipeline.prepare.campaigns import campaigns, near_duplicate_groups, shingles
 
 LETTER = (
     "Dear Councillors, I am writing to object to the proposal to close the Market Square car park, which the "
