@@ -36,7 +36,7 @@ from pipeline.prepare.redact import public_vocabulary, redact_frames
 from pipeline.report import report_data, write_reports
 from pipeline.responsiveness import headline
 from pipeline.review import REVIEW_FILE, ReviewStore, open_folder
-from pipeline.schema import ATTRIBUTE_PREFIX, PUBLIC_KINDS, empty
+from pipeline.schema import ATTRIBUTE_PREFIX, empty
 from pipeline.store import VECTORS_FILE
 from pipeline.themes import (
     centroid_scores,
@@ -48,7 +48,7 @@ from pipeline.themes import (
     with_parents,
     with_sentiment,
 )
-from pipeline.trace import TraceSettings, status_counts, theme_links, theme_status
+from pipeline.trace import TraceSettings, split_passages, status_counts, theme_links, theme_status
 
 Summary = dict[str, Any]
 
@@ -172,16 +172,7 @@ def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
 
 
 def _public(staging: Path) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.ndarray]:
-    passages = read_table(staging, "passages").with_row_index("_row")
-    vectors = np.load(staging / VECTORS_FILE)
-    public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
-    documents = passages.filter(pl.col("kind") == "section")
-    return (
-        public.drop("_row"),
-        vectors[public["_row"].to_numpy()],
-        documents.drop("_row"),
-        vectors[documents["_row"].to_numpy()],
-    )
+    return split_passages(read_table(staging, "passages"), np.load(staging / VECTORS_FILE))
 
 
 def themes(config: ConsultationFile, staging: Path) -> Summary:

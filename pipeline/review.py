@@ -34,7 +34,7 @@ from pipeline.overlap import jaccard
 from pipeline.responsiveness import responsiveness
 from pipeline.schema import PUBLIC_KINDS, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
-from pipeline.trace import TraceSettings, theme_links, theme_status
+from pipeline.trace import TraceSettings, split_passages, theme_links, theme_status
 from pipeline.trace_signals import action
 
 SAME_THEME = 0.5
@@ -407,16 +407,9 @@ def _split(view: RunView, theme_id: str, parts: int, vectors: np.ndarray) -> Non
 
 
 def _retrace(view: RunView, vectors: np.ndarray, settings: TraceSettings) -> None:
-    passages = view.tables["passages"].with_row_index("_row")
-    public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
-    documents = passages.filter(pl.col("kind") == "section")
+    public, public_vectors, documents, document_vectors = split_passages(view.tables["passages"], vectors)
     view.tables["links"] = theme_links(
-        view.tables["assignments"],
-        public.drop("_row"),
-        vectors[public["_row"].to_numpy()],
-        documents.drop("_row"),
-        vectors[documents["_row"].to_numpy()],
-        settings,
+        view.tables["assignments"], public, public_vectors, documents, document_vectors, settings
     )
 
 

@@ -41,7 +41,7 @@ import numpy.typing as npt
 import polars as pl
 
 from pipeline.config import STAGE_ORDER
-from pipeline.schema import STATUSES, conform, empty
+from pipeline.schema import PUBLIC_KINDS, STATUSES, conform, empty
 from pipeline.trace_signals import (
     Alignment,
     action,
@@ -71,6 +71,19 @@ class TraceSettings:
     carryover_min_respondents: int = 2
     carryover_min_share: float = 0.5
     languages: tuple[str, ...] = ("en",)
+
+
+def split_passages(passages: pl.DataFrame, vectors: Matrix) -> tuple[pl.DataFrame, Matrix, pl.DataFrame, Matrix]:
+    """The public's passages and the documents' sections, each with its vectors (rows as in ``passages``)."""
+    indexed = passages.with_row_index("_row")
+    public = indexed.filter(pl.col("kind").is_in(PUBLIC_KINDS))
+    documents = indexed.filter(pl.col("kind") == "section")
+    return (
+        public.drop("_row"),
+        vectors[public["_row"].to_numpy()],
+        documents.drop("_row"),
+        vectors[documents["_row"].to_numpy()],
+    )
 
 
 def link_scores(

@@ -12,9 +12,8 @@ import polars as pl
 import pytest
 
 from pipeline.evaluate import load_key
-from pipeline.schema import PUBLIC_KINDS
 from pipeline.store import VECTORS_FILE, read_run_table
-from pipeline.trace import TraceSettings, theme_links, theme_status
+from pipeline.trace import TraceSettings, split_passages, theme_links, theme_status
 
 pytestmark = pytest.mark.slow
 
@@ -30,11 +29,11 @@ def theme_of(run: Path, response_ids: list[str]) -> str:
 
 
 def retrace(run: Path, embedder, replace: dict[str, str], drop: tuple[str, ...] = ()) -> pl.DataFrame:  # type: ignore[no-untyped-def]
-    passages = read_run_table(run, "passages").with_row_index("_row")
-    vectors = np.load(run / VECTORS_FILE)
-    public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
-    documents = passages.filter((pl.col("kind") == "section") & ~pl.col("passage_id").is_in(list(drop)))
-    doc_vectors = vectors[documents["_row"].to_numpy()].copy()
+    public, public_vectors, documents, doc_vectors = split_passages(
+        read_run_table(run, "passages"), np.load(run / VECTORS_FILE)
+    )
+    kept = ~documents["passage_id"].is_in(list(drop))
+    documents, doc_vectors = documents.filter(kept), doc_vectors[kept.to_numpy()].copy()
     for passage_id, text in replace.items():
         i = documents["passage_id"].to_list().index(passage_id)
         documents = documents.with_columns(
@@ -43,9 +42,9 @@ def retrace(run: Path, embedder, replace: dict[str, str], drop: tuple[str, ...] 
         doc_vectors[i] = embedder.encode([text])[0]
     links = theme_links(
         read_run_table(run, "assignments"),
-        public.drop("_row"),
-        vectors[public["_row"].to_numpy()],
-        documents.drop("_row"),
+        public,
+        public_vectors,
+        documents,
         doc_vectors,
         TraceSettings(),
     )
