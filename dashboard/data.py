@@ -19,7 +19,7 @@ def workspace() -> Path:
     return Path(os.environ.get("THROUGHLINE_WORKSPACE", "workspace")).resolve()
 
 
-REVIEWED = ("themes", "assignments", "quotes", "links", "theme_status", "responsiveness")
+REVIEW_TABLES = (*review.RUN_TABLES, "responsiveness")  # tables shown with the reviews applied
 
 
 @st.cache_data(show_spinner=False)
@@ -60,7 +60,7 @@ def table(run: str, name: str) -> pl.DataFrame:
     In public mode individual responses never leave this function: their tables come back empty,
     passages are the documents' only, and links lose the public side of their evidence.
     """
-    frame = _reviewed(run, review_store(run).version())[name] if name in REVIEWED or name == "_orphaned" else None
+    frame = _reviewed(run, review_store(run).version())[name] if name in REVIEW_TABLES or name == "_orphaned" else None
     frame = _raw(run, name) if frame is None else frame
     if not public_mode():
         return frame
@@ -100,9 +100,6 @@ def selected_run() -> str | None:
     index = names.index(latest.name) if latest is not None and latest.name in names else 0
     name = st.sidebar.selectbox("Run", names, index=index, key="run")
     return str(root / slug / "runs" / name)
-
-
-REVIEW_TABLES = (*review.RUN_TABLES, "responsiveness")
 
 
 def report_downloads(run: str) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from pipeline.breakdowns import breakdowns
 from pipeline.overlap import jaccard
 from pipeline.responsiveness import responsiveness
 from pipeline.schema import PUBLIC_KINDS, conform
@@ -214,6 +215,7 @@ class RunView:
     applied: list[int] = field(default_factory=list)
     orphaned: list[int] = field(default_factory=list)
     restructured: bool = False
+    resized: set[str] = field(default_factory=set)  # themes a merge or split made or changed
 
 
 def members_of(assignments: pl.DataFrame, theme_id: str) -> set[str]:
@@ -267,6 +269,8 @@ def reviewed_view(
         view.applied.append(review.id)
     if view.restructured and vectors is not None:
         _retrace(view, vectors, settings)
+    if view.restructured and "breakdowns" in view.tables:
+        _rebreak(view)
     links = view.tables["links"]
     for review, _ in link_reviews:
         theme_id = match_theme(view.tables["assignments"], review.members)
@@ -301,6 +305,7 @@ def _resize(view: RunView, changed: list[str]) -> None:
         on="response_id",
     )
     sizes = theme_sizes(assignments.filter(pl.col("theme_id").is_in(changed)), people)
+    view.resized.update(changed)
     kept = themes.filter(~pl.col("theme_id").is_in(changed))
     updated = (
         themes.filter(pl.col("theme_id").is_in(changed))
@@ -311,6 +316,29 @@ def _resize(view: RunView, changed: list[str]) -> None:
         pl.concat([kept, conform(updated, "themes")]).sort(["n_respondents", "theme_id"], descending=[True, False]),
         "themes",
     )
+
+
+def _rebreak(view: RunView) -> None:
+    """Recompute the breakdowns of the themes a merge or split changed; the others keep their rows.
+
+    A theme's cells depend only on its own members and on everyone's groups, so the rest stand.
+    """
+    from models.sentiment import sentiment_scores  # VADER: only needed once themes change
+
+    tables = view.tables
+    current = set(tables["themes"]["theme_id"].to_list())
+    changed = sorted(view.resized & current)
+    public = tables["passages"].filter(pl.col("kind").is_in(PUBLIC_KINDS))
+    people = tables["responses"].join(public.select("response_id").unique(), on="response_id")
+    mine = tables["assignments"].filter(pl.col("theme_id").is_in(changed))
+    texts = public.filter(pl.col("passage_id").is_in(mine["passage_id"].unique().to_list()))
+    scores = pl.DataFrame(
+        {"passage_id": texts["passage_id"], "sentiment": sentiment_scores(texts["text"].to_list())},
+        schema={"passage_id": pl.String(), "sentiment": pl.Float64()},
+    )
+    fresh = breakdowns(mine, people, public.select("passage_id", "response_id", "question"), scores)
+    kept = tables["breakdowns"].filter(pl.col("theme_id").is_in(sorted(current - set(changed))))
+    tables["breakdowns"] = pl.concat([kept, fresh]).sort("theme_id", maintain_order=True)
 
 
 def _merge(view: RunView, theme_id: str, others: list[str], label: str | None) -> None:
@@ -426,7 +454,17 @@ def _review_link(links: pl.DataFrame, theme_id: str, review: Review) -> tuple[pl
     return pl.concat([links, conform(pl.DataFrame([row], schema=links.schema), "links")]), True
 
 
-RUN_TABLES = ("themes", "assignments", "quotes", "links", "theme_status", "passages", "responses", "theme_groups")
+RUN_TABLES = (
+    "themes",
+    "assignments",
+    "quotes",
+    "links",
+    "theme_status",
+    "passages",
+    "responses",
+    "theme_groups",
+    "breakdowns",
+)
 
 
 REVIEW_FILE = "review.sqlite"

@@ -73,6 +73,13 @@ def test_reviews_apply_and_survive_a_rerun(
     parts = [t for t in reviewed.tables["themes"]["theme_id"] if t.startswith(f"{cycling}.")]
     assert sorted(parts) == [f"{cycling}.1", f"{cycling}.2"]
     assert reviewed.tables["themes"].height == n_before  # one merged away, one split in two
+    # breakdowns follow: the merged theme's cells are recounted, the parts get their own, the rest stand
+    cells = reviewed.tables["breakdowns"]
+    assert set(cells["theme_id"]) == set(reviewed.tables["themes"]["theme_id"])
+    channel = cells.filter((pl.col("theme_id") == park_ride) & (pl.col("attribute") == "channel"))
+    assert (channel["overall_share"] * channel["n_group"].sum()).round(6).unique().item() == merged
+    same = view.tables["breakdowns"].filter(pl.col("theme_id") == permits)
+    assert cells.filter(pl.col("theme_id") == permits).equals(same)
     assert set(reviewed.tables["theme_status"]["theme_id"]) == set(reviewed.tables["themes"]["theme_id"])
     log = store.audit_log()
     assert {"Officer A", "Officer B", "Officer C"} <= set(log["who"])
