@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ import polars as pl
 import streamlit as st
 
 from pipeline import review, store
+from pipeline.breakdowns import breakdowns
 from pipeline.report import report_data, to_docx, to_html, to_markdown
+from pipeline.schema import ATTRIBUTE_PREFIX, PUBLIC_KINDS
 
 
 def workspace() -> Path:
@@ -34,8 +37,9 @@ def _reviewed(run: str, version: int) -> dict[str, pl.DataFrame]:
     return {**view.tables, "_orphaned": pl.DataFrame({"review_id": view.orphaned}, schema={"review_id": pl.Int64()})}
 
 
+@st.cache_resource(show_spinner=False)
 def review_store(run: str) -> review.ReviewStore:
-    """The review store of the run's consultation."""
+    """The review store of the run's consultation (opened once per server)."""
     return review.store_for(Path(run))
 
 
@@ -133,3 +137,149 @@ def reviewer() -> str:
 def review_view(run: str) -> review.RunView:
     """The reviewed tables of a run as a ``RunView`` (for recording new reviews against them)."""
     return review.RunView({name: table(run, name) for name in REVIEW_TABLES})
+
+
+# Respondent filters: ((column, (value, ...)), ...), hashable so the cached aggregates key on them.
+Filters = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _people(run: str) -> pl.DataFrame:
+    """Every response with a public passage (ids, date, channel, attributes): for aggregates, never shown."""
+    return _people_of(run, review_store(run).version())
+
+
+@st.cache_data(show_spinner=False)
+def _people_of(run: str, version: int) -> pl.DataFrame:
+    tables = _reviewed(run, version)
+    public = tables["passages"].filter(pl.col("kind").is_in(PUBLIC_KINDS)).select("response_id").unique()
+    return tables["responses"].join(public, on="response_id")
+
+
+def filter_attributes(run: str) -> list[str]:
+    """The respondent attributes with at least two values, to filter by; none in public mode.
+
+    Public mode shows the stored, suppressed breakdowns only: filtering down to small groups
+    would let a reader difference counts back to individuals.
+    """
+    if public_mode():
+        return []
+    people = _people(run)
+    columns = ["channel", *(c for c in people.columns if c.startswith(ATTRIBUTE_PREFIX))]
+    return [c for c in columns if people[c].drop_nulls().n_unique() >= 2]
+
+
+@st.cache_data(show_spinner=False)
+def attribute_values(run: str, column: str) -> list[str]:
+    """The values of one respondent attribute, sorted."""
+    return sorted(_people(run)[column].drop_nulls().cast(pl.String()).unique().to_list())
+
+
+def _filtered(run: str, filters: Filters) -> pl.DataFrame:
+    people = _people(run)
+    for column, values in filters:
+        if values and column in people.columns:
+            people = people.filter(pl.col(column).cast(pl.String()).is_in(list(values)))
+    return people
+
+
+def theme_counts(run: str, filters: Filters) -> pl.DataFrame:
+    """Per theme, respondents among those the filters keep and their share of them (theme_id, n, share)."""
+    return _theme_counts(run, review_store(run).version(), filters)
+
+
+@st.cache_data(show_spinner=False)
+def _theme_counts(run: str, version: int, filters: Filters) -> pl.DataFrame:
+    people = _filtered(run, filters)
+    total = people["respondent_id"].n_unique()
+    members = _internal(run, "assignments").select("theme_id", "response_id").unique()
+    return (
+        members.join(people.select("response_id", "respondent_id"), on="response_id")
+        .group_by("theme_id")
+        .agg(n=pl.col("respondent_id").n_unique())
+        .with_columns(share=pl.col("n") / max(total, 1))
+        .sort("theme_id")
+    )
+
+
+def respondents_kept(run: str, filters: Filters) -> int:
+    """How many respondents the filters keep."""
+    return int(_filtered(run, filters)["respondent_id"].n_unique())
+
+
+def kept_responses(run: str, filters: Filters) -> set[str]:
+    """The response ids the filters keep (used to pick quotes; not shown)."""
+    return set(_filtered(run, filters)["response_id"].to_list())
+
+
+def theme_trend(run: str, filters: Filters) -> tuple[pl.DataFrame, str]:
+    """Respondents per theme per day, week or month of the response period, zeros filled.
+
+    Returns (theme_id, period, n) over every period from the first submission to the last,
+    and the period's name. Responses without a date (meeting transcripts) are left out.
+    """
+    return _theme_trend(run, review_store(run).version(), filters)
+
+
+@st.cache_data(show_spinner=False)
+def _theme_trend(run: str, version: int, filters: Filters) -> tuple[pl.DataFrame, str]:
+    def dated(frame: pl.DataFrame) -> pl.DataFrame:
+        day = pl.col("submitted").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+        return frame.with_columns(day=day).drop_nulls("day")
+
+    everyone = dated(_people(run))
+    empty = pl.DataFrame(schema={"theme_id": pl.String(), "period": pl.Date(), "n": pl.Int64()})
+    if everyone.is_empty():
+        return empty, ""
+    first: date = everyone["day"].min()  # type: ignore[assignment]
+    last: date = everyone["day"].max()  # type: ignore[assignment]
+    span = (last - first).days
+    every, unit = ("1d", "day") if span <= 31 else ("1w", "week") if span <= 183 else ("1mo", "month")
+    periods = pl.date_range(pl.lit(first).dt.truncate(every), pl.lit(last).dt.truncate(every), every, eager=True).alias(
+        "period"
+    )
+    themes = _internal(run, "themes").select("theme_id")
+    people = dated(_filtered(run, filters)).with_columns(period=pl.col("day").dt.truncate(every))
+    counts = (
+        _internal(run, "assignments")
+        .select("theme_id", "response_id")
+        .unique()
+        .join(people.select("response_id", "respondent_id", "period"), on="response_id")
+        .group_by("theme_id", "period")
+        .agg(n=pl.col("respondent_id").n_unique().cast(pl.Int64()))
+    )
+    grid = (
+        themes.join(periods.to_frame(), how="cross")
+        .join(counts, on=["theme_id", "period"], how="left")
+        .with_columns(pl.col("n").fill_null(0))
+        .sort("theme_id", "period")
+    )
+    return grid, unit
+
+
+def breakdown_cells(run: str, filters: Filters) -> pl.DataFrame:
+    """The breakdowns table (reviewed); with filters, recomputed over the respondents they keep.
+
+    Recomputed cells carry no tone (sentiment is scored once, in the run); suppression and the
+    chi-square test work as in the run.
+    """
+    if not any(values for _, values in filters):
+        return table(run, "breakdowns")
+    return _filtered_cells(run, review_store(run).version(), filters)
+
+
+@st.cache_data(show_spinner=False)
+def _filtered_cells(run: str, version: int, filters: Filters) -> pl.DataFrame:
+    people = _filtered(run, filters)
+    public = (
+        _internal(run, "passages")
+        .filter(pl.col("kind").is_in(PUBLIC_KINDS))
+        .join(people.select("response_id"), on="response_id")
+    )
+    assignments = _internal(run, "assignments").join(people.select("response_id"), on="response_id")
+    no_tone = pl.DataFrame({"passage_id": public["passage_id"]}).with_columns(sentiment=pl.lit(None, pl.Float64()))
+    return breakdowns(assignments, people, public.select("passage_id", "response_id", "question"), no_tone)
+
+
+def _internal(run: str, name: str) -> pl.DataFrame:
+    """A reviewed table as analysed, before public mode's hiding: for aggregates computed here only."""
+    return _reviewed(run, review_store(run).version())[name]

@@ -44,24 +44,70 @@ def test_overview(app: AppTest) -> None:
 def test_themes(app: AppTest) -> None:
     app.switch_page("views/themes.py").run()
     assert not app.exception
-    assert len(app.subheader) >= 8
-    quotes = [m.value for m in app.markdown if m.value.startswith(">")]
-    assert len(quotes) >= 3 * len(app.subheader)
+    cards = [s.value for s in app.subheader if re.match(r"T\d+ · ", s.value)]
+    assert len(cards) >= 8
+    quotes = "\n".join(m.value for m in app.markdown if m.value.startswith(">"))
+    assert quotes.count("> — *") >= 3 * len(cards)
     assert any("Includes a campaign of 46 near-identical responses" in i.value for i in app.info)
     parents = [e.label for e in app.expander if e.label.startswith("P")]
     assert len(parents) >= 2
     assert all("respondents" in label for label in parents)
     assert any("joins its nearest theme when their similarity is at least" in c.value for c in app.caption)
     assert any(c.value.startswith("Tone: ") for c in app.caption)
-    app.selectbox(key="breakdown_by").select("ward").run()
-    assert not app.exception
-    assert any(e.label == "Breakdown by Ward" for e in app.expander)
-    table = app.dataframe[0].value
-    assert list(table.columns) == ["Group", "Respondents", "In this theme", "Lift"]
-    assert any("Chi-square test across groups" in c.value or "Too few" in c.value for c in app.caption)
+    glance = app.dataframe[0].value
+    assert list(glance.columns) == ["Theme", "Respondents", "Share", "Status", "Tone", "Trend"]
+    # the trend counts dated respondents per week: never more than the theme's respondents
+    assert all(0 < sum(t) <= n for t, n in zip(glance["Trend"], glance["Respondents"], strict=True))
+    assert len({len(t) for t in glance["Trend"]}) == 1  # one shared time axis
     app.text_input(key="theme_filter").input("toilet").run()
-    assert 1 <= len(app.subheader) < 4
-    assert any("oilet" in s.value for s in app.subheader)
+    cards = [s.value for s in app.subheader if re.match(r"T\d+ · ", s.value)]
+    assert 1 <= len(cards) < 4
+    assert any("oilet" in c for c in cards)
+
+
+def test_themes_heatmap_trend_and_filters(app: AppTest) -> None:
+    app.switch_page("views/themes.py").run()
+    everyone = app.dataframe[0].value
+    app.session_state["themes_view"] = "Breakdown heatmap"
+    app.run()
+    assert not app.exception
+    assert not [s for s in app.subheader if re.match(r"T\d+ · ", s.value)]  # only the open tab runs
+    app.selectbox(key="breakdown_by").select("age_band").run()
+    assert [c.key for c in app.get("plotly_chart")] == ["heatmap"]
+    table = app.dataframe[1].value
+    assert table.columns[0] == "Theme"
+    assert table.columns[-1] == "Differs by group? (chi-square)"
+    assert {"16-24", "25-34", "Prefer not to say"} <= set(table.columns)
+    cells = table.drop(columns=["Theme", "Differs by group? (chi-square)"]).to_numpy().ravel().tolist()
+    assert "suppressed" in cells  # small groups are marked, not shown
+    assert any(re.fullmatch(r"\d+% \(\d+ of \d+\)", c) for c in cells)
+    assert any("suppressed, fewer than 5 respondents expected" in c.value for c in app.caption)
+
+    app.session_state["themes_view"] = "Trend table"
+    app.run()
+    trend = app.dataframe[1].value
+    assert list(trend.columns)[:2] == ["Theme", "2026-01-19"]  # weeks from the Monday of the first submission
+    assert trend.drop(columns=["Theme"]).sum(axis=1).tolist() == [sum(t) for t in everyone["Trend"]]
+
+    # a respondent filter narrows the whole page to Harbour ward
+    app.multiselect(key="only|attr_ward").select("Harbour").run()
+    assert not app.exception
+    harbour = app.dataframe[0].value
+    assert harbour["Respondents"].sum() < everyone["Respondents"].sum()
+    assert all(
+        h <= everyone.set_index("Theme").loc[t, "Respondents"]
+        for t, h in zip(harbour["Theme"], harbour["Respondents"], strict=True)
+    )
+    assert any("Showing the 72 respondents who match the filters" in c.value for c in app.caption)
+    app.session_state["themes_view"] = "Breakdown heatmap"
+    app.run()
+    app.selectbox(key="breakdown_by").select("ward").run()
+    assert any(c.value.startswith("Nothing to compare") for c in app.caption)  # one ward left
+    app.selectbox(key="breakdown_by").select("respondent_type").run()
+    table = app.dataframe[1].value
+    cells = table.drop(columns=["Theme", "Differs by group? (chi-square)"]).to_numpy().ravel().tolist()
+    assert any(re.fullmatch(r"\d+% \(\d+ of \d+\)", c) for c in cells)  # Harbour's own counts
+    assert "suppressed" in cells  # fewer respondents: more cells too small to show
 
 
 def test_trace(app: AppTest) -> None:
@@ -144,15 +190,20 @@ def test_themes_rename_merge_and_split_from_the_page(
     app = AppTest.from_file(APP, default_timeout=90)
     app.switch_page("views/themes.py").run()
     app.sidebar.text_input(key="reviewer").input("Officer Patel").run()
+    assert not [t for t in app.text_input if t.key and t.key.startswith("rename|")]  # edits open in a dialog
+    app.button(key="edit|T03").click().run()
     app.text_input(key="rename|T03").input("Buses after dark").run()
     app.button(key="do-rename|T03").click().run()
     assert not app.exception
     assert any(s.value == "T03 · Buses after dark" for s in app.subheader)
+    assert not [t for t in app.text_input if t.key and t.key.startswith("rename|")]  # the dialog closed
+    app.button(key="edit|T08").click().run()
     app.multiselect(key="merge|T08").select("T10").run()
     app.button(key="do-merge|T08").click().run()
     assert not app.exception
     headings = [s.value for s in app.subheader]
     assert not any(h.startswith("T10 ·") for h in headings)
+    app.button(key="edit|T05").click().run()
     app.button(key="do-split|T05").click().run()
     assert not app.exception
     headings = [s.value for s in app.subheader]
@@ -168,7 +219,8 @@ def test_public_mode_hides_individual_responses_and_editing(app: AppTest, monkey
     app.switch_page("views/themes.py").run()
     assert not app.exception
     assert not [m for m in app.markdown if m.value.startswith(">")]  # no quotes
-    assert not [b for b in app.button if b.key and b.key.startswith("do-")]  # no editing
+    assert not [b for b in app.button if b.key and b.key.startswith(("do-", "edit|"))]  # no editing
+    assert not app.get("expander") or not [e for e in app.expander if e.label.startswith("Filter respondents")]
     assert any("Public view" in i.value for i in app.sidebar.info)
     app.switch_page("views/trace.py").run()
     assert not app.exception
