@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.access import gate
 from dashboard.data import public_mode
 
 # Not "pages/": Streamlit would also serve that folder as legacy pages, and a deep link such as
@@ -13,6 +14,7 @@ from dashboard.data import public_mode
 PAGES = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="Throughline", page_icon=":material/timeline:", layout="wide")
+gate()  # sign-in when configured (dashboard/access.py); nothing below runs for a visitor who may not see it
 navigation = st.navigation(
     [
         st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from dashboard.access import signed_in_user
 from pipeline import review, store
 from pipeline.breakdowns import breakdowns
 from pipeline.report import report_data, to_docx, to_html, to_markdown
@@ -124,14 +125,17 @@ def report_downloads(run: str) -> None:
 
 
 def reviewer_box() -> None:
-    """The sidebar box for the reviewer's name (recorded in the review log); none in public mode."""
-    if not public_mode():
+    """The sidebar box for the reviewer's name (recorded in the review log); none in public mode.
+
+    Signed in (login or proxy), reviews go under the signed-in identity and the box is not shown.
+    """
+    if not public_mode() and signed_in_user() is None:
         st.sidebar.text_input("Your name (for the review log)", key="reviewer", max_chars=80)
 
 
 def reviewer() -> str:
-    """The reviewer's name as typed, or a placeholder."""
-    return str(st.session_state.get("reviewer") or "").strip() or "dashboard user"
+    """The signed-in person, else the name typed in the sidebar, else a placeholder."""
+    return signed_in_user() or str(st.session_state.get("reviewer") or "").strip() or "dashboard user"
 
 
 def review_view(run: str) -> review.RunView:

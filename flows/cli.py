@@ -407,17 +407,35 @@ def dashboard(
     public: Annotated[
         bool, typer.Option("--public", help="Read-only view without individual responses (for publishing).")
     ] = False,
+    auth: Annotated[
+        Path | None,
+        typer.Option(help="Secrets TOML with an [auth] section: visitors sign in (OpenID Connect; docs/DEPLOY.md)."),
+    ] = None,
+    user_header: Annotated[
+        str | None,
+        typer.Option(help="Behind a sign-in proxy: the header naming the user, e.g. X-Forwarded-Email."),
+    ] = None,
 ) -> None:
     """Serve the dashboard over the runs in WORKSPACE (http://127.0.0.1:8501)."""
+    from dashboard.access import USER_HEADER, check_auth_file
+
     workspace = _use_workspace(workspace)
     env = {**os.environ, "THROUGHLINE_WORKSPACE": str(workspace)}
     if public:
         env["THROUGHLINE_PUBLIC"] = "1"
+    if auth is not None and user_header:
+        fail("use --auth (built-in sign-in) or --user-header (a sign-in proxy), not both")
+    if auth is not None:
+        problems = check_auth_file(auth)
+        if problems:
+            fail("; ".join(problems))
+    if user_header:
+        env[USER_HEADER] = user_header
     console.print(f"Serving the dashboard on http://{host}:{port} (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(streamlit_command(host, port), env=env))
+    raise typer.Exit(subprocess.call(streamlit_command(host, port, auth), env=env))
 
 
-def streamlit_command(host: str, port: int) -> list[str]:
+def streamlit_command(host: str, port: int, secrets: Path | None = None) -> list[str]:
     """The command that serves the dashboard: headless, no usage statistics, no deploy menu."""
     app_path = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
     settings = {
@@ -427,6 +445,8 @@ def streamlit_command(host: str, port: int) -> list[str]:
         "browser.gatherUsageStats": "false",
         "client.toolbarMode": "viewer",
     }
+    if secrets is not None:
+        settings["secrets.files"] = str(secrets.resolve())
     return [sys.executable, "-m", "streamlit", "run", str(app_path)] + [
         part for key, value in settings.items() for part in (f"--{key}", value)
     ]
