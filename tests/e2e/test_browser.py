@@ -39,12 +39,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(workspace: Path) -> Iterator[str]:
-    """The dashboard over ``workspace`` on a free port, until the block ends."""
+def serve(workspace: Path, **env: str) -> Iterator[str]:
+    """The dashboard over ``workspace`` on a free port (with extra environment ``env``), until the block ends."""
     port = free_port()
     process = subprocess.Popen(
         streamlit_command("127.0.0.1", port),
-        env={**os.environ, "THROUGHLINE_WORKSPACE": str(workspace)},
+        env={**os.environ, "THROUGHLINE_WORKSPACE": str(workspace), **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -85,11 +85,20 @@ def test_dashboard_in_chromium(served: str) -> None:
         assert page.get_by_role("heading", name="Harbourside town centre transport plan").is_visible()
         page.screenshot(path=str(ARTIFACTS / "overview.png"))
         page.get_by_role("link", name="Themes").click()
-        page.get_by_text("Break down by").wait_for(timeout=120_000)
-        page.get_by_text("Breakdown by Age band").first.click()
-        page.get_by_text("Chi-square test across groups").first.wait_for(timeout=60_000)
-        assert page.get_by_text("Public toilets").first.is_visible()
-        page.screenshot(path=str(ARTIFACTS / "themes.png"), full_page=True)
+        page.get_by_text("At a glance").wait_for(timeout=120_000)
+        page.get_by_role("tab", name="Breakdown heatmap").click()
+        page.get_by_text("Break down by").wait_for(timeout=60_000)
+        page.locator(".js-plotly-plot").first.wait_for(state="attached", timeout=60_000)
+        page.get_by_text("Heatmap as a table").click()
+        # the table alternative (a canvas grid: its text is not in the DOM)
+        page.locator("[data-testid='stDataFrame']").nth(1).wait_for(timeout=60_000)
+        assert page.locator(".js-plotly-plot .ytick text", has_text="Public toilets").count() == 1
+        assert page.locator(".js-plotly-plot text", has_text="–").count() > 0  # suppressed cells marked
+        page.wait_for_timeout(1_000)
+        page.screenshot(path=str(ARTIFACTS / "themes-heatmap.png"), full_page=True)
+        page.get_by_role("tab", name="Trend table").click()
+        page.get_by_text("Respondents per week from the date of their submission").wait_for(timeout=60_000)
+        page.screenshot(path=str(ARTIFACTS / "themes-trend.png"), full_page=True)
         page.get_by_role("link", name="Trace").click()
         page.get_by_text("Trace: from the public").wait_for(timeout=120_000)
         page.locator(".js-plotly-plot").first.wait_for(state="attached", timeout=120_000)
@@ -98,7 +107,7 @@ def test_dashboard_in_chromium(served: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "trace.png"), full_page=True)
         browser.close()
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
-    assert (ARTIFACTS / "themes.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "themes-heatmap.png").stat().st_size > 10_000
 
 
 def test_a_deep_link_opens_the_page_inside_the_app(served: str) -> None:
@@ -110,7 +119,7 @@ def test_a_deep_link_opens_the_page_inside_the_app(served: str) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page()
         page.goto(served.rstrip("/") + "/themes")
-        page.get_by_text("Break down by").wait_for(timeout=120_000)
+        page.get_by_text("At a glance").wait_for(timeout=120_000)
         # the app's own navigation and sidebar, not Streamlit's folder-based page list
         assert page.get_by_role("link", name="Overview").is_visible()
         assert page.get_by_text("did what the public said travel into what was decided?").is_visible()
@@ -172,7 +181,7 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
             timings[name] = time.perf_counter() - started
 
         # Themes: the hostile quote shows as text, nothing runs or loads
-        visit("Themes", "Break down by")
+        visit("Themes", "At a glance")
         page.get_by_text("onerror=alert(1)").first.wait_for(timeout=60_000)
         assert page.locator("img[src='x']").count() == 0
         assert page.locator("img[src*='evil.example']").count() == 0
@@ -183,11 +192,21 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
         page.get_by_label("Your name (for the review log)").fill("Officer Browser")
         page.get_by_label("Your name (for the review log)").press("Enter")
         page.get_by_role("button", name="Edit theme").nth(2).click()
-        box = page.get_by_label("New name").last
+        dialog = page.get_by_role("dialog")
+        box = dialog.get_by_label("New name")
         box.fill("Buses in the evening")
         box.press("Enter")
-        page.get_by_role("button", name="Rename").last.click()
+        dialog.get_by_role("button", name="Rename").click()
         page.get_by_text("Buses in the evening").first.wait_for(timeout=60_000)
+        assert not page.get_by_role("dialog").count()  # closed after the change
+        # narrow the page to one ward's respondents
+        page.get_by_text("Filter respondents").click()
+        page.get_by_label("Ward").click()
+        page.get_by_role("option", name="Harbour").click()
+        page.keyboard.press("Escape")
+        page.get_by_text("Showing the 72 respondents who match the filters").wait_for(timeout=60_000)
+        page.wait_for_timeout(1_000)
+        page.screenshot(path=str(ARTIFACTS / "page-themes-filtered.png"), full_page=True)
 
         # Trace: confirm a possible link
         visit("Trace", "Largest themes not taken up")
@@ -235,3 +254,24 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
     assert HOSTILE in quotes["text"].to_list()  # kept verbatim: it starts with "<", not a formula
     (ARTIFACTS / "page-timings.json").write_text(__import__("json").dumps(timings, indent=2))
     assert all((ARTIFACTS / f"page-{p}.png").stat().st_size > 10_000 for p in ("themes", "trace", "scrutiny", "export"))
+
+
+def test_behind_a_sign_in_proxy_the_header_names_the_user(sample_workspace: Path) -> None:
+    if not CHROMIUM.is_file():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with (
+        serve(sample_workspace, THROUGHLINE_USER_HEADER="X-Forwarded-Email") as url,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        direct = browser.new_page()
+        direct.goto(url)
+        direct.get_by_text("carried no X-Forwarded-Email header").wait_for(timeout=120_000)
+        assert not direct.get_by_text("Rows read").count()
+        proxied = browser.new_page(extra_http_headers={"X-Forwarded-Email": "ann@harbourside.gov.uk"})
+        proxied.goto(url)
+        proxied.get_by_text("Rows read").wait_for(timeout=120_000)
+        assert proxied.get_by_text("Signed in as ann@harbourside.gov.uk").is_visible()
+        browser.close()
