@@ -32,6 +32,13 @@ ARGS = [
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def shoot(page: Any, name: str, pause_ms: int = 800) -> None:
+    """A screenshot once Streamlit has finished the run (no status widget) and elements settled."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(pause_ms)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,7 +90,7 @@ def test_dashboard_in_chromium(served: str) -> None:
         page.goto(served)
         page.get_by_text("Rows read").wait_for(timeout=120_000)
         assert page.get_by_role("heading", name="Harbourside town centre transport plan").is_visible()
-        page.screenshot(path=str(ARTIFACTS / "overview.png"))
+        shoot(page, "overview.png")
         page.get_by_role("link", name="Themes").click()
         page.get_by_text("At a glance").wait_for(timeout=120_000)
         page.get_by_role("tab", name="Breakdown heatmap").click()
@@ -94,17 +101,15 @@ def test_dashboard_in_chromium(served: str) -> None:
         page.locator("[data-testid='stDataFrame']").nth(1).wait_for(timeout=60_000)
         assert page.locator(".js-plotly-plot .ytick text", has_text="Public toilets").count() == 1
         assert page.locator(".js-plotly-plot text", has_text="–").count() > 0  # suppressed cells marked
-        page.wait_for_timeout(1_000)
-        page.screenshot(path=str(ARTIFACTS / "themes-heatmap.png"), full_page=True)
+        shoot(page, "themes-heatmap.png", 1_000)
         page.get_by_role("tab", name="Trend table").click()
         page.get_by_text("Respondents per week from the date of their submission").wait_for(timeout=60_000)
-        page.screenshot(path=str(ARTIFACTS / "themes-trend.png"), full_page=True)
+        shoot(page, "themes-trend.png")
         page.get_by_role("link", name="Trace").click()
         page.get_by_text("Trace: from the public").wait_for(timeout=120_000)
         page.locator(".js-plotly-plot").first.wait_for(state="attached", timeout=120_000)
         page.locator(".js-plotly-plot .sankey").first.wait_for(state="attached", timeout=120_000)
-        page.wait_for_timeout(2_000)  # let the Sankey's links finish their entry animation
-        page.screenshot(path=str(ARTIFACTS / "trace.png"), full_page=True)
+        shoot(page, "trace.png", 2_000)
         browser.close()
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
     assert (ARTIFACTS / "themes-heatmap.png").stat().st_size > 10_000
@@ -187,7 +192,7 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
         assert page.locator("img[src*='evil.example']").count() == 0
         assert page.locator("a[href^='javascript']").count() == 0
         assert page.locator("a[href*='evil.example']").count() == 0  # not even a plain link
-        page.screenshot(path=str(ARTIFACTS / "page-themes.png"), full_page=True)
+        shoot(page, "page-themes.png")
         # rename T03 from its card
         page.get_by_label("Your name (for the review log)").fill("Officer Browser")
         page.get_by_label("Your name (for the review log)").press("Enter")
@@ -205,20 +210,17 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
         page.get_by_role("option", name="Harbour").click()
         page.keyboard.press("Escape")
         page.get_by_text("Showing the 72 respondents who match the filters").wait_for(timeout=60_000)
-        page.wait_for_timeout(1_000)
-        page.screenshot(path=str(ARTIFACTS / "page-themes-filtered.png"), full_page=True)
+        shoot(page, "page-themes-filtered.png", 1_000)
 
         # Trace: confirm a possible link
         visit("Trace", "Largest themes not taken up")
         page.get_by_text("Parking zones —").first.click()
         page.get_by_role("button", name="Confirm").first.click()
         page.get_by_text("Link confirmed by a reviewer.").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(1_500)
-        page.screenshot(path=str(ARTIFACTS / "page-trace.png"), full_page=True)
+        shoot(page, "page-trace.png", 1_500)
 
         visit("Scrutiny", "Scorecard: public weight against fate")
-        page.wait_for_timeout(1_500)
-        page.screenshot(path=str(ARTIFACTS / "page-scrutiny.png"), full_page=True)
+        shoot(page, "page-scrutiny.png", 1_500)
 
         visit("Explore", "Search passages")
         count = page.get_by_text(re.compile(r"^\d+ passages"))
@@ -227,7 +229,7 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
         page.get_by_label("Search passages").press("Enter")
         page.wait_for_function(f"!document.body.innerText.includes('{everything} passages')", timeout=60_000)
         assert 0 < int(count.first.inner_text().split()[0]) < everything
-        page.screenshot(path=str(ARTIFACTS / "page-explore.png"), full_page=True)
+        shoot(page, "page-explore.png")
 
         visit("Export", "Export: the data package")
         page.get_by_role("button", name="Prepare the data package").click()
@@ -235,13 +237,12 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
             page.get_by_role("button", name="Download the data package (ZIP)").click()
         archive = tmp_path / "package.zip"
         download.value.save_as(archive)
-        page.screenshot(path=str(ARTIFACTS / "page-export.png"), full_page=True)
+        shoot(page, "page-export.png")
 
         visit("Runs", "Compare two runs")
-        page.screenshot(path=str(ARTIFACTS / "page-runs.png"), full_page=True)
+        shoot(page, "page-runs.png")
         visit("Overview", "Where the public's themes went")
-        page.wait_for_timeout(1_000)
-        page.screenshot(path=str(ARTIFACTS / "page-overview.png"), full_page=True)
+        shoot(page, "page-overview.png", 1_000)
         browser.close()
 
     assert not dialogs, f"a script ran: {dialogs}"
