@@ -109,19 +109,26 @@ def selected_run() -> str | None:
 
 def report_downloads(run: str) -> None:
     """The "you said, we did" report in three formats, from the reviewed tables."""
+    md, html, word = _reports(run, review_store(run).version(), public_mode())
+    md_col, html_col, word_col = st.columns(3)
+    md_col.download_button("Report (Markdown)", md, "you-said-we-did.md", "text/markdown")
+    html_col.download_button("Report (HTML)", html, "you-said-we-did.html", "text/html")
+    word_col.download_button(
+        "Report (Word)",
+        word,
+        "you-said-we-did.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@st.cache_data(show_spinner="Writing the report…")
+def _reports(run: str, version: int, public: bool) -> tuple[str, str, bytes]:
+    """The report as Markdown, HTML and DOCX bytes; made once per review-store version and mode."""
     data = report_data({n: table(run, n) for n in REVIEW_TABLES}, manifest(run))
-    md, html_col, word = st.columns(3)
-    md.download_button("Report (Markdown)", to_markdown(data), "you-said-we-did.md", "text/markdown")
-    html_col.download_button("Report (HTML)", to_html(data), "you-said-we-did.html", "text/html")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.docx"
         to_docx(data, path)
-        word.download_button(
-            "Report (Word)",
-            path.read_bytes(),
-            "you-said-we-did.docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        )
+        return to_markdown(data), to_html(data), path.read_bytes()
 
 
 def reviewer_box() -> None:

@@ -22,6 +22,7 @@ from spacy.language import Language
 from flows.runs import read_table, sha256_file, write_table
 from models.embed import EmbeddingCache, SentenceTransformerEmbedder, embed_cached
 from models.nlp import load_nlp
+from models.onnx_embed import OnnxEmbedder, load_onnx
 from models.pii import PrivacySettings, Redactor
 from models.sentiment import sentiment_scores
 from models.topics import TopicSettings, fit_topics
@@ -54,8 +55,10 @@ Summary = dict[str, Any]
 
 
 @cache
-def embedder_for(name: str, batch_size: int = 1) -> SentenceTransformerEmbedder:
-    """The embedding model, loaded once per process (per batch size)."""
+def embedder_for(name: str, batch_size: int = 1, backend: str = "torch") -> SentenceTransformerEmbedder | OnnxEmbedder:
+    """The embedding model, loaded once per process (per batch size and backend)."""
+    if backend == "onnx-int8":
+        return load_onnx(name, max(batch_size, 1))
     return SentenceTransformerEmbedder(name, batch_size)
 
 
@@ -154,7 +157,8 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
 def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
     """Embed every passage (cached by model id + text hash)."""
     started = time.perf_counter()
-    embedder = embedder_for(config.analysis.embedding_model, config.analysis.embedding_batch_size)
+    analysis = config.analysis
+    embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
     passages = read_table(staging, "passages")
     vectors, new = embed_cached(
         embedder,
@@ -185,7 +189,7 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     keep = public.join(language, on="response_id", how="left")["language"].is_in([*analysis.languages, "und"])
     other_language = public.filter(~keep)["response_id"].n_unique()
     public, vectors = public.filter(keep), vectors[keep.to_numpy()]
-    embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size)
+    embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
 
     def encode(texts: list[str]) -> np.ndarray:
         # phrases and codebook entries are not cached; the same inputs batch the same way every run
