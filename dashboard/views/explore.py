@@ -31,7 +31,11 @@ def vectors(run: str) -> np.ndarray | None:
 
 
 @cache
-def _embedder(name: str):  # type: ignore[no-untyped-def]
+def _embedder(name: str, backend: str):  # type: ignore[no-untyped-def]
+    if backend == "onnx-int8":  # the same backend as the run, so the query lands in the same space
+        from models.onnx_embed import load_onnx
+
+        return load_onnx(name)
     from models.embed import SentenceTransformerEmbedder  # loaded on the first search by meaning
 
     return SentenceTransformerEmbedder(name)
@@ -44,8 +48,8 @@ def by_meaning(run: str, query: str, passages: pl.DataFrame) -> pl.DataFrame:
     if matrix is None or matrix.shape[0] != every.len():
         st.warning("This run kept no passage vectors; search by words instead.")
         return passages.with_columns(similarity=pl.lit(None, pl.Float64()))
-    model = manifest(run)["config"]["resolved"]["analysis"]["embedding_model"]
-    query_vector = _embedder(model).encode([query])[0]
+    analysis = manifest(run)["config"]["resolved"]["analysis"]
+    query_vector = _embedder(analysis["embedding_model"], analysis.get("embedding_backend", "torch")).encode([query])[0]
     row_of = {pid: i for i, pid in enumerate(every)}
     rows = [row_of[p] for p in passages["passage_id"]]
     scores = matrix[rows] @ query_vector if rows else np.zeros(0)
