@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM = false
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval eval-themes eval-trace sample bench-ingest bench-pii clean
+.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval eval-themes eval-trace sample bench bench-ingest bench-pii clean
 
 help:
 	@echo "make demo   install, analyse the sample consultation, serve the dashboard on 127.0.0.1:8501"
@@ -20,6 +20,7 @@ help:
 	@echo "make eval   score the latest sample run against its answer key"
 	@echo "make eval-themes   theme quality against human-coded NHS comments (docs/EVALUATION.md)"
 	@echo "make eval-trace    link precision/recall on Decidim Barcelona's projects (docs/TRACE.md)"
+	@echo "make bench          the whole analysis at 1k/10k/100k responses beside the plain pipeline"
 	@echo "make bench-ingest   ingest a generated 1,000,000-row CSV; time and peak memory"
 
 $(BIN)/python:
@@ -77,6 +78,11 @@ test: install-dev browser lint
 
 test-fast: install-dev
 	$(BIN)/pytest -m "not slow and not browser"
+
+# The whole analysis on generated 1k / 10k / 100k-response consultations beside the plain pipeline
+# (writes benchmarks/results.json and the table in docs/PERFORMANCE.md). Hours on two cores.
+bench: install
+	$(BIN)/throughline bench
 
 # Ingest speed and memory on a generated 1,000,000-row survey CSV (writes benchmarks/ingest_csv.json).
 bench-ingest: install

@@ -400,6 +400,30 @@ def evaluate_trace(
 
 
 @app.command()
+def bench(
+    sizes: Annotated[
+        str, typer.Option(help="Comma-separated numbers of responses to generate and analyse.")
+    ] = "1000,10000,100000",
+    scratch: Annotated[Path, typer.Option(help="Folder for the generated consultations and workspaces.")] = Path(
+        "benchmarks/.data"
+    ),
+) -> None:
+    """Time the whole analysis on generated consultations (and the plain pipeline beside it)."""
+    from flows.bench import RESULTS, table
+    from flows.bench import bench as run_bench
+
+    try:
+        chosen = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        fail(f"--sizes must be comma-separated whole numbers, not {sizes!r}")
+    if not chosen or min(chosen) < 50:
+        fail("--sizes: each size must be at least 50 responses")
+    results = run_bench(chosen, scratch.resolve())
+    typer.echo(table(results))
+    console.print(f"Written {RESULTS} and the table in docs/PERFORMANCE.md")
+
+
+@app.command()
 def dashboard(
     workspace: WorkspaceOption = Path("workspace"),
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
