@@ -15,7 +15,7 @@ from dashboard.access import signed_in_user
 from pipeline import review, store
 from pipeline.breakdowns import breakdowns
 from pipeline.report import report_data, to_docx, to_html, to_markdown
-from pipeline.schema import ATTRIBUTE_PREFIX, PUBLIC_KINDS
+from pipeline.schema import PUBLIC_KINDS, answering, grouping_columns
 
 
 def workspace() -> Path:
@@ -65,8 +65,7 @@ def table(run: str, name: str) -> pl.DataFrame:
     In public mode individual responses never leave this function: their tables come back empty,
     passages are the documents' only, and links lose the public side of their evidence.
     """
-    frame = _reviewed(run, review_store(run).version())[name] if name in REVIEW_TABLES or name == "_orphaned" else None
-    frame = _raw(run, name) if frame is None else frame
+    frame = _internal(run, name) if name in REVIEW_TABLES or name == "_orphaned" else _raw(run, name)
     if not public_mode():
         return frame
     if name in HIDDEN_IN_PUBLIC:
@@ -162,8 +161,7 @@ def _people(run: str) -> pl.DataFrame:
 @st.cache_data(show_spinner=False)
 def _people_of(run: str, version: int) -> pl.DataFrame:
     tables = _reviewed(run, version)
-    public = tables["passages"].filter(pl.col("kind").is_in(PUBLIC_KINDS)).select("response_id").unique()
-    return tables["responses"].join(public, on="response_id")
+    return answering(tables["responses"], tables["passages"])
 
 
 def filter_attributes(run: str) -> list[str]:
@@ -175,8 +173,7 @@ def filter_attributes(run: str) -> list[str]:
     if public_mode():
         return []
     people = _people(run)
-    columns = ["channel", *(c for c in people.columns if c.startswith(ATTRIBUTE_PREFIX))]
-    return [c for c in columns if people[c].drop_nulls().n_unique() >= 2]
+    return [c for c in grouping_columns(people) if people[c].drop_nulls().n_unique() >= 2]
 
 
 @st.cache_data(show_spinner=False)
@@ -273,7 +270,7 @@ def breakdown_cells(run: str, filters: Filters) -> pl.DataFrame:
     Recomputed cells carry no tone (sentiment is scored once, in the run); suppression and the
     chi-square test work as in the run.
     """
-    if not any(values for _, values in filters):
+    if not filters:  # filters only ever hold attributes with values chosen
         return table(run, "breakdowns")
     return _filtered_cells(run, review_store(run).version(), filters)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import polars as pl
 from scipy.stats import chi2_contingency
 
-from pipeline.schema import conform, empty
+from pipeline.schema import ATTRIBUTE_PREFIX, conform, empty, grouping_columns
 
 MIN_EXPECTED = 5.0
 NEGATIVE = -0.05
@@ -100,13 +100,12 @@ def breakdowns(
     per_respondent = scored.group_by("respondent_id", "theme_id", maintain_order=True).agg(pl.col("sentiment").mean())
     people = respondents.unique("respondent_id", keep="first", maintain_order=True)
     frames = []
-    attributes = ["channel", *(c for c in respondents.columns if c.startswith("attr_"))]
-    for column in attributes:
+    for column in grouping_columns(respondents):
         if people[column].drop_nulls().n_unique() < 2:
             continue
         units = people.select(unit_id=pl.col("respondent_id"), value=pl.col(column))
         members = per_respondent.rename({"respondent_id": "unit_id"})
-        frames.append(breakdown(units, members, column.removeprefix("attr_")))
+        frames.append(breakdown(units, members, column.removeprefix(ATTRIBUTE_PREFIX)))
     questions = passages.select("passage_id", "question").drop_nulls("question")
     if questions["question"].n_unique() >= 2:
         answered = (

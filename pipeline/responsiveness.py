@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.schema import ATTRIBUTE_PREFIX, REACHED, STATUS_LABELS, conform
+from pipeline.schema import ATTRIBUTE_PREFIX, REACHED, STATUS_LABELS, conform, grouping_columns
 
 MIN_GROUP = 10
 DEFINITION = (
@@ -44,7 +44,7 @@ def responsiveness(assignments: pl.DataFrame, status: pl.DataFrame, respondents:
     people = respondents.unique("respondent_id", keep="first", maintain_order=True)
     fate = _per_respondent(assignments, status, respondents).join(people, on="respondent_id", how="left")
     frames = [_summarise(fate.with_columns(value=pl.lit("all")), "all")]
-    for column in ["channel", *(c for c in people.columns if c.startswith(ATTRIBUTE_PREFIX))]:
+    for column in grouping_columns(people):
         if people[column].drop_nulls().n_unique() >= 2:
             grouped = fate.with_columns(value=pl.col(column).cast(pl.String()).fill_null("(not given)"))
             frames.append(_summarise(grouped, column.removeprefix(ATTRIBUTE_PREFIX)))

@@ -33,7 +33,7 @@ import polars as pl
 from pipeline.breakdowns import breakdowns
 from pipeline.overlap import jaccard
 from pipeline.responsiveness import responsiveness
-from pipeline.schema import PUBLIC_KINDS, conform
+from pipeline.schema import PUBLIC_KINDS, answering, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
 from pipeline.trace import TraceSettings, split_passages, theme_links, theme_status
 from pipeline.trace_signals import action
@@ -300,10 +300,7 @@ def _resize(view: RunView, changed: list[str]) -> None:
     from pipeline.themes import theme_sizes  # imports spaCy (for labels): only needed here
 
     themes, assignments = view.tables["themes"], view.tables["assignments"]
-    people = _respondents(view).join(
-        view.tables["passages"].filter(pl.col("kind").is_in(PUBLIC_KINDS)).select("response_id").unique(),
-        on="response_id",
-    )
+    people = answering(_respondents(view), view.tables["passages"])
     sizes = theme_sizes(assignments.filter(pl.col("theme_id").is_in(changed)), people)
     view.resized.update(changed)
     kept = themes.filter(~pl.col("theme_id").is_in(changed))
@@ -329,7 +326,7 @@ def _rebreak(view: RunView) -> None:
     current = set(tables["themes"]["theme_id"].to_list())
     changed = sorted(view.resized & current)
     public = tables["passages"].filter(pl.col("kind").is_in(PUBLIC_KINDS))
-    people = tables["responses"].join(public.select("response_id").unique(), on="response_id")
+    people = answering(tables["responses"], public)
     mine = tables["assignments"].filter(pl.col("theme_id").is_in(changed))
     texts = public.filter(pl.col("passage_id").is_in(mine["passage_id"].unique().to_list()))
     scores = pl.DataFrame(
@@ -494,8 +491,7 @@ def open_folder(folder: Path, store: ReviewStore | None, settings: TraceSettings
     vectors_path = folder / VECTORS_FILE
     vectors = np.load(vectors_path) if vectors_path.is_file() else None
     view = reviewed_view(tables, vectors, store.active() if store else [], settings)
-    public = view.tables["passages"].filter(pl.col("kind").is_in(PUBLIC_KINDS)).select("response_id").unique()
-    respondents = view.tables["responses"].join(public, on="response_id")
+    respondents = answering(view.tables["responses"], view.tables["passages"])
     view.tables["responsiveness"] = responsiveness(view.tables["assignments"], view.tables["theme_status"], respondents)
     return view
 

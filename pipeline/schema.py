@@ -187,6 +187,17 @@ STATUS_LABELS: Final = {
 REACHED: Final = ("adopted", "adopted in part")  # statuses that count as reaching the decision
 
 
+def answering(responses: pl.DataFrame, passages: pl.DataFrame) -> pl.DataFrame:
+    """The responses with at least one public passage (an answer or a turn): the respondents counted."""
+    public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS)).select("response_id").unique()
+    return responses.join(public, on="response_id")
+
+
+def grouping_columns(frame: pl.DataFrame) -> list[str]:
+    """The columns respondents are grouped by: ``channel`` and every ``attr_*`` attribute."""
+    return ["channel", *(c for c in frame.columns if c.startswith(ATTRIBUTE_PREFIX))]
+
+
 def empty(table: str) -> pl.DataFrame:
     """An empty frame with ``table``'s schema."""
     return pl.DataFrame(schema=TABLES[table])
