@@ -36,8 +36,8 @@ def scorecard_chart(ranked: pl.DataFrame) -> go.Figure:
         height=max(300, 30 * ranked.height),
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(order))},
         xaxis_title="Respondents",
-        margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        legend={"orientation": "h"},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02},  # above the bars, clear of the axis title
     )
     return figure
 
