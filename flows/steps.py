@@ -192,8 +192,7 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
 
     def encode(texts: list[str]) -> np.ndarray:
-        # phrases and codebook entries are not cached; the same inputs batch the same way every run
-        return embedder.encode(texts, batch_size=64) if texts else np.zeros((0, vectors.shape[1]), np.float32)
+        return embedder.encode(texts) if texts else np.zeros((0, vectors.shape[1]), np.float32)
 
     # 1. Guided coding: passages close enough to a codebook theme take it (one or more codes).
     coded, uncoded = _coded(config, public, vectors, encode)

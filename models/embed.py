@@ -85,21 +85,34 @@ class SentenceTransformerEmbedder:
         return f"{Path(self.name).name}@{self.weights_sha256[:12]}"
 
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> Vectors:
-        """Normalised vectors; with ``batch_size`` 1 each depends on its text alone.
+        """Normalised vectors, each a function of its own text alone, whatever it is batched with.
 
-        Batched vectors differ at the 1e-7 level with their batch neighbours (padding and matrix
-        shapes change the order of summation); UMAP can amplify that into different themes, so a
-        text's vector would depend on what was embedded beside it. One text at a time is
-        bit-for-bit reproducible and ~2.5x slower; larger batches are sorted by length.
+        A batch's vectors usually depend on their neighbours at the 1e-7 level (padding, and
+        matrix products of different shapes sum in different orders), and UMAP can amplify that
+        into different themes. So texts are batched only with texts of the same token length (no
+        padding) and every batch has exactly ``batch_size`` rows (the last one of a length is
+        filled with copies): each matrix product then has the same shape whoever the neighbours
+        are, and a text's vector is bit-for-bit the same on every run, in a fresh workspace or an
+        incremental one, in any process. ``batch_size`` 1 embeds one text at a time.
         """
         size = batch_size or self.batch_size
+        if not texts:
+            return np.zeros((0, 0), np.float32)
         if size == 1:
-            return np.stack([self._encode([t], 1)[0] for t in texts]) if texts else np.zeros((0, 0), np.float32)
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        vectors = self._encode([texts[i] for i in order], size)
-        out = np.empty_like(vectors, dtype=np.float32)
-        out[order] = vectors
+            return np.stack([self._encode([t], 1)[0] for t in texts])
+        out = np.empty((len(texts), 0), dtype=np.float32)
+        for rows in same_length_batches(self.token_lengths(texts), size):
+            vectors = self._encode([texts[i] for i in rows], size)[: len(set(rows))]
+            if out.shape[1] == 0:
+                out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+            out[list(dict.fromkeys(rows))] = vectors
         return out
+
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Tokens per text as the model will see them (truncated at its maximum length)."""
+        tokenizer = self._model.tokenizer
+        ids = tokenizer(list(texts), truncation=True, max_length=self._model.max_seq_length)["input_ids"]
+        return [len(row) for row in ids]
 
     def _encode(self, texts: list[str], batch_size: int) -> Vectors:
         vectors: Vectors = self._model.encode(
@@ -110,6 +123,20 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         ).astype(np.float32)
         return vectors
+
+
+def same_length_batches(lengths: Sequence[int], size: int) -> list[list[int]]:
+    """Row numbers in batches of exactly ``size``, each of one length; short batches repeat their last row."""
+    by_length: dict[int, list[int]] = {}
+    for row, length in enumerate(lengths):
+        by_length.setdefault(length, []).append(row)
+    batches = []
+    for length in sorted(by_length):
+        rows = by_length[length]
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            batches.append(batch + [batch[-1]] * (size - len(batch)))
+    return batches
 
 
 def text_hash(text: str) -> str:

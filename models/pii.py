@@ -10,6 +10,8 @@ values like wards, where a place name must not be taken for a person).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,6 +60,7 @@ PLACEHOLDERS = {
 }
 SCORE_THRESHOLD = 0.35
 REDACT_BATCH = 64
+TEXTS_PER_PROCESS = 400  # below this, starting a second spaCy process costs more than it saves
 # spaCy's other entity labels: Presidio would warn once per text that it does not map them.
 SPACY_LABELS_IGNORED = (
     "CARDINAL",
@@ -78,6 +81,16 @@ SPACY_LABELS_IGNORED = (
     "TIME",
     "WORK_OF_ART",
 )
+
+
+def processes_for(texts: int) -> int:
+    """SpaCy processes for ``texts`` texts: one per core, each with enough texts to pay for its start.
+
+    Always one inside a daemonic process (a Dask worker), which may not start children.
+    """
+    if multiprocessing.current_process().daemon:
+        return 1
+    return max(1, min(os.cpu_count() or 1, texts // TEXTS_PER_PROCESS))
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,8 @@ class Redactor:
                 "models": [{"lang_code": "en", "model_name": str(data_dir)}],
             }
         ).create_engine()
+        # Presidio needs entities, tokens and lemmas; the dependency parse is a third of spaCy's time.
+        nlp_engine.nlp["en"].disable_pipe("parser")  # type: ignore[attr-defined]
         registry = RecognizerRegistry(supported_languages=["en"])
         for recognizer in (
             EmailRecognizer(),
@@ -164,9 +179,9 @@ class Redactor:
         """``text`` with each personal-data span replaced by its placeholder, and counts by type."""
         return self._anonymized(text, self.find(text, patterns_only=patterns_only))
 
-    def redact_all(
+    def redact_each(
         self, texts: Iterable[str | None], *, patterns_only: bool = False
-    ) -> tuple[list[str | None], Counter[str]]:
+    ) -> list[tuple[str | None, Counter[str]]]:
         """Redact many texts; distinct texts are analysed once, in batches through spaCy's ``pipe``."""
         items = list(texts)
         distinct = list(dict.fromkeys(t for t in items if t))
@@ -177,18 +192,11 @@ class Redactor:
                 distinct,
                 language="en",
                 batch_size=REDACT_BATCH,
+                n_process=processes_for(len(distinct)),
                 entities=entities,
                 score_threshold=SCORE_THRESHOLD,
                 allow_list=list(self.settings.allow) or None,
             )
             for unique, results in zip(distinct, batches, strict=True):
                 done[unique] = self._anonymized(unique, self._kept(results, unique))
-        out: list[str | None] = []
-        total: Counter[str] = Counter()
-        for text in items:
-            if text and text in done:
-                out.append(done[text][0])
-                total.update(done[text][1])
-            else:
-                out.append(text)
-        return out, total
+        return [done[text] if text and text in done else (text, Counter()) for text in items]

@@ -17,18 +17,41 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from bertopic import BERTopic
 from bertopic.backend import BaseEmbedder
-from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
+from bertopic.representation import BaseRepresentation, KeyBERTInspired, MaximalMarginalRelevance
 from bertopic.vectorizers import ClassTfidfTransformer
 from hdbscan import HDBSCAN
 from sklearn.feature_extraction.text import CountVectorizer
 from umap import UMAP
 
-from models.embed import Embedder, SentenceTransformerEmbedder, Vectors
+from models.embed import Embedder, Vectors
 
 OUTLIER = -1
-KEYWORD_BATCH = 64
+
+
+def _cache_umap_compilation() -> int:
+    """Let numba keep UMAP's compiled functions on disk (it compiles them in every new process).
+
+    UMAP marks its parallel functions without ``cache=True``, which cost ~6 s of compilation at
+    the first fit of every run; ``enable_caching`` is what ``cache=True`` does. The cache lives
+    beside UMAP's sources, or in the user's cache folder where those are read-only, and numba
+    rebuilds it when UMAP's source changes. Returns how many functions were switched.
+    """
+    from numba.core.registry import CPUDispatcher
+    from umap import layouts, umap_
+
+    switched = 0
+    for module in (umap_, layouts):
+        for function in vars(module).values():
+            if isinstance(function, CPUDispatcher) and type(function._cache).__name__ == "NullCache":  # type: ignore[attr-defined]
+                function.enable_caching()
+                switched += 1
+    return switched
+
+
+_cache_umap_compilation()
 
 
 @contextmanager
@@ -48,13 +71,14 @@ class _EmbedderBackend(BaseEmbedder):  # type: ignore[misc]  # BERTopic ships no
     def __init__(self, embedder: Embedder) -> None:
         super().__init__()
         self._embedder = embedder
+        self._known: dict[str, Vectors] = {}
 
     def embed(self, documents: list[str], verbose: bool = False) -> Vectors:
-        # Keyword candidates are not cached and the same inputs form the same batches on every
-        # run, so batching is reproducible here (unlike for cached passage vectors).
-        if isinstance(self._embedder, SentenceTransformerEmbedder):
-            return self._embedder.encode(list(documents), batch_size=KEYWORD_BATCH)
-        return self._embedder.encode(list(documents))
+        # candidate words recur from topic to topic: each distinct one is embedded once
+        new = list(dict.fromkeys(d for d in documents if d not in self._known))
+        if new:
+            self._known.update(zip(new, self._embedder.encode(new), strict=True))
+        return np.stack([self._known[d] for d in documents])
 
 
 @dataclass(frozen=True)
@@ -91,8 +115,64 @@ class TopicFit:
 
 
 def _umap(seed: int) -> UMAP:
-    """BERTopic's default UMAP (15 neighbours, 5 dimensions, cosine), seeded: ours and the baselines'."""
+    """BERTopic's default UMAP (15 neighbours, 5 dimensions, cosine), seeded: the baselines'."""
     return UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+
+
+# UMAP searches neighbours exactly below 4,096 points (kept: the sample's themes are tuned on it)
+# and approximately above (NNDescent); between these two sizes a matrix product is exact and quicker.
+EXACT_KNN_MIN, EXACT_KNN_MAX = 4096, 40_000
+KNN_BLOCK = 2048
+
+
+def cosine_knn(vectors: Vectors, k: int) -> tuple[npt.NDArray[np.int32], Vectors]:
+    """Exact ``k`` nearest neighbours (self first) of unit vectors and their cosine distances.
+
+    Blocks of rows against all vectors with one matrix product each, so memory stays at
+    ``KNN_BLOCK`` × n floats; ties are broken by row number, so the result never varies.
+    """
+    n = len(vectors)
+    k = min(k, n)
+    indices = np.empty((n, k), dtype=np.int32)
+    distances = np.empty((n, k), dtype=np.float32)
+    for start in range(0, n, KNN_BLOCK):
+        sims = vectors[start : start + KNN_BLOCK] @ vectors.T
+        rows = np.arange(len(sims))
+        sims[rows, rows + start] = np.inf  # each point is its own nearest neighbour
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        order = np.lexsort((part, -np.take_along_axis(sims, part, axis=1)), axis=1)
+        best = np.take_along_axis(part, order, axis=1)
+        indices[start : start + len(sims)] = best
+        chosen = np.take_along_axis(sims, best, axis=1)
+        chosen[:, 0] = 1.0
+        distances[start : start + len(sims)] = np.clip(1.0 - chosen, 0.0, 2.0)
+    return indices, distances
+
+
+class ExactKnnUMAP(UMAP):  # type: ignore[misc]  # umap ships no type hints
+    """UMAP over exact cosine neighbours computed with one matrix product per block.
+
+    Above 4,096 points UMAP finds neighbours approximately with NNDescent, which is compiled in
+    every new process and slower than it needs to be: on unit vectors a blocked matrix product
+    gives the exact neighbours in seconds (25,000 points: ~4 s). Below, UMAP's own exact search
+    is kept as it is, so results on small consultations are the same as before.
+    """
+
+    def fit(self, X: Vectors, y: object = None, *args: object, **kwargs: object) -> ExactKnnUMAP:
+        """UMAP's fit, given the exact neighbours first where they are computed here."""
+        if EXACT_KNN_MIN <= len(X) <= EXACT_KNN_MAX:
+            indices, distances = cosine_knn(np.asarray(X, dtype=np.float32), self.n_neighbors)
+            self.precomputed_knn = (indices, distances, None)
+        with warnings.catch_warnings():
+            # without a search index UMAP cannot transform new points; BERTopic here never asks it to
+            warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]", category=UserWarning)
+            super().fit(X, y, *args, **kwargs)
+        return self
+
+
+def _fast_umap(seed: int) -> UMAP:
+    """Our UMAP: BERTopic's default settings over exact neighbours (``ExactKnnUMAP``)."""
+    return ExactKnnUMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
 
 
 def cluster_size_for(n_docs: int) -> int:
@@ -115,20 +195,24 @@ def _cluster_size(settings: TopicSettings, n_docs: int) -> int:
     return cluster_size_for(n_docs)
 
 
+def keyword_models(settings: TopicSettings) -> list[BaseRepresentation]:
+    """KeyBERT-like keywords from c-TF-IDF candidates, then MMR for variety."""
+    return [
+        KeyBERTInspired(top_n_words=settings.n_keywords * 2, random_state=settings.seed),
+        MaximalMarginalRelevance(diversity=0.3, top_n_words=settings.n_keywords),
+    ]
+
+
 def build_topic_model(settings: TopicSettings, embedder: Embedder | None, n_docs: int) -> BERTopic:
-    """A BERTopic instance from explicit, seeded parts (no keyword model without an embedder)."""
+    """A BERTopic instance from explicit, seeded parts.
+
+    It fits with c-TF-IDF words only; ``fit_topics`` adds the keyword models once the topics are
+    final (after merging and outliers), rather than computing keywords for topics about to change.
+    """
     size = _cluster_size(settings, n_docs)
-    representation = (
-        [
-            KeyBERTInspired(top_n_words=settings.n_keywords * 2, random_state=settings.seed),
-            MaximalMarginalRelevance(diversity=0.3, top_n_words=settings.n_keywords),
-        ]
-        if embedder is not None
-        else None
-    )
     return BERTopic(
         embedding_model=_EmbedderBackend(embedder) if embedder is not None else None,
-        umap_model=_umap(settings.seed),
+        umap_model=_fast_umap(settings.seed),
         hdbscan_model=HDBSCAN(
             min_cluster_size=size,
             min_samples=max(2, size // 3),
@@ -140,7 +224,7 @@ def build_topic_model(settings: TopicSettings, embedder: Embedder | None, n_docs
         # shared by several topics and drop exactly the distinctive ones.
         vectorizer_model=CountVectorizer(stop_words="english", ngram_range=(1, 2), min_df=1),
         ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        representation_model=representation,
+        representation_model=None,
         top_n_words=settings.n_keywords * 2,
         calculate_probabilities=False,
     )
@@ -211,13 +295,13 @@ def fit_topics(texts: Sequence[str], vectors: Vectors, embedder: Embedder | None
     found = sum(t == OUTLIER for t in topics)
     topics, threshold = reassign_outliers(vectors[rows], topics, settings)
     reassigned = found - sum(t == OUTLIER for t in topics)
-    if reassigned:
+    if embedder is not None:  # keywords of the final topics (stability fits need none)
         with _quiet("BERTopic"):  # it warns that custom assignments must be the last step; they are
             model.update_topics(
                 docs,
                 topics=topics,
                 vectorizer_model=model.vectorizer_model,
-                representation_model=model.representation_model,
+                representation_model=keyword_models(settings),
                 top_n_words=settings.n_keywords * 2,
             )
     by_key = {keys[i]: int(t) for i, t in zip(rows, topics, strict=True)}

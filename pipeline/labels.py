@@ -87,20 +87,32 @@ def phrase_of(chunk: Span) -> tuple[str, str] | None:
     return display, key
 
 
+_PHRASES: dict[tuple[str, str], list[tuple[str, str]]] = {}
+PHRASE_MEMO_MAX = 200_000
+
+
+def _phrases_of(nlp: Language, texts: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """Per text, its noun phrases as (display, key); each distinct text is parsed once per process.
+
+    Parent themes are labelled from their children's passages, so the memo halves the parsing.
+    """
+    model = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{','.join(nlp.pipe_names)}"
+    todo = list(dict.fromkeys(t for t in texts if (model, t) not in _PHRASES))
+    if len(_PHRASES) + len(todo) > PHRASE_MEMO_MAX:
+        _PHRASES.clear()
+    for text, doc in zip(todo, nlp.pipe(todo, batch_size=64), strict=True):
+        _PHRASES[(model, text)] = [found for chunk in doc.noun_chunks if (found := phrase_of(chunk))]
+    return [_PHRASES[(model, t)] for t in texts]
+
+
 def _theme_phrases(nlp: Language, texts: Sequence[str]) -> tuple[Counter[str], dict[str, Counter[str]]]:
     """Per phrase key: in how many texts it occurs, and its display forms."""
     counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
-    for doc in nlp.pipe(texts, batch_size=64):
-        seen = set()
-        for chunk in doc.noun_chunks:
-            found = phrase_of(chunk)
-            if found is None:
-                continue
-            display, key = found
+    for phrases in _phrases_of(nlp, texts):
+        for display, key in phrases:
             forms.setdefault(key, Counter())[display] += 1
-            seen.add(key)
-        counts.update(seen)
+        counts.update({key for _, key in phrases})
     return counts, forms
 
 

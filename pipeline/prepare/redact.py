@@ -22,12 +22,12 @@ OFFICIAL_ROLES = ("chair", "officer", "councillor")
 
 
 class Redact(Protocol):
-    """Anything that redacts many texts and counts what it removed."""
+    """Anything that redacts many texts and counts what it removed in each."""
 
-    def redact_all(
+    def redact_each(
         self, texts: Iterable[str | None], *, patterns_only: bool = False
-    ) -> tuple[list[str | None], Counter[str]]:
-        """Redacted texts (None stays None) and counts by entity type."""
+    ) -> list[tuple[str | None, Counter[str]]]:
+        """Per text: the redacted text (None stays None) and its counts by entity type."""
         ...
 
 
@@ -67,14 +67,43 @@ def redact_frames(
 ) -> tuple[pl.DataFrame, pl.DataFrame, Counter[str]]:
     """``responses`` and ``answers`` with personal data replaced, and counts by entity type.
 
-    The counts are of redactions in the responses' text and attributes (answers repeat that text).
+    A response's text is usually its answers joined by blank lines (a survey row; a meeting turn
+    is its one answer): those responses are rebuilt from their redacted answers, so each piece of
+    text goes through the language model once. Other responses (officials' turns, texts that
+    differ) are redacted on their own. The counts are of the responses' text and attributes.
     """
-    response_text, counts = redactor.redact_all(responses["text"].to_list())
-    answer_text, _ = redactor.redact_all(answers["text"].to_list())
-    columns = {"text": pl.Series(response_text, dtype=pl.String())}
-    for name in (c for c in responses.columns if c.startswith(ATTRIBUTE_PREFIX)):
-        values, found = redactor.redact_all(responses[name].cast(pl.String()).to_list(), patterns_only=True)
-        columns[name] = pl.Series(values, dtype=pl.String())
+    done = redactor.redact_each(answers["text"].to_list())
+    answer_text = [text for text, _ in done]
+    composed = _composed(responses, answers, done)
+    alone = responses.filter(~pl.col("response_id").is_in(list(composed)))
+    composed.update(zip(alone["response_id"], redactor.redact_each(alone["text"].to_list()), strict=True))
+    counts: Counter[str] = Counter()
+    for _, found in composed.values():
         counts.update(found)
+    columns = {"text": pl.Series([composed[r][0] for r in responses["response_id"]], dtype=pl.String())}
+    for name in (c for c in responses.columns if c.startswith(ATTRIBUTE_PREFIX)):
+        values = redactor.redact_each(responses[name].cast(pl.String()).to_list(), patterns_only=True)
+        columns[name] = pl.Series([text for text, _ in values], dtype=pl.String())
+        for _, found in values:
+            counts.update(found)
     redacted = pseudonymised_speakers(responses.with_columns(**columns))
     return redacted, answers.with_columns(text=pl.Series(answer_text, dtype=pl.String())), counts
+
+
+def _composed(
+    responses: pl.DataFrame, answers: pl.DataFrame, done: list[tuple[str | None, Counter[str]]]
+) -> dict[str, tuple[str | None, Counter[str]]]:
+    """Redacted text and counts of each response whose text is exactly its answers, in order."""
+    pieces: dict[str, list[tuple[str, tuple[str | None, Counter[str]]]]] = {}
+    for response_id, text, result in zip(answers["response_id"], answers["text"], done, strict=True):
+        pieces.setdefault(response_id, []).append((text, result))
+    out: dict[str, tuple[str | None, Counter[str]]] = {}
+    for response_id, text in zip(responses["response_id"], responses["text"], strict=True):
+        parts = pieces.get(response_id)
+        if not parts or text != "\n\n".join(original for original, _ in parts):
+            continue
+        counts: Counter[str] = Counter()
+        for _, (_, found) in parts:
+            counts.update(found)
+        out[response_id] = ("\n\n".join(str(redacted) for _, (redacted, _) in parts), counts)
+    return out

@@ -3,7 +3,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from models.embed import EmbeddingCache, embed_cached, text_hash
+from models.embed import EmbeddingCache, embed_cached, same_length_batches, text_hash
 
 pytestmark = pytest.mark.slow
 
@@ -44,3 +44,24 @@ def test_default_vectors_do_not_depend_on_batch_neighbours(embedder) -> None:  #
     among = embedder.encode(texts)[5:6]
     assert embedder.batch_size == 1
     assert np.array_equal(alone, among)  # bit for bit: UMAP amplifies even 1e-7 differences
+
+
+def test_batched_vectors_depend_on_their_text_alone(embedder) -> None:  # type: ignore[no-untyped-def]
+    target = "Bring back the evening buses after seven."
+    same_length = [f"Bring back the {w} buses after seven." for w in ("morning", "weekend", "later", "Sunday")]
+    others = ["Cheaper parking.", "The toilets by the harbour are always closed and dirty.", *same_length]
+    alone = embedder.encode([target], batch_size=8)
+    with_some = embedder.encode([*others[:3], target], batch_size=8)
+    with_more = embedder.encode([target, *reversed(others)], batch_size=8)
+    assert np.array_equal(alone[0], with_some[3])  # bit for bit, whoever the neighbours are
+    assert np.array_equal(alone[0], with_more[0])
+    one_at_a_time = embedder.encode([target], batch_size=1)
+    assert float(one_at_a_time[0] @ alone[0]) > 0.99999
+
+
+def test_same_length_batches_are_full_and_of_one_length() -> None:
+    lengths = [5, 7, 5, 5, 9, 7]
+    batches = same_length_batches(lengths, 2)
+    assert batches == [[0, 2], [3, 3], [1, 5], [4, 4]]
+    assert all(len({lengths[i] for i in batch}) == 1 for batch in batches)
+    assert sorted({i for batch in batches for i in batch}) == list(range(len(lengths)))

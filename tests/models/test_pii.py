@@ -1,8 +1,10 @@
 """Redaction per entity type, what must stay, and the targets on the project's PII test set."""
 
+import os
+
 import pytest
 
-from models.pii import PrivacySettings, Redactor
+from models.pii import PrivacySettings, Redactor, processes_for
 
 pytestmark = pytest.mark.slow
 
@@ -76,3 +78,8 @@ def test_targets_on_the_project_test_set(redactor: Redactor) -> None:
     for kind, target in TARGETS.items():
         assert score.recall(kind) >= target, (kind, score.recall(kind))
     assert score.over_redaction <= MAX_OVER_REDACTION
+
+
+def test_spacy_processes_follow_the_number_of_texts() -> None:
+    assert processes_for(10) == 1
+    assert processes_for(100_000) == (os.cpu_count() or 1)

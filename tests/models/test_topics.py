@@ -3,7 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
-from models.topics import OUTLIER, TopicSettings, fit_topics
+from models.topics import EXACT_KNN_MIN, OUTLIER, ExactKnnUMAP, TopicSettings, cosine_knn, fit_topics
 
 pytestmark = pytest.mark.slow
 
@@ -110,3 +110,34 @@ def test_target_topics_merges_down(embedder) -> None:  # type: ignore[no-untyped
     fit = fit_topics(texts, vectors, None, TopicSettings(seed=7, min_cluster_size=5, target_topics=2))
     assert len(set(fit.topics) - {OUTLIER}) <= 2
     assert fit.keywords  # c-TF-IDF words even without the keyword model
+
+
+def _unit_clusters(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(3, 48))
+    labels = rng.integers(0, 3, n)
+    points = (centres[labels] + rng.normal(scale=0.6, size=(n, 48))).astype(np.float32)
+    return points / np.linalg.norm(points, axis=1, keepdims=True), labels
+
+
+def test_cosine_knn_is_exact_with_self_first() -> None:
+    points, _ = _unit_clusters(700)
+    indices, distances = cosine_knn(points, 15)
+    brute = 1.0 - points @ points.T
+    np.fill_diagonal(brute, -1.0)
+    expected = np.argsort(brute, axis=1, kind="stable")[:, :15]
+    assert np.array_equal(indices, expected)
+    assert np.all(distances[:, 0] == 0.0)
+    assert np.all(np.diff(distances, axis=1) >= 0)
+
+
+def test_exact_knn_umap_is_repeatable_and_keeps_clusters_apart() -> None:
+    points, labels = _unit_clusters(EXACT_KNN_MIN + 200)
+    first = ExactKnnUMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=7)
+    layout = first.fit_transform(points)
+    again = ExactKnnUMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=7)
+    assert np.array_equal(layout, again.fit_transform(points))
+    assert first.knn_indices is not None  # the neighbours came from the matrix product
+    centres = np.stack([layout[labels == k].mean(axis=0) for k in range(3)])
+    nearest = np.argmin(((layout[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+    assert (nearest == labels).mean() > 0.95

@@ -9,22 +9,26 @@ from pipeline.prepare.redact import public_vocabulary, redact_frames
 class FakeRedactor:
     """Replaces the word 'secret' (and, unless patterns_only, 'Ann') so the frame logic is tested alone."""
 
-    def redact_all(
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def redact_each(
         self, texts: Iterable[str | None], *, patterns_only: bool = False
-    ) -> tuple[list[str | None], Counter[str]]:
-        out: list[str | None] = []
-        counts: Counter[str] = Counter()
+    ) -> list[tuple[str | None, Counter[str]]]:
+        out: list[tuple[str | None, Counter[str]]] = []
         for text in texts:
             if text is None:
-                out.append(None)
+                out.append((None, Counter()))
                 continue
+            self.seen.append(text)
+            counts: Counter[str] = Counter()
             counts["EMAIL_ADDRESS"] += text.count("secret")
             text = text.replace("secret", "[EMAIL]")
             if not patterns_only:
                 counts["PERSON"] += text.count("Ann")
                 text = text.replace("Ann", "[NAME]")
-            out.append(text)
-        return out, counts
+            out.append((text, counts))
+        return out
 
 
 def test_redact_frames_texts_attributes_and_speakers() -> None:
@@ -52,6 +56,32 @@ def test_redact_frames_texts_attributes_and_speakers() -> None:
     ]
     assert got_answers["text"].to_list() == ["[NAME] says [EMAIL]"]
     assert counts == {"PERSON": 3, "EMAIL_ADDRESS": 2}
+
+
+def test_responses_made_of_their_answers_are_rebuilt_not_redacted_twice() -> None:
+    responses = pl.DataFrame(
+        {
+            "response_id": ["r1", "r2", "r3"],
+            "source_id": ["s", "s", "s"],
+            "respondent_id": ["r1", "r2", "r3"],
+            "speaker": [None, None, None],
+            "speaker_role": [None, None, None],
+            "text": ["Ann wrote\n\nsecret plan", "Ann again", "something else entirely"],
+        }
+    )
+    answers = pl.DataFrame(
+        {
+            "response_id": ["r1", "r2", "r1", "r3"],
+            "text": ["Ann wrote", "Ann again", "secret plan", "not the response text"],
+        }
+    )
+    redactor = FakeRedactor()
+    got, got_answers, counts = redact_frames(responses, answers, redactor)
+    assert got["text"].to_list() == ["[NAME] wrote\n\n[EMAIL] plan", "[NAME] again", "something else entirely"]
+    assert got_answers["text"].to_list() == ["[NAME] wrote", "[NAME] again", "[EMAIL] plan", "not the response text"]
+    # r1 and r2 were rebuilt from their answers; only r3's text (not its answers joined) went through again
+    assert sorted(redactor.seen) == sorted([*answers["text"], "something else entirely"])
+    assert counts == {"PERSON": 2, "EMAIL_ADDRESS": 1}
 
 
 def test_public_vocabulary_takes_capitalised_phrases_from_documents() -> None:
