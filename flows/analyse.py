@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import steps
 from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
+from flows.stepcache import StepCache, code_fingerprint, snapshot, step_keys
 from pipeline.config import ConsultationFile, load_consultation
 
 log = logging.getLogger("throughline")
@@ -39,22 +40,32 @@ PACKAGES = (
 )
 
 
-def _step(name: str, fn: Any) -> Any:
+def _step(name: str, fn: Any, reusable: bool = True) -> Any:
     @task(name=name, cache_policy=NO_CACHE)
-    def run(config: ConsultationFile, staging: Path, *extra: Any) -> dict[str, Any]:
+    def run(config: ConsultationFile, staging: Path, reuse: StepReuse, *extra: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        cache, key = reuse
+        kept = cache.restore(name, key, staging) if cache and reusable else None
+        if kept is not None:
+            log.info("%s reused from an earlier run (%.1fs)", name, time.perf_counter() - started)
+            return {**kept, "seconds": time.perf_counter() - started, "reused": True}
+        before = snapshot(staging)
         summary: dict[str, Any] = fn(config, staging, *extra)
+        if cache and reusable:
+            cache.save(name, key, staging, before, summary)
         log.info("%s done in %.1fs", name, summary["seconds"])
         return summary
 
     return run
 
 
+StepReuse = tuple[StepCache | None, str]
 ingest_task = _step("ingest", steps.ingest)
 prepare_task = _step("prepare", steps.prepare)
 embed_task = _step("embed", steps.embed)
 themes_task = _step("themes", steps.themes)
 trace_task = _step("trace", steps.trace)
-report_task = _step("report", steps.report)
+report_task = _step("report", steps.report, reusable=False)
 
 
 def versions() -> dict[str, str]:
@@ -133,30 +144,38 @@ def manifest(
         },
         "reports": summaries["report"]["reports"],
         "timings_s": {name: round(s["seconds"], 2) for name, s in summaries.items()},
+        "reused_steps": [name for name, s in summaries.items() if s.get("reused")],
     }
 
 
 @flow(name="analyse", log_prints=False, validate_parameters=False)
-def analyse(config_path: Path, workspace: Path) -> Path:
-    """Analyse one consultation; returns the folder of the finished run."""
+def analyse(config_path: Path, workspace: Path, reuse: bool = True) -> Path:
+    """Analyse one consultation; returns the folder of the finished run.
+
+    With ``reuse`` a step whose inputs, settings and code are those of an earlier run's step
+    takes that step's files instead of running (``flows/stepcache.py``).
+    """
     config = load_consultation(config_path)
     run_id = new_run_id()
     staging = staging_dir(workspace, config.slug, run_id)
     log.info("run %s of %s", run_id, config.slug)
+    cache = StepCache(workspace / ".cache" / "steps") if reuse else None
+    fingerprint = code_fingerprint(tuple(sorted(versions().items())))
+    keys = step_keys(config, [sha256_file(s.path) for s in config.sources], fingerprint)
     try:
         summaries = {
-            "ingest": ingest_task(config, staging),
-            "prepare": prepare_task(config, staging),
-            "embed": embed_task(config, staging, workspace / ".cache" / "embeddings"),
-            "themes": themes_task(config, staging),
-            "trace": trace_task(config, staging),
+            "ingest": ingest_task(config, staging, (cache, keys["ingest"])),
+            "prepare": prepare_task(config, staging, (cache, keys["prepare"])),
+            "embed": embed_task(config, staging, (cache, keys["embed"]), workspace / ".cache" / "embeddings"),
+            "themes": themes_task(config, staging, (cache, keys["themes"])),
+            "trace": trace_task(config, staging, (cache, keys["trace"])),
         }
         about = {
             "run_id": run_id,
             "consultation": {"slug": config.slug, "title": config.consultation.title, "stages": config.stages()},
             "counts": {"responses": summaries["prepare"]["responses"]},
         }
-        summaries["report"] = report_task(config, staging, workspace, about)
+        summaries["report"] = report_task(config, staging, (None, ""), workspace, about)
         started = time.perf_counter()
         final = finalise_run(staging, manifest(config_path, config, run_id, summaries))
         log.info("finalise done in %.1fs", time.perf_counter() - started)

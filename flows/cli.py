@@ -17,6 +17,7 @@ from rich.logging import RichHandler
 from rich.table import Table
 
 from flows.prefect_logging import use_quiet_logging
+from flows.server import serve, use_running_server
 
 app = typer.Typer(
     help="Did what the public said travel into what was decided?", no_args_is_help=True, add_completion=False
@@ -37,15 +38,41 @@ def _use_workspace(workspace: Path) -> Path:
     workspace.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_HOME", str(workspace / ".prefect"))
     use_quiet_logging(Path(os.environ["PREFECT_HOME"]))
+    use_running_server(Path(os.environ["PREFECT_HOME"]))
     return workspace
+
+
+@app.command()
+def server(
+    workspace: WorkspaceOption = Path("workspace"),
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.", min=1024, max=65535)] = 4200,
+) -> None:
+    """Keep a local Prefect server running: analyses in this workspace use it instead of starting one.
+
+    Each run otherwise starts a temporary server (7-11 s). Its UI at http://127.0.0.1:PORT shows
+    every run and step. Stop it with Ctrl+C.
+    """
+    workspace = workspace.resolve()
+    workspace.mkdir(parents=True, exist_ok=True)
+    console.print(f"Prefect server for {workspace} on http://127.0.0.1:{port} (Ctrl+C stops it)")
+    try:
+        raise typer.Exit(serve(Path(os.environ.get("PREFECT_HOME", workspace / ".prefect")), port))
+    except RuntimeError as exc:
+        fail(str(exc))
 
 
 @app.command()
 def analyse(
     config: Annotated[Path, typer.Argument(help="The consultation file (TOML).", exists=True, dir_okay=False)],
     workspace: WorkspaceOption = Path("workspace"),
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Run every step again rather than reuse unchanged steps of earlier runs.")
+    ] = False,
 ) -> None:
-    """Analyse a consultation: ingest, prepare, embed, themes, trace; write a run folder."""
+    """Analyse a consultation: ingest, prepare, embed, themes, trace; write a run folder.
+
+    Steps whose inputs, settings and code are unchanged since an earlier run are reused.
+    """
     workspace = _use_workspace(workspace)
     handler = RichHandler(console=console, show_path=False, show_level=False, markup=False)
     logger = logging.getLogger("throughline")
@@ -66,8 +93,9 @@ def analyse(
         missing = load_consultation(config.resolve()).missing_files()  # fail fast, before Prefect starts
         if missing:
             raise IngestError("source files not found: " + ", ".join(str(p) for p in missing))
-        with console.status("Analysing (the first run also starts a local Prefect API)…"):
-            run = analyse_flow(config.resolve(), workspace)
+        starting = "" if os.environ.get("PREFECT_API_URL") else " (and starting a temporary Prefect server)"
+        with console.status(f"Analysing{starting}…"):
+            run = analyse_flow(config.resolve(), workspace, reuse=not fresh)
     except (ConfigError, IngestError, ModelUnavailableError) as exc:
         fail(str(exc))
     finally:

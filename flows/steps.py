@@ -12,44 +12,26 @@ import time
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import polars as pl
-from sklearn.metrics import adjusted_rand_score
-from spacy.language import Language
 
 from flows.runs import read_table, sha256_file, write_table
-from models.embed import EmbeddingCache, SentenceTransformerEmbedder, embed_cached
-from models.nlp import load_nlp
-from models.onnx_embed import OnnxEmbedder, load_onnx
-from models.pii import PrivacySettings, Redactor
-from models.sentiment import sentiment_scores
-from models.topics import TopicSettings, fit_topics
-from pipeline.breakdowns import breakdowns
-from pipeline.coding import assign_codes, prototypes
 from pipeline.config import Analysis, ConsultationFile
-from pipeline.ingest import ingest_source
-from pipeline.labels import clean_keywords
-from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
-from pipeline.prepare.campaigns import campaigns, group_maps
-from pipeline.prepare.redact import public_vocabulary, redact_frames
-from pipeline.report import report_data, write_reports
-from pipeline.responsiveness import headline
-from pipeline.review import REVIEW_FILE, ReviewStore, open_folder
 from pipeline.schema import ATTRIBUTE_PREFIX, empty
 from pipeline.store import VECTORS_FILE
-from pipeline.themes import (
-    centroid_scores,
-    group_labels,
-    propagated_to_members,
-    quotes_table,
-    themes_table,
-    topic_assignments,
-    with_parents,
-    with_sentiment,
-)
-from pipeline.trace import TraceSettings, split_passages, status_counts, theme_links, theme_status
+
+# The models and the pipeline modules that load them are imported inside the steps that use
+# them: importing them all took 12 s, and a re-run whose steps are reused needs none of them.
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from models.embed import SentenceTransformerEmbedder
+    from models.onnx_embed import OnnxEmbedder
+    from models.pii import PrivacySettings, Redactor
+    from models.topics import TopicSettings
+    from pipeline.trace import TraceSettings
 
 Summary = dict[str, Any]
 
@@ -57,6 +39,9 @@ Summary = dict[str, Any]
 @cache
 def embedder_for(name: str, batch_size: int = 1, backend: str = "torch") -> SentenceTransformerEmbedder | OnnxEmbedder:
     """The embedding model, loaded once per process (per batch size and backend)."""
+    from models.embed import SentenceTransformerEmbedder
+    from models.onnx_embed import load_onnx
+
     if backend == "onnx-int8":
         return load_onnx(name, max(batch_size, 1))
     return SentenceTransformerEmbedder(name, batch_size)
@@ -65,12 +50,16 @@ def embedder_for(name: str, batch_size: int = 1, backend: str = "torch") -> Sent
 @cache
 def redactor_for(settings: PrivacySettings) -> Redactor:
     """The personal-data redactor, built once per process."""
+    from models.pii import Redactor
+
     return Redactor(settings)
 
 
 @cache
 def nlp_for(name: str, parser: bool = False) -> Language:
     """The spaCy pipeline (with the parser, for labels), loaded once per process."""
+    from models.nlp import load_nlp
+
     return load_nlp(name, parser)
 
 
@@ -85,6 +74,8 @@ def source_ids(config: ConsultationFile) -> list[str]:
 
 def ingest(config: ConsultationFile, staging: Path) -> Summary:
     """Read every source; write sources, rejects and the raw responses/answers/blocks."""
+    from pipeline.ingest import ingest_source
+
     started = time.perf_counter()
     work = staging / "_work"
     work.mkdir(exist_ok=True)
@@ -118,6 +109,11 @@ def ingest(config: ConsultationFile, staging: Path) -> Summary:
 
 def prepare(config: ConsultationFile, staging: Path) -> Summary:
     """Clean text, flag languages and split into passages."""
+    from models.pii import PrivacySettings
+    from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
+    from pipeline.prepare.campaigns import campaigns
+    from pipeline.prepare.redact import public_vocabulary, redact_frames
+
     started = time.perf_counter()
     work = staging / "_work"
     nlp = nlp_for(config.analysis.spacy_model)
@@ -156,6 +152,8 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
 
 def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
     """Embed every passage (cached by model id + text hash)."""
+    from models.embed import EmbeddingCache, embed_cached
+
     started = time.perf_counter()
     analysis = config.analysis
     embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
@@ -176,11 +174,29 @@ def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
 
 
 def _public(staging: Path) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.ndarray]:
+    from pipeline.trace import split_passages
+
     return split_passages(read_table(staging, "passages"), np.load(staging / VECTORS_FILE))
 
 
 def themes(config: ConsultationFile, staging: Path) -> Summary:
     """Code and discover themes in the public's passages; write themes, groups, quotes, breakdowns."""
+    from models.sentiment import sentiment_scores
+    from models.topics import TopicSettings, fit_topics
+    from pipeline.breakdowns import breakdowns
+    from pipeline.labels import clean_keywords
+    from pipeline.prepare.campaigns import group_maps
+    from pipeline.themes import (
+        centroid_scores,
+        group_labels,
+        propagated_to_members,
+        quotes_table,
+        themes_table,
+        topic_assignments,
+        with_parents,
+        with_sentiment,
+    )
+
     started = time.perf_counter()
     analysis = config.analysis
     public, vectors, _, _ = _public(staging)
@@ -280,6 +296,8 @@ def _coded(
     config: ConsultationFile, public: pl.DataFrame, vectors: np.ndarray, encode: Any
 ) -> tuple[pl.DataFrame, pl.Series]:
     """Codebook assignments (provisional keys ``c0``, ``c1``…) and a mask of uncoded passages."""
+    from pipeline.coding import assign_codes, prototypes
+
     if not config.codebook or public.is_empty():
         return empty("assignments"), pl.Series([True] * public.height)
     protos, thresholds = prototypes(config.codebook, encode, config.analysis.codebook_threshold)
@@ -297,6 +315,10 @@ def _stability(
     reps: pl.DataFrame, vectors: np.ndarray, topics: list[int], settings: TopicSettings, extra: int
 ) -> dict[str, Any]:
     """Adjusted Rand index between this fit and fits with other seeds (keywords skipped)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from models.topics import fit_topics
+
     if extra == 0 or len(set(topics)) < 2:
         return {"seeds": [], "ari": [], "mean_ari": None}
     seeds = [settings.seed + i for i in range(1, extra + 1)]
@@ -309,6 +331,8 @@ def _stability(
 
 def trace_settings(analysis: Analysis) -> TraceSettings:
     """The trace's thresholds from the consultation file's ``[analysis]``."""
+    from pipeline.trace import TraceSettings
+
     return TraceSettings(
         link_threshold=analysis.link_threshold,
         carryover_min_words=analysis.carryover_min_words,
@@ -320,6 +344,8 @@ def trace_settings(analysis: Analysis) -> TraceSettings:
 
 def trace(config: ConsultationFile, staging: Path) -> Summary:
     """Link themes to options and decision passages; write links and theme_status."""
+    from pipeline.trace import theme_links, theme_status
+
     started = time.perf_counter()
     public, public_vectors, documents, document_vectors = _public(staging)
     table = read_table(staging, "themes")
@@ -345,6 +371,11 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
 
 def report(config: ConsultationFile, staging: Path, workspace: Path, about: dict[str, Any]) -> Summary:
     """Responsiveness (as the machine found it) and the "you said, we did" reports (as reviewed)."""
+    from pipeline.report import report_data, write_reports
+    from pipeline.responsiveness import headline
+    from pipeline.review import REVIEW_FILE, ReviewStore, open_folder
+    from pipeline.trace import status_counts
+
     started = time.perf_counter()
     settings = trace_settings(config.analysis)
     machine = open_folder(staging, None, settings)

@@ -10,7 +10,7 @@ from flows.analyse import analyse
 from pipeline.evaluate import load_key
 from pipeline.report import report_data, write_reports
 from pipeline.review import open_run, record_link, record_merge, record_rename, record_split, store_for
-from pipeline.store import latest_run, read_manifest
+from pipeline.store import latest_run, read_manifest, read_run_table
 
 pytestmark = pytest.mark.slow
 
@@ -102,6 +102,10 @@ def test_reviews_apply_and_survive_a_rerun(
     assert status_of(again, theme_with(again, planted(key, "cycle_lanes"))) == "considered"
     manifest = read_manifest(rerun)
     assert manifest["review"]["applied"] == len(unsplit.applied)
+    # nothing but reviews changed: every step is reused (no re-fit), the tables are the first run's
+    assert manifest["reused_steps"] == ["ingest", "prepare", "embed", "themes", "trace"]
+    for table in ("passages", "themes", "assignments", "quotes", "links", "theme_status", "breakdowns"):
+        assert read_run_table(rerun, table).equals(read_run_table(run, table)), table
     markdown = (rerun / "report" / "you-said-we-did.md").read_text(encoding="utf-8")
     assert "Residents' parking permits" in markdown
     assert "Visitors: park and ride, toilets" in markdown
