@@ -14,8 +14,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.context import FlowRunContext
 
 from flows import steps
 from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
@@ -62,10 +64,45 @@ def _step(name: str, fn: Any, reusable: bool = True) -> Any:
 StepReuse = tuple[StepCache | None, str]
 ingest_task = _step("ingest", steps.ingest)
 prepare_task = _step("prepare", steps.prepare)
-embed_task = _step("embed", steps.embed)
 themes_task = _step("themes", steps.themes)
 trace_task = _step("trace", steps.trace)
 report_task = _step("report", steps.report, reusable=False)
+embed_todo_task = task(name="embed-plan", cache_policy=NO_CACHE)(steps.embed_todo)
+embed_batch_task = task(name="embed-batch", cache_policy=NO_CACHE)(steps.embed_texts)
+embed_store_task = task(name="embed-store", cache_policy=NO_CACHE)(steps.embed_store)
+EMBED_CHUNK = 2000  # texts per embedding task on a Dask cluster
+
+
+def _embed(config: ConsultationFile, staging: Path, reuse: StepReuse, cache_root: Path) -> dict[str, Any]:
+    """The embed step as three tasks: what is new, its vectors in batches, the cache and ``vectors.npy``.
+
+    On a Dask cluster the new texts are split into batches of ``EMBED_CHUNK`` embedded by the
+    workers at once (each vector depends on its text alone, so the split changes nothing); in one
+    process they form one batch, since the model already uses every core.
+    """
+    started = time.perf_counter()
+    cache, key = reuse
+    kept = cache.restore("embed", key, staging) if cache else None
+    if kept is not None:
+        log.info("embed reused from an earlier run (%.1fs)", time.perf_counter() - started)
+        return {**kept, "seconds": time.perf_counter() - started, "reused": True}
+    before = snapshot(staging)
+    todo: list[str] = embed_todo_task.submit(config, staging, cache_root).result()
+    size = EMBED_CHUNK if _on_dask() else max(1, len(todo))
+    futures = [embed_batch_task.submit(config, todo[i : i + size]) for i in range(0, len(todo), size)]
+    parts = [f.result() for f in futures]
+    vectors = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
+    summary: dict[str, Any] = embed_store_task.submit(config, staging, cache_root, todo, vectors, started).result()
+    summary["seconds"] = time.perf_counter() - started
+    if cache:
+        cache.save("embed", key, staging, before, summary)
+    log.info("embed done in %.1fs (%d new texts in %d batches)", summary["seconds"], len(todo), len(futures))
+    return summary
+
+
+def _on_dask() -> bool:
+    context = FlowRunContext.get()
+    return context is not None and type(context.task_runner).__name__ == "DaskTaskRunner"
 
 
 def versions() -> dict[str, str]:
@@ -164,18 +201,18 @@ def analyse(config_path: Path, workspace: Path, reuse: bool = True) -> Path:
     keys = step_keys(config, [sha256_file(s.path) for s in config.sources], fingerprint)
     try:
         summaries = {
-            "ingest": ingest_task(config, staging, (cache, keys["ingest"])),
-            "prepare": prepare_task(config, staging, (cache, keys["prepare"])),
-            "embed": embed_task(config, staging, (cache, keys["embed"]), workspace / ".cache" / "embeddings"),
-            "themes": themes_task(config, staging, (cache, keys["themes"])),
-            "trace": trace_task(config, staging, (cache, keys["trace"])),
+            "ingest": ingest_task.submit(config, staging, (cache, keys["ingest"])).result(),
+            "prepare": prepare_task.submit(config, staging, (cache, keys["prepare"])).result(),
+            "embed": _embed(config, staging, (cache, keys["embed"]), workspace / ".cache" / "embeddings"),
+            "themes": themes_task.submit(config, staging, (cache, keys["themes"])).result(),
+            "trace": trace_task.submit(config, staging, (cache, keys["trace"])).result(),
         }
         about = {
             "run_id": run_id,
             "consultation": {"slug": config.slug, "title": config.consultation.title, "stages": config.stages()},
             "counts": {"responses": summaries["prepare"]["responses"]},
         }
-        summaries["report"] = report_task(config, staging, (None, ""), workspace, about)
+        summaries["report"] = report_task.submit(config, staging, (None, ""), workspace, about).result()
         started = time.perf_counter()
         final = finalise_run(staging, manifest(config_path, config, run_id, summaries))
         log.info("finalise done in %.1fs", time.perf_counter() - started)
@@ -183,3 +220,17 @@ def analyse(config_path: Path, workspace: Path, reuse: bool = True) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
+
+
+def analyse_with(config_path: Path, workspace: Path, reuse: bool = True, dask_address: str | None = None) -> Path:
+    """Run ``analyse`` in this process's threads, or with its tasks on the Dask cluster at ``dask_address``.
+
+    Every worker must see the workspace at the same path (one machine, or a shared file system).
+    """
+    if dask_address is None:
+        return analyse(config_path, workspace, reuse)
+    from prefect_dask.task_runners import DaskTaskRunner
+
+    on_cluster = analyse.with_options(task_runner=DaskTaskRunner(address=dask_address))  # type: ignore[arg-type]
+    result: Path = on_cluster(config_path, workspace, reuse)
+    return result

@@ -68,6 +68,13 @@ def analyse(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Run every step again rather than reuse unchanged steps of earlier runs.")
     ] = False,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(
+            "--dask-address",
+            help="Run the steps on this Dask cluster (tcp://host:8786); its workers must see the workspace.",
+        ),
+    ] = None,
 ) -> None:
     """Analyse a consultation: ingest, prepare, embed, themes, trace; write a run folder.
 
@@ -79,7 +86,7 @@ def analyse(
     logger.setLevel(logging.INFO)
     logger.propagate = False  # Prefect's root handler would print every line twice
     logger.addHandler(handler)
-    from flows.analyse import analyse as analyse_flow
+    from flows.analyse import analyse_with
     from models.errors import ModelUnavailableError
     from pipeline.config import ConfigError, load_consultation
     from pipeline.ingest import IngestError
@@ -95,7 +102,7 @@ def analyse(
             raise IngestError("source files not found: " + ", ".join(str(p) for p in missing))
         starting = "" if os.environ.get("PREFECT_API_URL") else " (and starting a temporary Prefect server)"
         with console.status(f"Analysing{starting}…"):
-            run = analyse_flow(config.resolve(), workspace, reuse=not fresh)
+            run = analyse_with(config.resolve(), workspace, reuse=not fresh, dask_address=dask_address)
     except (ConfigError, IngestError, ModelUnavailableError) as exc:
         fail(str(exc))
     finally:

@@ -151,23 +151,54 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
 
 
 def embed(config: ConsultationFile, staging: Path, cache_root: Path) -> Summary:
-    """Embed every passage (cached by model id + text hash)."""
-    from models.embed import EmbeddingCache, embed_cached
-
+    """Embed every passage (cached by model id + text hash), in this process."""
     started = time.perf_counter()
+    todo = embed_todo(config, staging, cache_root)
+    return embed_store(config, staging, cache_root, todo, embed_texts(config, todo), started)
+
+
+def _embedder(config: ConsultationFile) -> SentenceTransformerEmbedder | OnnxEmbedder:
     analysis = config.analysis
-    embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
+    return embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
+
+
+def _embedding_cache(config: ConsultationFile, cache_root: Path) -> tuple[Any, Any]:
+    from models.embed import EmbeddingCache
+
+    embedder = _embedder(config)
+    return embedder, EmbeddingCache(cache_root, f"{embedder.model_id}/batch{embedder.batch_size}")
+
+
+def embed_todo(config: ConsultationFile, staging: Path, cache_root: Path) -> list[str]:
+    """The distinct passage texts not yet in the embedding cache, in order of first appearance."""
+    from models.embed import text_hash
+
+    _, cache = _embedding_cache(config, cache_root)
+    texts = list(dict.fromkeys(read_table(staging, "passages")["text"].to_list()))
+    known = cache.lookup([text_hash(t) for t in texts])
+    return [t for t in texts if text_hash(t) not in known]
+
+
+def embed_texts(config: ConsultationFile, texts: list[str]) -> np.ndarray:
+    """Vectors of ``texts``; each depends on its text alone, so texts can be split among workers."""
+    return _embedder(config).encode(texts) if texts else np.zeros((0, 0), np.float32)
+
+
+def embed_store(
+    config: ConsultationFile, staging: Path, cache_root: Path, texts: list[str], vectors: np.ndarray, started: float
+) -> Summary:
+    """Add the new vectors to the cache and write every passage's vector (``vectors.npy``)."""
+    from models.embed import embed_cached, text_hash
+
+    embedder, cache = _embedding_cache(config, cache_root)
+    cache.store([text_hash(t) for t in texts], vectors)
     passages = read_table(staging, "passages")
-    vectors, new = embed_cached(
-        embedder,
-        passages["text"].to_list(),
-        EmbeddingCache(cache_root, f"{embedder.model_id}/batch{embedder.batch_size}"),
-    )
-    np.save(staging / VECTORS_FILE, vectors)
+    everything, missing = embed_cached(embedder, passages["text"].to_list(), cache)
+    np.save(staging / VECTORS_FILE, everything)
     return {
         "seconds": time.perf_counter() - started,
         "passages": passages.height,
-        "embedded_new": new,
+        "embedded_new": len(texts) + missing,
         "model_id": embedder.model_id,
         "weights_sha256": embedder.weights_sha256,
     }

@@ -89,8 +89,13 @@ def split_passages(passages: pl.DataFrame, vectors: Matrix) -> tuple[pl.DataFram
 def link_scores(
     theme_vectors: Matrix, doc_vectors: Matrix, top_k: int = TOP_K
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
-    """Per document passage: mean of its ``top_k`` best cosines to the theme, and the best match."""
-    sims = doc_vectors @ theme_vectors.T
+    """Per document passage: mean of its ``top_k`` best cosines to the theme, and the best match.
+
+    Cosines are rounded to 6 decimals: a matrix product may sum in another order on another
+    number of BLAS threads (a Dask worker has one), and two copies of the same sentence must then
+    still tie, so that the first of them is the evidence wherever the run happens.
+    """
+    sims = np.round(doc_vectors @ theme_vectors.T, 6)
     k = min(top_k, sims.shape[1])
     best = np.sort(sims, axis=1)[:, -k:]
     return best.mean(axis=1).astype(np.float64), sims.argmax(axis=1).astype(np.int64)

@@ -1,0 +1,34 @@
+"""The analysis flow, unchanged, with its tasks on a two-worker Dask cluster."""
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.store import read_manifest, read_run_table
+
+pytestmark = pytest.mark.slow
+
+
+def test_flow_on_a_two_worker_cluster_gives_the_same_tables(
+    sample_run: Path, sample_dir: Path, tmp_path: Path, prefect_harness: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distributed import LocalCluster
+    from prefect.settings import PREFECT_API_URL
+
+    import flows.analyse
+    from flows.analyse import analyse_with
+
+    # workers record their task runs with the same Prefect API as the flow, not a server of their own
+    monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
+    monkeypatch.setattr(flows.analyse, "EMBED_CHUNK", 300)  # the sample's ~1,000 passages in four batches
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        run = analyse_with(
+            sample_dir / "consultation.toml", tmp_path / "workspace", dask_address=cluster.scheduler_address
+        )
+        workers_used = len(cluster.scheduler_info["workers"])
+    assert workers_used == 2
+    manifest = read_manifest(run)
+    assert manifest["accounting"]["reconciles"]
+    assert manifest["counts"]["passages_embedded_new"] == read_manifest(sample_run)["counts"]["passages_embedded_new"]
+    for table in ("passages", "themes", "assignments", "quotes", "links", "theme_status", "breakdowns"):
+        assert read_run_table(run, table).equals(read_run_table(sample_run, table)), table
