@@ -21,7 +21,7 @@ def test_flow_on_a_two_worker_cluster_gives_the_same_tables(
     # workers record their task runs with the same Prefect API as the flow, not a server of their own
     monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
     monkeypatch.setattr(flows.analyse, "EMBED_CHUNK", 300)  # the sample's ~1,000 passages in four batches
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:  # type: ignore[no-untyped-call]
         run = analyse_with(
             sample_dir / "consultation.toml", tmp_path / "workspace", dask_address=cluster.scheduler_address
         )
