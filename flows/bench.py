@@ -124,8 +124,9 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> dict[str,
     """Run ``command`` in a fresh measuring process: wall seconds, peak RSS (MB) of its largest process."""
     wrapper = (
         "import json, resource, subprocess, sys, time\n"
-        "t = time.perf_counter(); code = subprocess.call(sys.argv[1:])\n"
-        "print(json.dumps({'code': code, 'seconds': time.perf_counter() - t,"
+        "t = time.perf_counter(); child = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, text=True)\n"
+        "lines = child.stdout.strip().splitlines(); out = json.loads(lines[-1]) if lines and lines[-1].startswith('{') else {}\n"
+        "print(json.dumps({**out, 'code': child.returncode, 'seconds': time.perf_counter() - t,"
         " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))\n"
     )
     result = subprocess.run(
@@ -162,8 +163,23 @@ def plain_pipeline(csv_path: Path) -> None:
     sys.stdout.write(json.dumps({"texts": len(texts), "embed_seconds": embedded, "topics": found}) + "\n")
 
 
+def _with_server(workspace: Path, port: int = 4291) -> subprocess.Popen[bytes]:
+    """``throughline server`` for ``workspace``, once it answers (the re-run an officer makes with one)."""
+    from flows.server import healthy
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "server", "-w", str(workspace), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while not healthy(f"http://127.0.0.1:{port}/api") and time.monotonic() < deadline:
+        time.sleep(1)
+    return server
+
+
 def bench_size(responses: int, root: Path) -> dict[str, Any]:
-    """Generate, analyse cold, re-run, and run the plain pipeline for one size."""
+    """Generate, analyse cold, re-run (with and without a running Prefect server), run the plain pipeline."""
     folder = root / f"consultation-{responses}"
     config = generate(folder, responses)
     workspace = root / f"workspace-{responses}"
@@ -173,8 +189,15 @@ def bench_size(responses: int, root: Path) -> dict[str, Any]:
     runs = sorted((workspace / f"bench-{responses}" / "runs").iterdir())
     manifest = json.loads((runs[-1] / "manifest.json").read_text())
     rerun = measured(analyse)
+    server = _with_server(workspace)
+    try:
+        rerun_served = measured(analyse)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
     plain = measured([sys.executable, "-m", "flows.bench", "plain", str(folder / "responses.csv")])
     counts = manifest["counts"]
+    embed_seconds = manifest["timings_s"]["embed"]
     return {
         "responses": responses,
         "passages": counts.get("passages"),
@@ -183,6 +206,9 @@ def bench_size(responses: int, root: Path) -> dict[str, Any]:
         "cold_peak_rss_mb": round(cold["peak_rss_mb"]),
         "steps_seconds": manifest["timings_s"],
         "rerun_seconds": round(rerun["seconds"], 1),
+        "rerun_with_server_seconds": round(rerun_served["seconds"], 1),
+        "embedded_per_s": round(counts["passages_embedded_new"] / embed_seconds) if embed_seconds else None,
+        "plain_embedded_per_s": round(plain["texts"] / plain["embed_seconds"]),
         "plain_seconds": round(plain["seconds"], 1),
         "plain_peak_rss_mb": round(plain["peak_rss_mb"]),
         "throughline_vs_plain": round(plain["seconds"] / cold["seconds"], 2),
@@ -195,14 +221,16 @@ def table(results: dict[str, Any]) -> str:
         f"Measured {results['measured_at']} on {results['machine']} "
         f"(`throughline bench --sizes {','.join(str(r['responses']) for r in results['sizes'])}`).",
         "",
-        "| responses | passages | themes | cold run | steps (s) | re-run unchanged | peak RSS | plain pipeline | plain ÷ Throughline |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| responses | passages | themes | cold run | steps (s) | re-run unchanged (with `throughline server`) "
+        "| peak RSS | embedded/s (plain) | plain pipeline | plain ÷ Throughline |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results["sizes"]:
         steps = ", ".join(f"{k} {v:g}" for k, v in r["steps_seconds"].items())
         lines.append(
             f"| {r['responses']:,} | {r['passages']:,} | {r['themes']} | {r['cold_seconds']} s | {steps} | "
-            f"{r['rerun_seconds']} s | {r['cold_peak_rss_mb']:,} MB | {r['plain_seconds']} s, "
+            f"{r['rerun_seconds']} s ({r.get('rerun_with_server_seconds', '–')} s) | {r['cold_peak_rss_mb']:,} MB | "
+            f"{r.get('embedded_per_s', '–')} ({r.get('plain_embedded_per_s', '–')}) | {r['plain_seconds']} s, "
             f"{r['plain_peak_rss_mb']:,} MB | {r['throughline_vs_plain']} |"
         )
     return "\n".join(lines)
