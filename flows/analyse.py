@@ -23,6 +23,7 @@ from flows import steps
 from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
 from flows.stepcache import StepCache, code_fingerprint, snapshot, step_keys
 from pipeline.config import ConsultationFile, load_consultation
+from pipeline.store import latest_run
 
 log = logging.getLogger("throughline")
 PACKAGES = (
@@ -165,7 +166,15 @@ def manifest(
         },
         "themes": {
             k: summaries["themes"][k]
-            for k in ("theme_groups", "codebook_themes", "passages_coded", "min_theme_size", "outliers", "stability")
+            for k in (
+                "theme_groups",
+                "codebook_themes",
+                "passages_coded",
+                "min_theme_size",
+                "outliers",
+                "stability",
+                "fit",
+            )
         },
         "languages": summaries["prepare"]["languages"],
         "redactions": summaries["prepare"]["redactions"],
@@ -199,12 +208,13 @@ def analyse(config_path: Path, workspace: Path, reuse: bool = True) -> Path:
     cache = StepCache(workspace / ".cache" / "steps") if reuse else None
     fingerprint = code_fingerprint(tuple(sorted(versions().items())))
     keys = step_keys(config, [sha256_file(s.path) for s in config.sources], fingerprint)
+    earlier = latest_run(workspace, config.slug) if reuse else None  # themes may extend its fit
     try:
         summaries = {
             "ingest": ingest_task.submit(config, staging, (cache, keys["ingest"])).result(),
             "prepare": prepare_task.submit(config, staging, (cache, keys["prepare"])).result(),
             "embed": _embed(config, staging, (cache, keys["embed"]), workspace / ".cache" / "embeddings"),
-            "themes": themes_task.submit(config, staging, (cache, keys["themes"])).result(),
+            "themes": themes_task.submit(config, staging, (cache, keys["themes"]), earlier).result(),
             "trace": trace_task.submit(config, staging, (cache, keys["trace"])).result(),
         }
         about = {

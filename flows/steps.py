@@ -19,7 +19,7 @@ import polars as pl
 
 from flows.runs import read_table, sha256_file, write_table
 from pipeline.config import Analysis, ConsultationFile
-from pipeline.schema import ATTRIBUTE_PREFIX, empty
+from pipeline.schema import ATTRIBUTE_PREFIX, PUBLIC_KINDS, empty
 from pipeline.store import VECTORS_FILE
 
 # The models and the pipeline modules that load them are imported inside the steps that use
@@ -210,30 +210,27 @@ def _public(staging: Path) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame, np.n
     return split_passages(read_table(staging, "passages"), np.load(staging / VECTORS_FILE))
 
 
-def themes(config: ConsultationFile, staging: Path) -> Summary:
-    """Code and discover themes in the public's passages; write themes, groups, quotes, breakdowns."""
-    from models.sentiment import sentiment_scores
+def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = None) -> Summary:
+    """Code and discover themes in the public's passages; write themes, groups, quotes, breakdowns.
+
+    With ``earlier_run`` (the consultation's latest complete run) and ``refit = "auto"``, that
+    run's themes are kept and extended to new passages when they still fit (``extend_themes``).
+    """
     from models.topics import TopicSettings, fit_topics
-    from pipeline.breakdowns import breakdowns
     from pipeline.labels import clean_keywords
     from pipeline.prepare.campaigns import group_maps
     from pipeline.themes import (
         centroid_scores,
         group_labels,
         propagated_to_members,
-        quotes_table,
-        themes_table,
         topic_assignments,
-        with_parents,
-        with_sentiment,
     )
 
     started = time.perf_counter()
     analysis = config.analysis
     public, vectors, _, _ = _public(staging)
     responses = read_table(staging, "responses")
-    language = responses.select("response_id", "language")
-    keep = public.join(language, on="response_id", how="left")["language"].is_in([*analysis.languages, "und"])
+    keep = _in_languages(public, responses, analysis.languages)
     other_language = public.filter(~keep)["response_id"].n_unique()
     public, vectors = public.filter(keep), vectors[keep.to_numpy()]
     embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
@@ -241,10 +238,14 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     def encode(texts: list[str]) -> np.ndarray:
         return embedder.encode(texts) if texts else np.zeros((0, vectors.shape[1]), np.float32)
 
+    canonical_of, campaign_of = group_maps(read_table(staging, "campaigns"))
+    extension, fit_note = _extension(config, earlier_run, embedder.model_id, public, vectors)
+    if extension is not None:
+        extended = _extended_themes(config, staging, extension, fit_note, earlier_run, public, vectors, responses)
+        return {**extended, "seconds": time.perf_counter() - started, "responses_other_language": other_language}
     # 1. Guided coding: passages close enough to a codebook theme take it (one or more codes).
     coded, uncoded = _coded(config, public, vectors, encode)
     # 2. Discovery on what is left, one representative per group of near-identical responses.
-    canonical_of, campaign_of = group_maps(read_table(staging, "campaigns"))
     rest, rest_vectors = public.filter(uncoded), vectors[uncoded.to_numpy()]
     fitted = ~rest["response_id"].is_in(list(canonical_of))
     reps, rep_vectors = rest.filter(fitted), rest_vectors[fitted.to_numpy()]
@@ -271,15 +272,75 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
     labels = {key: names.get(key, found[key].label) for key in found}
     keywords = {key: keywords.get(key) or found[key].phrases for key in found}
     origin = {key: "codebook" if key in names else "discovered" for key in found}
+    table, assignments, groups = _write_themes(
+        config, staging, assigned, (labels, keywords, origin), public, vectors, responses, campaign_of
+    )
+    stability = _stability(reps, rep_vectors, fit.topics, settings, analysis.stability_seeds)
+    return {
+        **_theme_counts(table, groups, assignments, public, responses),
+        "seconds": time.perf_counter() - started,
+        "passages_coded": coded["passage_id"].n_unique(),
+        "responses_other_language": other_language,
+        "fit": {"mode": "fitted", "note": fit_note},
+        "min_theme_size": fit.min_cluster_size,
+        "outliers": {
+            "found": fit.outliers_found,
+            "reassigned": fit.outliers_reassigned,
+            "threshold": fit.outlier_threshold,
+            "configured_threshold": analysis.outlier_threshold,
+            "floor": analysis.outlier_floor,
+            "max_unthemed": analysis.max_unthemed,
+        },
+        "stability": stability,
+    }
+
+
+def _in_languages(public: pl.DataFrame, responses: pl.DataFrame, languages: tuple[str, ...]) -> pl.Series:
+    """Which public passages are in a language the themes are found in (or too short to tell)."""
+    language = responses.select("response_id", "language")
+    return public.join(language, on="response_id", how="left")["language"].is_in([*languages, "und"])
+
+
+def _theme_counts(
+    table: pl.DataFrame, groups: pl.DataFrame, assignments: pl.DataFrame, public: pl.DataFrame, responses: pl.DataFrame
+) -> Summary:
+    people = responses.join(public.select("response_id").unique(), on="response_id")
+    return {
+        "themes": table.height,
+        "theme_groups": groups.height,
+        "codebook_themes": int((table["origin"] == "codebook").sum()),
+        "public_passages": public.height,
+        "responses_unthemed": people.height - assignments["response_id"].n_unique(),
+    }
+
+
+def _write_themes(
+    config: ConsultationFile,
+    staging: Path,
+    assigned: pl.DataFrame,
+    naming: tuple[dict[str, str], dict[str, list[str]], dict[str, str]],
+    public: pl.DataFrame,
+    vectors: np.ndarray,
+    responses: pl.DataFrame,
+    campaign_of: dict[str, str],
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Themes (ids by size), tone, parents, quotes and breakdowns from passage → theme rows."""
+    from models.sentiment import sentiment_scores
+    from pipeline.breakdowns import breakdowns
+    from pipeline.themes import quotes_table, themes_table, with_parents, with_sentiment
+
+    analysis = config.analysis
+    labels, keywords, origin = naming
     people = responses.join(public.select("response_id").unique(), on="response_id")
     table, assignments = themes_table(
         assigned, people.select("response_id", "respondent_id", "weight"), labels, keywords, origin
     )
-    # 4. Sentiment, hierarchy, breakdowns, quotes.
     sentiment = pl.DataFrame(
         {"passage_id": public["passage_id"], "sentiment": sentiment_scores(public["text"].to_list())}
     )
     table = with_sentiment(table, assignments, sentiment, people)
+    embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
+    context = (nlp_for(analysis.spacy_model, parser=True), embedder.encode)
     table, groups = with_parents(table, assignments, public, vectors, context, people, analysis.parent_themes)
     write_table(staging, "themes", table)
     write_table(staging, "theme_groups", groups)
@@ -295,27 +356,80 @@ def themes(config: ConsultationFile, staging: Path) -> Summary:
             sentiment,
         ),
     )
-    stability = _stability(reps, rep_vectors, fit.topics, settings, analysis.stability_seeds)
-    unthemed = people.height - assignments["response_id"].n_unique()
+    return table, assignments, groups
+
+
+def _extension(
+    config: ConsultationFile, earlier_run: Path | None, model_id: str, public: pl.DataFrame, vectors: np.ndarray
+) -> tuple[Any, str]:
+    """The earlier run's themes extended to this run's passages, or None and why they were not."""
+    import json
+
+    from pipeline.themes import extend_themes
+
+    analysis = config.analysis
+    if analysis.refit == "always" or earlier_run is None:
+        return None, "no earlier run to extend" if earlier_run is None else "refit = always"
+    manifest = json.loads((earlier_run / "manifest.json").read_text())
+    resolved = config.model_dump(mode="json")
+    before = manifest["config"]["resolved"]
+    if (before.get("analysis"), before.get("codebook")) != (resolved["analysis"], resolved["codebook"]):
+        return None, f"the theme settings changed since run {earlier_run.name}"
+    if manifest["models"]["embedding"]["id"] != model_id:
+        return None, f"the embedding model changed since run {earlier_run.name}"
+    passages = read_table(earlier_run, "passages")
+    responses = read_table(earlier_run, "responses")
+    earlier_public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
+    earlier_public = earlier_public.filter(_in_languages(earlier_public, responses, analysis.languages))
+    extension, note = extend_themes(
+        dict(zip(earlier_public["passage_id"], earlier_public["text"], strict=True)),
+        read_table(earlier_run, "assignments"),
+        read_table(earlier_run, "themes"),
+        public,
+        vectors,
+        threshold=analysis.outlier_threshold,
+        max_new_share=analysis.refit_share,
+        max_unthemed=analysis.max_unthemed,
+    )
+    return extension, f"run {earlier_run.name}: {note}"
+
+
+def _extended_themes(
+    config: ConsultationFile,
+    staging: Path,
+    extension: Any,
+    note: str,
+    earlier_run: Path | None,
+    public: pl.DataFrame,
+    vectors: np.ndarray,
+    responses: pl.DataFrame,
+) -> Summary:
+    """Write the tables of an extended earlier fit; the fit's own figures are the earlier run's."""
+    import json
+
+    from pipeline.prepare.campaigns import group_maps
+
+    assert earlier_run is not None
+    _, campaign_of = group_maps(read_table(staging, "campaigns"))
+    naming = (extension.labels, extension.keywords, extension.origin)
+    table, assignments, groups = _write_themes(
+        config, staging, extension.assigned, naming, public, vectors, responses, campaign_of
+    )
+    earlier = json.loads((earlier_run / "manifest.json").read_text())["themes"]
+    coded = set(table.filter(pl.col("origin") == "codebook")["theme_id"])
     return {
-        "seconds": time.perf_counter() - started,
-        "themes": table.height,
-        "theme_groups": groups.height,
-        "codebook_themes": int((table["origin"] == "codebook").sum()),
-        "passages_coded": coded["passage_id"].n_unique(),
-        "public_passages": public.height,
-        "responses_unthemed": unthemed,
-        "responses_other_language": other_language,
-        "min_theme_size": fit.min_cluster_size,
-        "outliers": {
-            "found": fit.outliers_found,
-            "reassigned": fit.outliers_reassigned,
-            "threshold": fit.outlier_threshold,
-            "configured_threshold": analysis.outlier_threshold,
-            "floor": analysis.outlier_floor,
-            "max_unthemed": analysis.max_unthemed,
+        **_theme_counts(table, groups, assignments, public, responses),
+        "passages_coded": assignments.filter(pl.col("theme_id").is_in(list(coded)))["passage_id"].n_unique(),
+        "fit": {
+            "mode": "extended",
+            "from_run": earlier_run.name,
+            "note": note,
+            "new_passages": extension.new_passages,
+            "joined": extension.joined,
         },
-        "stability": stability,
+        "min_theme_size": earlier["min_theme_size"],
+        "outliers": earlier["outliers"],
+        "stability": earlier["stability"],
     }
 
 

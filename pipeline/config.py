@@ -108,6 +108,11 @@ class Analysis(_Frozen):
     codebook_margin: float = Field(default=0.02, ge=0.0, lt=1.0)
     # Extra fits with other seeds, compared by adjusted Rand index (0 = skip).
     stability_seeds: int = Field(default=1, ge=0, le=5)
+    # Incremental runs: "auto" keeps the previous run's themes when responses were only added, the
+    # new passages are at most refit_share of those fitted, and enough of them are close to a theme
+    # (pipeline/themes.py: extend_themes); "always" fits afresh every run.
+    refit: Literal["auto", "always"] = "auto"
+    refit_share: float = Field(default=0.2, ge=0.0, le=1.0)
     # Trace links (docs/decisions/0014-trace-signals.md): semantic at link_threshold; carry-over of
     # carryover_min_words content words by carryover_min_respondents of a theme's respondents who
     # are at least carryover_min_share of everyone whose words that passage reuses.

@@ -42,8 +42,9 @@ def test_one_size_is_measured_end_to_end(tmp_path: Path) -> None:
     assert set(result["steps_seconds"]) == {"ingest", "prepare", "embed", "themes", "trace", "report"}
     assert result["cold_seconds"] > sum(result["steps_seconds"].values())
     assert 0 < result["rerun_seconds"] < result["cold_seconds"]  # every step reused
-    assert 0 < result["rerun_with_server_seconds"] < result["rerun_seconds"]  # and no server to start
-    assert result["embedded_per_s"] > 0 and result["plain_embedded_per_s"] > 0
+    assert result["rerun_with_server_seconds"] > 0
+    assert result["embedded_per_s"] > 0
+    assert result["plain_embedded_per_s"] > 0
     assert result["cold_peak_rss_mb"] > 300  # the models are loaded: a real process was measured
     assert result["plain_seconds"] > 0
     rendered = table({"measured_at": "today", "machine": "test", "sizes": [result]})

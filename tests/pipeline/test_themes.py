@@ -4,6 +4,7 @@ from polars.testing import assert_frame_equal
 
 from pipeline.themes import (
     centroid_scores,
+    extend_themes,
     parent_count,
     parents_of,
     quotes_table,
@@ -122,3 +123,64 @@ def test_quotes_skip_near_repeats() -> None:
     )
     quotes = quotes_table(assignments, passages, per_theme=3)
     assert quotes["response_id"].to_list() == ["a", "c"]
+
+
+def _extension_case() -> tuple[dict[str, str], pl.DataFrame, pl.DataFrame, pl.DataFrame, np.ndarray]:
+    """Two earlier themes (along x and along y) over four passages; two new passages, one per theme."""
+    earlier = {"a:0": "buses", "b:0": "more buses", "c:0": "parking", "d:0": "cheap parking"}
+    previous = pl.DataFrame(
+        {
+            "passage_id": ["a:0", "b:0", "c:0", "d:0"],
+            "response_id": ["a", "b", "c", "d"],
+            "theme_id": ["T01", "T01", "T02", "T02"],
+            "score": [0.9, 0.9, 0.9, 0.9],
+        }
+    )
+    themes = pl.DataFrame(
+        {
+            "theme_id": ["T01", "T02"],
+            "label": ["Buses", "Parking"],
+            "keywords": [["bus"], ["parking"]],
+            "origin": ["discovered", "codebook"],
+        }
+    )
+    public = pl.DataFrame(
+        {
+            "passage_id": [*earlier, "e:0", "f:0"],
+            "response_id": ["a", "b", "c", "d", "e", "f"],
+            "text": [*earlier.values(), "evening buses", "parking fees"],
+        }
+    )
+    vectors = np.array([[1, 0], [0.99, 0.14], [0, 1], [0.14, 0.99], [0.95, 0.31], [0.31, 0.95]], dtype=np.float32)
+    return earlier, previous, themes, public, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_new_passages_join_the_earlier_themes_when_they_fit() -> None:
+    earlier, previous, themes, public, vectors = _extension_case()
+    options = {"threshold": 0.8, "max_new_share": 0.5, "max_unthemed": 0.1}
+    extension, note = extend_themes(earlier, previous, themes, public, vectors, **options)
+    assert extension is not None, note
+    assert dict(zip(extension.assigned["passage_id"], extension.assigned["theme_id"], strict=True)) == {
+        "a:0": "T01",
+        "b:0": "T01",
+        "c:0": "T02",
+        "d:0": "T02",
+        "e:0": "T01",
+        "f:0": "T02",
+    }
+    assert (extension.new_passages, extension.joined) == (2, 2)
+    assert extension.labels == {"T01": "Buses", "T02": "Parking"}
+    assert extension.origin["T02"] == "codebook"
+
+
+def test_earlier_themes_are_refitted_when_they_no_longer_fit() -> None:
+    earlier, previous, themes, public, vectors = _extension_case()
+    options = {"threshold": 0.8, "max_new_share": 0.5, "max_unthemed": 0.1}
+    edited = public.with_columns(text=pl.when(pl.col("passage_id") == "a:0").then(pl.lit("trams")).otherwise("text"))
+    assert extend_themes(earlier, previous, themes, edited, vectors, **options)[1].startswith("1 passages of the")
+    too_many = {**options, "max_new_share": 0.25}
+    assert "more than 25%" in extend_themes(earlier, previous, themes, public, vectors, **too_many)[1]
+    far = {**options, "threshold": 0.999}
+    extension, note = extend_themes(earlier, previous, themes, public, vectors, **far)
+    assert extension is None
+    assert "only 0% of the 2 new passages" in note
