@@ -182,21 +182,57 @@ class Redactor:
     def redact_each(
         self, texts: Iterable[str | None], *, patterns_only: bool = False
     ) -> list[tuple[str | None, Counter[str]]]:
-        """Redact many texts; distinct texts are analysed once, in batches through spaCy's ``pipe``."""
+        """Redact many texts; distinct texts are analysed once, in batches through spaCy's ``pipe``.
+
+        With many texts the distinct ones are shared out among forked processes, one per core, each
+        running the whole analysis and anonymisation and sending back only the redacted text and
+        its counts (spaCy's own multiprocessing sends whole parsed documents back, and decoding
+        them cost the parent as much as the parsing saved).
+        """
         items = list(texts)
         distinct = list(dict.fromkeys(t for t in items if t))
-        entities = self._entities(patterns_only)
-        done: dict[str, tuple[str, Counter[str]]] = {}
-        if distinct and entities:
-            batches = BatchAnalyzerEngine(analyzer_engine=self._analyzer).analyze_iterator(
-                distinct,
-                language="en",
-                batch_size=REDACT_BATCH,
-                n_process=processes_for(len(distinct)),
-                entities=entities,
-                score_threshold=SCORE_THRESHOLD,
-                allow_list=list(self.settings.allow) or None,
-            )
-            for unique, results in zip(distinct, batches, strict=True):
-                done[unique] = self._anonymized(unique, self._kept(results, unique))
+        processes = processes_for(len(distinct))
+        if processes > 1:
+            chunks = [distinct[i::processes] for i in range(processes)]
+            context = multiprocessing.get_context("fork")
+            with context.Pool(processes, initializer=_adopt, initargs=(self, patterns_only)) as pool:
+                parts = pool.map(_redact_chunk, chunks)
+            done = {
+                text: result
+                for chunk, part in zip(chunks, parts, strict=True)
+                for text, result in zip(chunk, part, strict=True)
+            }
+        else:
+            done = dict(zip(distinct, self._redact_distinct(distinct, patterns_only), strict=True))
         return [done[text] if text and text in done else (text, Counter()) for text in items]
+
+    def _redact_distinct(self, distinct: list[str], patterns_only: bool) -> list[tuple[str, Counter[str]]]:
+        entities = self._entities(patterns_only)
+        if not distinct or not entities:
+            return [(text, Counter()) for text in distinct]
+        batches = BatchAnalyzerEngine(analyzer_engine=self._analyzer).analyze_iterator(
+            distinct,
+            language="en",
+            batch_size=REDACT_BATCH,
+            entities=entities,
+            score_threshold=SCORE_THRESHOLD,
+            allow_list=list(self.settings.allow) or None,
+        )
+        return [
+            self._anonymized(text, self._kept(results, text)) for text, results in zip(distinct, batches, strict=True)
+        ]
+
+
+_WORKER: tuple[Redactor, bool] | None = None
+
+
+def _adopt(redactor: Redactor, patterns_only: bool) -> None:
+    """Pool initializer: the forked process keeps its copy of the parent's redactor."""
+    global _WORKER
+    _WORKER = (redactor, patterns_only)
+
+
+def _redact_chunk(texts: list[str]) -> list[tuple[str, Counter[str]]]:
+    assert _WORKER is not None
+    redactor, patterns_only = _WORKER
+    return redactor._redact_distinct(texts, patterns_only)

@@ -4,6 +4,7 @@ import os
 
 import pytest
 
+from models import pii
 from models.pii import PrivacySettings, Redactor, processes_for
 
 pytestmark = pytest.mark.slow
@@ -83,3 +84,18 @@ def test_targets_on_the_project_test_set(redactor: Redactor) -> None:
 def test_spacy_processes_follow_the_number_of_texts() -> None:
     assert processes_for(10) == 1
     assert processes_for(100_000) == (os.cpu_count() or 1)
+
+
+def test_redaction_shared_among_processes_is_the_same(redactor: Redactor, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [
+        f"{greeting} I am {name}, write to {name.lower()}@example.org or call 07700 900{n:03d}. The buses are late."
+        for n, (greeting, name) in enumerate(
+            (g, nm) for g in ("Hello.", "Hi,", "Dear council,") for nm in ("Sarah Jones", "Tom Patel", "Aisha Khan")
+        )
+    ] * 2 + ["Nothing personal here at all.", None]
+    alone = redactor.redact_each(texts)
+    monkeypatch.setattr(pii, "TEXTS_PER_PROCESS", 3)
+    assert pii.processes_for(9) == min(3, os.cpu_count() or 1)
+    shared = redactor.redact_each(texts)
+    assert shared == alone
+    assert all(found for _, found in shared[:18])  # every letter had something redacted
