@@ -32,9 +32,14 @@ ARGS = [
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def settled(page: Any) -> None:
+    """Wait until Streamlit has no script run in progress (its status widget is gone)."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
 def shoot(page: Any, name: str, pause_ms: int = 800) -> None:
     """A screenshot once Streamlit has finished the run (no status widget) and elements settled."""
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    settled(page)
     page.wait_for_timeout(pause_ms)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
@@ -206,9 +211,10 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
         page.get_by_role("heading", name="T03 · Buses in the evening").wait_for(timeout=60_000)
         assert not page.get_by_role("dialog").count()  # closed after the change
         # narrow the page to one ward's respondents
+        settled(page)  # the rename's rerun has finished: a click now is not lost to a redraw
         page.get_by_text("Filter respondents").click()
         page.get_by_label("Ward").click()
-        page.get_by_role("option", name="Harbour").click()
+        page.get_by_role("option", name="Harbour").click(timeout=60_000)
         page.keyboard.press("Escape")
         page.get_by_text("Showing the 72 respondents who match the filters").wait_for(timeout=60_000)
         shoot(page, "page-themes-filtered.png", 1_000)
