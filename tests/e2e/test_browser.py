@@ -166,6 +166,7 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
     import zipfile
 
     import polars as pl
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
 
     url, _ = served_copy
@@ -213,8 +214,16 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
         # narrow the page to one ward's respondents
         settled(page)  # the rename's rerun has finished: a click now is not lost to a redraw
         page.get_by_text("Filter respondents").click()
-        page.get_by_label("Ward").click()
-        page.get_by_role("option", name="Harbour").click(timeout=60_000)
+        harbour = page.get_by_role("option", name="Harbour")
+        for _ in range(5):  # a click can land while the expander is still drawing: open until shown
+            page.get_by_label("Ward").click()
+            page.keyboard.press("ArrowDown")
+            try:
+                harbour.wait_for(timeout=5_000)
+                break
+            except PlaywrightTimeoutError:
+                page.keyboard.press("Escape")
+        harbour.click()
         page.keyboard.press("Escape")
         page.get_by_text("Showing the 72 respondents who match the filters").wait_for(timeout=60_000)
         shoot(page, "page-themes-filtered.png", 1_000)
