@@ -119,8 +119,13 @@ def _summary(run: Path, seconds: float) -> None:
         f"{acc['rows_read']} = {acc['rows_analysed']} analysed + "
         f"{acc['rows_rejected']} rejected + {acc['rows_merged']} merged",
     )
-    table.add_row("themes", str(manifest["counts"]["themes"]))
+    fit = manifest["themes"].get("fit", {})
+    how = f" (kept from {fit['note']})" if fit.get("mode") == "extended" else ""
+    table.add_row("themes", f"{manifest['counts']['themes']}{how}")
     table.add_row("status", ", ".join(f"{v} {k}" for k, v in sorted(manifest["statuses"].items())))
+    reused = manifest.get("reused_steps") or []
+    if reused:
+        table.add_row("reused", ", ".join(reused) + " (unchanged since an earlier run; --fresh redoes them)")
     table.add_row("run folder", str(run))
     table.add_row("wall time", f"{seconds:.1f}s")
     Console().print(table)
