@@ -21,7 +21,7 @@ from prefect.context import FlowRunContext
 
 from flows import steps
 from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
-from flows.stepcache import StepCache, code_fingerprint, snapshot, step_keys
+from flows.stepcache import StepCache, code_fingerprint, reused_or_run, step_keys
 from pipeline.config import ConsultationFile, load_consultation
 from pipeline.store import latest_run
 
@@ -46,17 +46,9 @@ PACKAGES = (
 def _step(name: str, fn: Any, reusable: bool = True) -> Any:
     @task(name=name, cache_policy=NO_CACHE)
     def run(config: ConsultationFile, staging: Path, reuse: StepReuse, *extra: Any) -> dict[str, Any]:
-        started = time.perf_counter()
         cache, key = reuse
-        kept = cache.restore(name, key, staging) if cache and reusable else None
-        if kept is not None:
-            log.info("%s reused from an earlier run (%.1fs)", name, time.perf_counter() - started)
-            return {**kept, "seconds": time.perf_counter() - started, "reused": True}
-        before = snapshot(staging)
-        summary: dict[str, Any] = fn(config, staging, *extra)
-        if cache and reusable:
-            cache.save(name, key, staging, before, summary)
-        log.info("%s done in %.1fs", name, summary["seconds"])
+        summary = reused_or_run(cache if reusable else None, name, key, staging, lambda: fn(config, staging, *extra))
+        log.info("%s %s in %.1fs", name, "reused" if summary.get("reused") else "done", summary["seconds"])
         return summary
 
     return run
@@ -81,23 +73,22 @@ def _embed(config: ConsultationFile, staging: Path, reuse: StepReuse, cache_root
     workers at once (each vector depends on its text alone, so the split changes nothing); in one
     process they form one batch, since the model already uses every core.
     """
-    started = time.perf_counter()
     cache, key = reuse
-    kept = cache.restore("embed", key, staging) if cache else None
-    if kept is not None:
-        log.info("embed reused from an earlier run (%.1fs)", time.perf_counter() - started)
-        return {**kept, "seconds": time.perf_counter() - started, "reused": True}
-    before = snapshot(staging)
-    todo: list[str] = embed_todo_task.submit(config, staging, cache_root).result()
-    size = EMBED_CHUNK if _on_dask() else max(1, len(todo))
-    futures = [embed_batch_task.submit(config, todo[i : i + size]) for i in range(0, len(todo), size)]
-    parts = [f.result() for f in futures]
-    vectors = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
-    summary: dict[str, Any] = embed_store_task.submit(config, staging, cache_root, todo, vectors, started).result()
-    summary["seconds"] = time.perf_counter() - started
-    if cache:
-        cache.save("embed", key, staging, before, summary)
-    log.info("embed done in %.1fs (%d new texts in %d batches)", summary["seconds"], len(todo), len(futures))
+
+    def compute() -> dict[str, Any]:
+        started = time.perf_counter()
+        todo: list[str] = embed_todo_task.submit(config, staging, cache_root).result()
+        size = EMBED_CHUNK if _on_dask() else max(1, len(todo))
+        futures = [embed_batch_task.submit(config, todo[i : i + size]) for i in range(0, len(todo), size)]
+        parts = [f.result() for f in futures]
+        vectors = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
+        summary: dict[str, Any] = embed_store_task.submit(config, staging, cache_root, todo, vectors, started).result()
+        summary["seconds"] = time.perf_counter() - started
+        log.info("embed: %d new texts in %d batches", len(todo), len(futures))
+        return summary
+
+    summary = reused_or_run(cache, "embed", key, staging, compute)
+    log.info("embed %s in %.1fs", "reused" if summary.get("reused") else "done", summary["seconds"])
     return summary
 
 

@@ -17,6 +17,8 @@ import json
 import os
 import secrets
 import shutil
+import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -132,3 +134,21 @@ class StepCache:
         )
         for old in entries[self.keep :]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def reused_or_run(
+    cache: StepCache | None, step: str, key: str, staging: Path, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The step's kept files and summary (marked ``reused``), or ``compute()`` run and then kept.
+
+    ``seconds`` of a reused step is the time it took to link its files back.
+    """
+    started = time.perf_counter()
+    kept = cache.restore(step, key, staging) if cache else None
+    if kept is not None:
+        return {**kept, "seconds": time.perf_counter() - started, "reused": True}
+    before = snapshot(staging)
+    summary = compute()
+    if cache:
+        cache.save(step, key, staging, before, summary)
+    return summary

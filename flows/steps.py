@@ -19,8 +19,8 @@ import polars as pl
 
 from flows.runs import read_table, sha256_file, write_table
 from pipeline.config import Analysis, ConsultationFile
-from pipeline.schema import ATTRIBUTE_PREFIX, PUBLIC_KINDS, empty
-from pipeline.store import VECTORS_FILE
+from pipeline.schema import ATTRIBUTE_PREFIX, PUBLIC_KINDS, answering, empty
+from pipeline.store import VECTORS_FILE, read_manifest
 
 # The models and the pipeline modules that load them are imported inside the steps that use
 # them: importing them all took 12 s, and a re-run whose steps are reused needs none of them.
@@ -233,16 +233,34 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     keep = _in_languages(public, responses, analysis.languages)
     other_language = public.filter(~keep)["response_id"].n_unique()
     public, vectors = public.filter(keep), vectors[keep.to_numpy()]
-    embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
+    embedder = _embedder(config)
 
     def encode(texts: list[str]) -> np.ndarray:
         return embedder.encode(texts) if texts else np.zeros((0, vectors.shape[1]), np.float32)
 
     canonical_of, campaign_of = group_maps(read_table(staging, "campaigns"))
     extension, fit_note = _extension(config, earlier_run, embedder.model_id, public, vectors)
-    if extension is not None:
-        extended = _extended_themes(config, staging, extension, fit_note, earlier_run, public, vectors, responses)
-        return {**extended, "seconds": time.perf_counter() - started, "responses_other_language": other_language}
+    if extension is not None and earlier_run is not None:
+        naming = (extension.labels, extension.keywords, extension.origin)
+        table, assignments, groups = _write_themes(
+            config, staging, extension.assigned, naming, public, vectors, responses, campaign_of
+        )
+        earlier = read_manifest(earlier_run)["themes"]  # the fit's own figures are the earlier run's
+        codebook_ids = table.filter(pl.col("origin") == "codebook")["theme_id"].to_list()
+        return {
+            **_theme_counts(table, groups, assignments, public, responses),
+            "seconds": time.perf_counter() - started,
+            "passages_coded": assignments.filter(pl.col("theme_id").is_in(codebook_ids))["passage_id"].n_unique(),
+            "responses_other_language": other_language,
+            "fit": {
+                "mode": "extended",
+                "from_run": earlier_run.name,
+                "note": fit_note,
+                "new_passages": extension.new_passages,
+                "joined": extension.joined,
+            },
+            **{k: earlier[k] for k in ("min_theme_size", "outliers", "stability")},
+        }
     # 1. Guided coding: passages close enough to a codebook theme take it (one or more codes).
     coded, uncoded = _coded(config, public, vectors, encode)
     # 2. Discovery on what is left, one representative per group of near-identical responses.
@@ -304,7 +322,7 @@ def _in_languages(public: pl.DataFrame, responses: pl.DataFrame, languages: tupl
 def _theme_counts(
     table: pl.DataFrame, groups: pl.DataFrame, assignments: pl.DataFrame, public: pl.DataFrame, responses: pl.DataFrame
 ) -> Summary:
-    people = responses.join(public.select("response_id").unique(), on="response_id")
+    people = answering(responses, public)
     return {
         "themes": table.height,
         "theme_groups": groups.height,
@@ -331,7 +349,7 @@ def _write_themes(
 
     analysis = config.analysis
     labels, keywords, origin = naming
-    people = responses.join(public.select("response_id").unique(), on="response_id")
+    people = answering(responses, public)
     table, assignments = themes_table(
         assigned, people.select("response_id", "respondent_id", "weight"), labels, keywords, origin
     )
@@ -339,8 +357,7 @@ def _write_themes(
         {"passage_id": public["passage_id"], "sentiment": sentiment_scores(public["text"].to_list())}
     )
     table = with_sentiment(table, assignments, sentiment, people)
-    embedder = embedder_for(analysis.embedding_model, analysis.embedding_batch_size, analysis.embedding_backend)
-    context = (nlp_for(analysis.spacy_model, parser=True), embedder.encode)
+    context = (nlp_for(analysis.spacy_model, parser=True), _embedder(config).encode)
     table, groups = with_parents(table, assignments, public, vectors, context, people, analysis.parent_themes)
     write_table(staging, "themes", table)
     write_table(staging, "theme_groups", groups)
@@ -363,14 +380,12 @@ def _extension(
     config: ConsultationFile, earlier_run: Path | None, model_id: str, public: pl.DataFrame, vectors: np.ndarray
 ) -> tuple[Any, str]:
     """The earlier run's themes extended to this run's passages, or None and why they were not."""
-    import json
-
     from pipeline.themes import extend_themes
 
     analysis = config.analysis
     if analysis.refit == "always" or earlier_run is None:
         return None, "no earlier run to extend" if earlier_run is None else "refit = always"
-    manifest = json.loads((earlier_run / "manifest.json").read_text())
+    manifest = read_manifest(earlier_run)
     resolved = config.model_dump(mode="json")
     before = manifest["config"]["resolved"]
     if (before.get("analysis"), before.get("codebook")) != (resolved["analysis"], resolved["codebook"]):
@@ -392,45 +407,6 @@ def _extension(
         max_unthemed=analysis.max_unthemed,
     )
     return extension, f"run {earlier_run.name}: {note}"
-
-
-def _extended_themes(
-    config: ConsultationFile,
-    staging: Path,
-    extension: Any,
-    note: str,
-    earlier_run: Path | None,
-    public: pl.DataFrame,
-    vectors: np.ndarray,
-    responses: pl.DataFrame,
-) -> Summary:
-    """Write the tables of an extended earlier fit; the fit's own figures are the earlier run's."""
-    import json
-
-    from pipeline.prepare.campaigns import group_maps
-
-    assert earlier_run is not None
-    _, campaign_of = group_maps(read_table(staging, "campaigns"))
-    naming = (extension.labels, extension.keywords, extension.origin)
-    table, assignments, groups = _write_themes(
-        config, staging, extension.assigned, naming, public, vectors, responses, campaign_of
-    )
-    earlier = json.loads((earlier_run / "manifest.json").read_text())["themes"]
-    coded = set(table.filter(pl.col("origin") == "codebook")["theme_id"])
-    return {
-        **_theme_counts(table, groups, assignments, public, responses),
-        "passages_coded": assignments.filter(pl.col("theme_id").is_in(list(coded)))["passage_id"].n_unique(),
-        "fit": {
-            "mode": "extended",
-            "from_run": earlier_run.name,
-            "note": note,
-            "new_passages": extension.new_passages,
-            "joined": extension.joined,
-        },
-        "min_theme_size": earlier["min_theme_size"],
-        "outliers": earlier["outliers"],
-        "stability": earlier["stability"],
-    }
 
 
 def _attribute_columns(frame: pl.DataFrame) -> list[str]:

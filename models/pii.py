@@ -84,7 +84,7 @@ SPACY_LABELS_IGNORED = (
 
 
 def processes_for(texts: int) -> int:
-    """SpaCy processes for ``texts`` texts: one per core, each with enough texts to pay for its start.
+    """Redaction processes for ``texts`` texts: one per core, each with enough texts to pay for its start.
 
     Always one inside a daemonic process (a Dask worker), which may not start children.
     """
