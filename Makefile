@@ -80,7 +80,8 @@ test-fast: install-dev
 	$(BIN)/pytest -m "not slow and not browser"
 
 # The whole analysis on generated 1k / 10k / 100k-response consultations beside the plain pipeline
-# (writes benchmarks/results.json and the table in docs/PERFORMANCE.md). Hours on two cores.
+# and the real datasets in ../shared/data (writes benchmarks/results.json and the table in
+# docs/PERFORMANCE.md). Hours on two cores.
 bench: install
 	$(BIN)/throughline bench
 

@@ -9,6 +9,7 @@ import logging
 import platform
 import shutil
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -20,6 +21,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
 
 from flows import steps
+from flows.failures import explain
+from flows.lock import consultation_lock
 from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
 from flows.stepcache import StepCache, code_fingerprint, reused_or_run, step_keys
 from pipeline.config import ConsultationFile, load_consultation
@@ -186,13 +189,20 @@ def manifest(
 
 
 @flow(name="analyse", log_prints=False, validate_parameters=False)
-def analyse(config_path: Path, workspace: Path, reuse: bool = True) -> Path:
+def analyse(config_path: Path, workspace: Path, reuse: bool = True, wait_s: float = 0.0) -> Path:
     """Analyse one consultation; returns the folder of the finished run.
 
     With ``reuse`` a step whose inputs, settings and code are those of an earlier run's step
-    takes that step's files instead of running (``flows/stepcache.py``).
+    takes that step's files instead of running (``flows/stepcache.py``). One run of a
+    consultation at a time: a second waits up to ``wait_s`` seconds, then is refused
+    (``flows/lock.py``).
     """
     config = load_consultation(config_path)
+    with consultation_lock(workspace, config.slug, wait_s):
+        return _analyse(config_path, config, workspace, reuse)
+
+
+def _analyse(config_path: Path, config: ConsultationFile, workspace: Path, reuse: bool) -> Path:
     run_id = new_run_id()
     staging = staging_dir(workspace, config.slug, run_id)
     log.info("run %s of %s", run_id, config.slug)
@@ -200,38 +210,57 @@ def analyse(config_path: Path, workspace: Path, reuse: bool = True) -> Path:
     fingerprint = code_fingerprint(tuple(sorted(versions().items())))
     keys = step_keys(config, [sha256_file(s.path) for s in config.sources], fingerprint)
     earlier = latest_run(workspace, config.slug) if reuse else None  # themes may extend its fit
+    summaries: dict[str, dict[str, Any]] = {}
+    plan: tuple[tuple[str, Callable[[], dict[str, Any]]], ...] = (
+        ("ingest", lambda: ingest_task.submit(config, staging, (cache, keys["ingest"])).result()),
+        ("prepare", lambda: prepare_task.submit(config, staging, (cache, keys["prepare"])).result()),
+        ("embed", lambda: _embed(config, staging, (cache, keys["embed"]), workspace / ".cache" / "embeddings")),
+        ("themes", lambda: themes_task.submit(config, staging, (cache, keys["themes"]), earlier).result()),
+        ("trace", lambda: trace_task.submit(config, staging, (cache, keys["trace"])).result()),
+        (
+            "report",
+            lambda: report_task.submit(
+                config, staging, (None, ""), workspace, _about(config, run_id, summaries)
+            ).result(),
+        ),
+    )
+    step = "start"
     try:
-        summaries = {
-            "ingest": ingest_task.submit(config, staging, (cache, keys["ingest"])).result(),
-            "prepare": prepare_task.submit(config, staging, (cache, keys["prepare"])).result(),
-            "embed": _embed(config, staging, (cache, keys["embed"]), workspace / ".cache" / "embeddings"),
-            "themes": themes_task.submit(config, staging, (cache, keys["themes"]), earlier).result(),
-            "trace": trace_task.submit(config, staging, (cache, keys["trace"])).result(),
-        }
-        about = {
-            "run_id": run_id,
-            "consultation": {"slug": config.slug, "title": config.consultation.title, "stages": config.stages()},
-            "counts": {"responses": summaries["prepare"]["responses"]},
-        }
-        summaries["report"] = report_task.submit(config, staging, (None, ""), workspace, about).result()
+        for step, run in plan:
+            summaries[step] = run()
+        step = "finalise"
         started = time.perf_counter()
         final = finalise_run(staging, manifest(config_path, config, run_id, summaries))
         log.info("finalise done in %.1fs", time.perf_counter() - started)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise explain(step, exc, config_path) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
 
 
-def analyse_with(config_path: Path, workspace: Path, reuse: bool = True, dask_address: str | None = None) -> Path:
+def _about(config: ConsultationFile, run_id: str, summaries: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What the report step needs to know of the run so far."""
+    return {
+        "run_id": run_id,
+        "consultation": {"slug": config.slug, "title": config.consultation.title, "stages": config.stages()},
+        "counts": {"responses": summaries["prepare"]["responses"]},
+    }
+
+
+def analyse_with(
+    config_path: Path, workspace: Path, reuse: bool = True, dask_address: str | None = None, wait_s: float = 0.0
+) -> Path:
     """Run ``analyse`` in this process's threads, or with its tasks on the Dask cluster at ``dask_address``.
 
     Every worker must see the workspace at the same path (one machine, or a shared file system).
     """
     if dask_address is None:
-        return analyse(config_path, workspace, reuse)
+        return analyse(config_path, workspace, reuse, wait_s)
     from prefect_dask.task_runners import DaskTaskRunner
 
     on_cluster = analyse.with_options(task_runner=DaskTaskRunner(address=dask_address))  # type: ignore[arg-type]
-    result: Path = on_cluster(config_path, workspace, reuse)
+    result: Path = on_cluster(config_path, workspace, reuse, wait_s)
     return result

@@ -12,8 +12,14 @@ process so peak memory is its own:
 * the plain pipeline a user would otherwise write on the same answers:
   ``SentenceTransformer.encode`` (batch 32) + ``BERTopic().fit_transform``.
 
-Results go to ``benchmarks/results.json`` and the table between the markers in
-``docs/PERFORMANCE.md``.
+The real datasets in ``../shared/data`` (when present beside the project) are measured the same
+way: the NHS Friends and Family Test's 10,334 comments and the regulations.gov docket's 982
+comments, each as the responses of a consultation whose options paper and decision are the
+sample's (so the trace step does its usual work).
+
+Results go to ``benchmarks/results.json`` (one row per consultation, each with the date it was
+measured; a run updates the rows it measures and keeps the others) and the table between the
+markers in ``docs/PERFORMANCE.md``.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -35,6 +43,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "harbourside-transport"
+SHARED_DATA = REPO.parent / "shared" / "data"
 RESULTS = REPO / "benchmarks" / "results.json"
 PERFORMANCE = REPO / "docs" / "PERFORMANCE.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
@@ -88,22 +97,32 @@ def generate(folder: Path, responses: int, seed: int = 11) -> Path:
                     q5,
                 ]
             )
+    return _consultation_file(
+        folder,
+        f"Generated consultation, {responses:,} responses",
+        f"bench-{responses}",
+        """path = "responses.csv"
+id = "Response ID"
+date = "Submitted"
+text = ["Q2", "Q4", "Q5"]
+attributes = ["Respondent type", "Ward", "Age band"]""",
+    )
+
+
+def _consultation_file(folder: Path, title: str, slug: str, responses: str) -> Path:
+    """``folder``/consultation.toml: the ``responses`` source (its TOML keys) and the sample's documents."""
     for name in ("options-appraisal.md", "cabinet-decision.docx"):
         shutil.copy(SAMPLE / name, folder / name)
     config = folder / "consultation.toml"
     config.write_text(
         f"""[consultation]
-title = "Generated consultation, {responses:,} responses"
-slug = "bench-{responses}"
+title = "{title}"
+slug = "{slug}"
 
 [[sources]]
-path = "responses.csv"
 kind = "responses"
 stage = "problem"
-id = "Response ID"
-date = "Submitted"
-text = ["Q2", "Q4", "Q5"]
-attributes = ["Respondent type", "Ward", "Age band"]
+{responses}
 
 [[sources]]
 path = "options-appraisal.md"
@@ -118,6 +137,57 @@ stage = "decision"
         encoding="utf-8",
     )
     return config
+
+
+@dataclass(frozen=True)
+class Case:
+    """One consultation to measure: its file, its slug and the answers the plain pipeline embeds."""
+
+    name: str
+    config: Path
+    slug: str
+    responses_csv: Path
+    text_columns: tuple[str, ...]
+
+
+def generated_case(responses: int, root: Path) -> Case:
+    """A generated consultation of ``responses`` responses under ``root``."""
+    folder = root / f"consultation-{responses}"
+    config = generate(folder, responses)
+    return Case(f"generated {responses:,}", config, f"bench-{responses}", folder / "responses.csv", ("Q2", "Q4", "Q5"))
+
+
+# The real datasets: (name, file under ../shared/data, slug, the responses source's TOML keys, answer columns)
+REAL = (
+    (
+        "NHS Friends and Family Test (real)",
+        "nhs-fft-phase1/text_data.csv",
+        "bench-nhs-fft",
+        'id = "row_index"\ntext = ["feedback"]\nattributes = ["organization", "question"]',
+        ("feedback",),
+    ),
+    (
+        "regulations.gov CMS-2025-0050 (real)",
+        "regulations-gov-cms-2025-0050/CMS-2025-0050-0031.csv",
+        "bench-regulations-gov",
+        "",
+        ("Comment",),
+    ),
+)
+
+
+def real_cases(root: Path, shared: Path = SHARED_DATA) -> list[Case]:
+    """The real datasets present in ``shared``, each as the responses of a consultation under ``root``."""
+    cases = []
+    for name, relative, slug, keys, columns in REAL:
+        data = shared / relative
+        if not data.is_file():
+            continue
+        folder = root / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        config = _consultation_file(folder, name, slug, f'path = "{data.resolve()}"\n{keys}'.strip())
+        cases.append(Case(name, config, slug, data, columns))
+    return cases
 
 
 def measured(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -142,7 +212,7 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> dict[str,
     return figures
 
 
-def plain_pipeline(csv_path: Path) -> None:
+def plain_pipeline(csv_path: Path, columns: Sequence[str]) -> None:
     """What a user would write: every answer embedded (batch 32), then BERTopic with its defaults."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -153,7 +223,7 @@ def plain_pipeline(csv_path: Path) -> None:
     from models.embed import default_model_path
 
     frame = pl.read_csv(csv_path, infer_schema_length=0)
-    texts = [t for c in ("Q2", "Q4", "Q5") for t in frame[c].drop_nulls().to_list() if t.strip()]
+    texts = [t for c in columns for t in frame[c].drop_nulls().to_list() if t.strip()]
     model = SentenceTransformer(str(default_model_path()), device="cpu")
     started = time.perf_counter()
     vectors = model.encode(texts, batch_size=32, show_progress_bar=False)
@@ -178,15 +248,13 @@ def _with_server(workspace: Path, port: int = 4291) -> subprocess.Popen[bytes]:
     return server
 
 
-def bench_size(responses: int, root: Path) -> dict[str, Any]:
-    """Generate, analyse cold, re-run (with and without a running Prefect server), run the plain pipeline."""
-    folder = root / f"consultation-{responses}"
-    config = generate(folder, responses)
-    workspace = root / f"workspace-{responses}"
+def bench_case(case: Case, root: Path, plain: bool = True) -> dict[str, Any]:
+    """Analyse ``case`` cold, re-run it (with and without a running Prefect server), run the plain pipeline."""
+    workspace = root / f"workspace-{case.slug}"
     shutil.rmtree(workspace, ignore_errors=True)
-    analyse = [sys.executable, "-m", "flows.cli", "analyse", str(config), "-w", str(workspace)]
+    analyse = [sys.executable, "-m", "flows.cli", "analyse", str(case.config), "-w", str(workspace)]
     cold = measured(analyse)
-    runs = sorted((workspace / f"bench-{responses}" / "runs").iterdir())
+    runs = sorted((workspace / case.slug / "runs").iterdir())
     manifest = json.loads((runs[-1] / "manifest.json").read_text())
     rerun = measured(analyse)
     server = _with_server(workspace)
@@ -195,11 +263,14 @@ def bench_size(responses: int, root: Path) -> dict[str, Any]:
     finally:
         server.terminate()
         server.wait(timeout=60)
-    plain = measured([sys.executable, "-m", "flows.bench", "plain", str(folder / "responses.csv")])
     counts = manifest["counts"]
     embed_seconds = manifest["timings_s"]["embed"]
-    return {
-        "responses": responses,
+    responses_source = manifest["inputs"][0]["source_id"]  # the first source: the responses file
+    row = {
+        "name": case.name,
+        "measured_at": time.strftime("%Y-%m-%d"),
+        "responses": manifest["accounting"]["by_source"][responses_source]["rows_read"],
+        "analysed": counts["responses"],
         "passages": counts.get("passages"),
         "themes": counts.get("themes"),
         "cold_seconds": round(cold["seconds"], 1),
@@ -208,51 +279,91 @@ def bench_size(responses: int, root: Path) -> dict[str, Any]:
         "rerun_seconds": round(rerun["seconds"], 1),
         "rerun_with_server_seconds": round(rerun_served["seconds"], 1),
         "embedded_per_s": round(counts["passages_embedded_new"] / embed_seconds) if embed_seconds else None,
-        "plain_embedded_per_s": round(plain["texts"] / plain["embed_seconds"]),
-        "plain_seconds": round(plain["seconds"], 1),
-        "plain_peak_rss_mb": round(plain["peak_rss_mb"]),
-        "throughline_vs_plain": round(plain["seconds"] / cold["seconds"], 2),
     }
+    if plain:
+        figures = measured([sys.executable, "-m", "flows.bench", "plain", str(case.responses_csv), *case.text_columns])
+        row |= {
+            "plain_embedded_per_s": round(figures["texts"] / figures["embed_seconds"]),
+            "plain_seconds": round(figures["seconds"], 1),
+            "plain_peak_rss_mb": round(figures["peak_rss_mb"]),
+            "throughline_vs_plain": round(figures["seconds"] / cold["seconds"], 2),
+        }
+    return row
+
+
+def bench_size(responses: int, root: Path) -> dict[str, Any]:
+    """Generate a consultation of ``responses`` responses and measure it."""
+    return bench_case(generated_case(responses, root), root)
 
 
 def table(results: dict[str, Any]) -> str:
     """The Markdown table of ``results`` for docs/PERFORMANCE.md."""
     lines = [
-        f"Measured {results['measured_at']} on {results['machine']} "
-        f"(`throughline bench --sizes {','.join(str(r['responses']) for r in results['sizes'])}`).",
+        f"Measured on {results['machine']} with `make bench` (`throughline bench`; one consultation: "
+        "`throughline bench --sizes 10000 --no-real`).",
         "",
-        "| responses | passages | themes | cold run | steps (s) | re-run unchanged (with `throughline server`) "
-        "| peak RSS | embedded/s (plain) | plain pipeline | plain ÷ Throughline |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| consultation | responses | passages | themes | cold run | steps (s) "
+        "| re-run unchanged (with `throughline server`) | peak RSS | embedded/s (plain) | plain pipeline "
+        "| plain ÷ Throughline | measured |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for r in results["sizes"]:
+    for r in results["cases"]:
         steps = ", ".join(f"{k} {v:g}" for k, v in r["steps_seconds"].items())
+        plain = f"{r['plain_seconds']} s, {r['plain_peak_rss_mb']:,} MB" if "plain_seconds" in r else "not run"
         lines.append(
-            f"| {r['responses']:,} | {r['passages']:,} | {r['themes']} | {r['cold_seconds']} s | {steps} | "
-            f"{r['rerun_seconds']} s ({r.get('rerun_with_server_seconds', '–')} s) | {r['cold_peak_rss_mb']:,} MB | "
-            f"{r.get('embedded_per_s', '–')} ({r.get('plain_embedded_per_s', '–')}) | {r['plain_seconds']} s, "
-            f"{r['plain_peak_rss_mb']:,} MB | {r['throughline_vs_plain']} |"
+            f"| {r['name']} | {r['responses']:,} | {r['passages']:,} | {r['themes']} | {r['cold_seconds']} s "
+            f"| {steps} | {r['rerun_seconds']} s ({r.get('rerun_with_server_seconds', '–')} s) "
+            f"| {r['cold_peak_rss_mb']:,} MB | {r.get('embedded_per_s', '–')} ({r.get('plain_embedded_per_s', '–')}) "
+            f"| {plain} | {r.get('throughline_vs_plain', '–')} "
+            f"| {r.get('measured_at', '–')} |"
         )
     return "\n".join(lines)
 
 
-def bench(sizes: list[int], root: Path) -> dict[str, Any]:
-    """Benchmark every size; write results.json and the table in docs/PERFORMANCE.md."""
+def _earlier_rows(path: Path) -> list[dict[str, Any]]:
+    """The rows already in ``path`` (results.json), the first layout (``sizes``, no names) included."""
+    if not path.is_file():
+        return []
+    earlier = json.loads(path.read_text(encoding="utf-8"))
+    if "cases" in earlier:
+        return list(earlier["cases"])
+    return [
+        {"name": f"generated {r['responses']:,}", "measured_at": earlier.get("measured_at"), **r}
+        for r in earlier.get("sizes", [])
+    ]
+
+
+def _order(row: dict[str, Any]) -> tuple[bool, int, str]:
+    """Generated consultations by size, then the real datasets by name."""
+    return (not row["name"].startswith("generated"), row["responses"], row["name"])
+
+
+def bench(
+    sizes: list[int], root: Path, real: bool = True, plain: bool = True, results_path: Path = RESULTS
+) -> dict[str, Any]:
+    """Measure the generated ``sizes`` (and the real datasets); update results.json and PERFORMANCE.md.
+
+    Rows for consultations not measured this time are kept from the earlier results, with their dates.
+    """
+    cases = [generated_case(n, root) for n in sizes] + (real_cases(root) if real else [])
+    measured_now = [bench_case(case, root, plain) for case in cases]
+    names = {r["name"] for r in measured_now}
+    rows = [r for r in _earlier_rows(results_path) if r["name"] not in names] + measured_now
     results = {
-        "measured_at": time.strftime("%Y-%m-%d"),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}",
-        "sizes": [bench_size(n, root) for n in sizes],
+        "cases": sorted(rows, key=_order),
     }
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    text = PERFORMANCE.read_text(encoding="utf-8")
-    block = f"{BEGIN}\n{table(results)}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip() + "\n\n## Whole analysis by size (`make bench`)\n\n" + block + "\n"
-    PERFORMANCE.write_text(text, encoding="utf-8")
+    results_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if results_path == RESULTS:
+        text = PERFORMANCE.read_text(encoding="utf-8")
+        block = f"{BEGIN}\n{table(results)}\n{END}"
+        if BEGIN in text and END in text:
+            text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+        else:
+            text = text.rstrip() + "\n\n## Whole analysis by size (`make bench`)\n\n" + block + "\n"
+        PERFORMANCE.write_text(text, encoding="utf-8")
     return results
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["plain"]:  # the plain pipeline, in its own process
-    plain_pipeline(Path(sys.argv[2]))
+    plain_pipeline(Path(sys.argv[2]), sys.argv[3:])

@@ -75,6 +75,12 @@ def analyse(
             help="Run the steps on this Dask cluster (tcp://host:8786); its workers must see the workspace.",
         ),
     ] = None,
+    wait: Annotated[
+        float,
+        typer.Option(
+            "--wait", min=0, help="If another run of this consultation is in progress, wait up to this many seconds."
+        ),
+    ] = 0.0,
 ) -> None:
     """Analyse a consultation: ingest, prepare, embed, themes, trace; write a run folder.
 
@@ -87,6 +93,8 @@ def analyse(
     logger.propagate = False  # Prefect's root handler would print every line twice
     logger.addHandler(handler)
     from flows.analyse import analyse_with
+    from flows.failures import StepFailed
+    from flows.lock import RunLockedError, consultation_lock
     from models.errors import ModelUnavailableError
     from pipeline.config import ConfigError, load_consultation
     from pipeline.ingest import IngestError
@@ -97,13 +105,17 @@ def analyse(
         logging.getLogger(name).setLevel(logging.CRITICAL)
     started = time.perf_counter()
     try:
-        missing = load_consultation(config.resolve()).missing_files()  # fail fast, before Prefect starts
+        loaded = load_consultation(config.resolve())
+        missing = loaded.missing_files()  # fail fast, before Prefect starts
         if missing:
             raise IngestError("source files not found: " + ", ".join(str(p) for p in missing))
+        if not wait:
+            with consultation_lock(workspace, loaded.slug):  # refused now, not after Prefect has started
+                pass
         starting = "" if os.environ.get("PREFECT_API_URL") else " (and starting a temporary Prefect server)"
         with console.status(f"Analysing{starting}…"):
-            run = analyse_with(config.resolve(), workspace, reuse=not fresh, dask_address=dask_address)
-    except (ConfigError, IngestError, ModelUnavailableError) as exc:
+            run = analyse_with(config.resolve(), workspace, not fresh, dask_address, wait)
+    except (ConfigError, IngestError, ModelUnavailableError, RunLockedError, StepFailed) as exc:
         fail(str(exc))
     finally:
         logger.removeHandler(handler)
@@ -440,6 +452,41 @@ def evaluate_trace(
 
 
 @app.command()
+def doctor(
+    workspace: WorkspaceOption = Path("workspace"),
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Check the models this consultation file names (default: the defaults)."),
+    ] = None,
+) -> None:
+    """Check the installation: packages, models loadable offline, workspace writable, Prefect."""
+    from flows.doctor import checks
+    from pipeline.config import Analysis, ConfigError, load_consultation
+
+    analysis = Analysis()
+    if config is not None:
+        try:
+            analysis = load_consultation(config.resolve()).analysis
+        except ConfigError as exc:
+            fail(str(exc))
+    workspace = workspace.resolve()
+    os.environ.setdefault("PREFECT_HOME", str(workspace / ".prefect"))
+    with console.status("Checking the installation…"):
+        found = checks(workspace, analysis.embedding_model, analysis.spacy_model)
+    table = Table(title="throughline doctor", show_lines=False)
+    for column in ("check", "", "what was found", "what to do"):
+        table.add_column(column)
+    for check in found:
+        table.add_row(check.name, "ok" if check.ok else "FAILED", check.detail, check.fix)
+    console.print(table)
+    failed = [c.name for c in found if not c.ok]
+    if failed:
+        console.print(f"[red]{len(failed)} check(s) failed:[/red] {', '.join(failed)}")
+        raise typer.Exit(1)
+    console.print("Everything needed to analyse a consultation offline is in place.")
+
+
+@app.command()
 def bench(
     sizes: Annotated[
         str, typer.Option(help="Comma-separated numbers of responses to generate and analyse.")
@@ -447,8 +494,14 @@ def bench(
     scratch: Annotated[Path, typer.Option(help="Folder for the generated consultations and workspaces.")] = Path(
         "benchmarks/.data"
     ),
+    real: Annotated[
+        bool, typer.Option("--real/--no-real", help="Also measure the real datasets in ../shared/data (if present).")
+    ] = True,
+    plain: Annotated[
+        bool, typer.Option("--plain/--no-plain", help="Also run the plain pipeline on the same answers.")
+    ] = True,
 ) -> None:
-    """Time the whole analysis on generated consultations (and the plain pipeline beside it)."""
+    """Time the whole analysis on generated consultations and real data (and the plain pipeline beside it)."""
     from flows.bench import RESULTS, table
     from flows.bench import bench as run_bench
 
@@ -456,9 +509,11 @@ def bench(
         chosen = [int(s.replace("_", "")) for s in sizes.split(",") if s.strip()]
     except ValueError:
         fail(f"--sizes must be comma-separated whole numbers, not {sizes!r}")
-    if not chosen or min(chosen) < 50:
+    if chosen and min(chosen) < 50:
         fail("--sizes: each size must be at least 50 responses")
-    results = run_bench(chosen, scratch.resolve())
+    if not chosen and not real:
+        fail("nothing to measure: give --sizes or leave --real on")
+    results = run_bench(chosen, scratch.resolve(), real=real, plain=plain)
     typer.echo(table(results))
     console.print(f"Written {RESULTS} and the table in docs/PERFORMANCE.md")
 

@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from flows.bench import bench_size, generate, table
+from flows import bench as bench_module
+from flows.bench import REAL, bench, bench_size, generate, real_cases, table
 from flows.cli import app
 from pipeline.config import load_consultation
 
@@ -34,6 +35,43 @@ def test_cli_refuses_bad_sizes() -> None:
     assert "comma-separated whole numbers" in " ".join(result.output.split())
 
 
+def test_cli_refuses_nothing_to_measure() -> None:
+    result = CliRunner().invoke(app, ["bench", "--sizes", "", "--no-real"])
+    assert result.exit_code == 2
+    assert "nothing to measure" in result.output
+
+
+def test_real_datasets_become_consultations_over_the_files_in_place(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    nhs = shared / REAL[0][1]
+    nhs.parent.mkdir(parents=True)
+    nhs.write_text("code,label,feedback,organization,question,row_index\nxn,x,Nothing.,Trust A,Q1,0\n")
+    cases = real_cases(tmp_path / "scratch", shared)
+    assert [c.name for c in cases] == ["NHS Friends and Family Test (real)"]  # the absent one is left out
+    config = load_consultation(cases[0].config)
+    responses = config.sources[0]
+    assert responses.path == nhs.resolve()  # read where it lies, never copied
+    assert responses.text == ("feedback",)
+    assert [s.stage for s in config.sources] == ["problem", "options", "decision"]
+
+
+def test_a_run_keeps_the_rows_it_did_not_measure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    earlier = {"measured_at": "2026-01-01", "machine": "m", "sizes": [{"responses": 1000, "cold_seconds": 9.0}]}
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(earlier))
+
+    def fake(case: bench_module.Case, root: Path, plain: bool) -> dict[str, object]:
+        return {"name": case.name, "responses": 50, "cold_seconds": 1.0, "measured_at": "today"}
+
+    monkeypatch.setattr(bench_module, "bench_case", fake)
+    got = bench([50], tmp_path / "scratch", real=False, results_path=results)
+    assert [(r["name"], r["measured_at"]) for r in got["cases"]] == [
+        ("generated 50", "today"),
+        ("generated 1,000", "2026-01-01"),  # the earlier layout, named and dated
+    ]
+    assert json.loads(results.read_text()) == got
+
+
 @pytest.mark.slow
 def test_one_size_is_measured_end_to_end(tmp_path: Path) -> None:
     result = bench_size(120, tmp_path)
@@ -47,6 +85,7 @@ def test_one_size_is_measured_end_to_end(tmp_path: Path) -> None:
     assert result["plain_embedded_per_s"] > 0
     assert result["cold_peak_rss_mb"] > 300  # the models are loaded: a real process was measured
     assert result["plain_seconds"] > 0
-    rendered = table({"measured_at": "today", "machine": "test", "sizes": [result]})
-    assert "| 120 |" in rendered
+    assert result["name"] == "generated 120"
+    rendered = table({"machine": "test", "cases": [result]})
+    assert "| generated 120 | 120 |" in rendered
     json.dumps(result)  # serialisable as written to results.json

@@ -30,6 +30,48 @@ def test_missing_source_file_is_named(tmp_path: Path) -> None:
     assert "gone.csv" in result.output
 
 
+def test_a_second_run_of_the_same_consultation_is_refused(sample_dir: Path, tmp_path: Path) -> None:
+    from flows.lock import consultation_lock
+
+    workspace = tmp_path / "ws"
+    with consultation_lock(workspace, "harbourside-transport"):
+        result = runner.invoke(app, ["analyse", str(sample_dir / "consultation.toml"), "-w", str(workspace)])
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "another run of 'harbourside-transport' is in progress" in said
+    assert "--wait" in said
+    assert not (workspace / "harbourside-transport" / "runs").exists()  # nothing was started
+
+
+@pytest.mark.slow
+def test_doctor_checks_the_installation(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["doctor", "-w", str(tmp_path / "ws")], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    for check in ("packages", "embedding model", "spaCy pipeline", "redaction", "workspace", "prefect"):
+        assert check in said
+    assert "all-MiniLM-L6-v2@" in said  # loaded from the packaged weights, offline
+    assert "[EMAIL]" in said
+
+
+def test_doctor_says_what_failed_and_what_to_do(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[consultation]\ntitle = "x"\n[analysis]\nembedding_model = "/nowhere/model"\n'
+        'spacy_model = "no_such_model"\n[[sources]]\npath = "a.csv"\nkind = "responses"\nstage = "problem"\n'
+    )
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    result = runner.invoke(app, ["doctor", "-w", str(blocked / "ws"), "--config", str(config)], env={"COLUMNS": "300"})
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "FAILED" in said
+    assert "not a local folder" in said  # the embedding model
+    assert "no_such_model" in said
+    assert "choose a folder you can write" in said
+    assert "check(s) failed: embedding model, spaCy pipeline, redaction, workspace" in said
+
+
 @pytest.mark.slow
 def test_score_reports_the_sample(sample_workspace: Path, sample_dir: Path) -> None:
     result = runner.invoke(app, ["score", str(sample_dir / "answer_key.toml"), "--workspace", str(sample_workspace)])
