@@ -93,6 +93,14 @@ def themes_with_status(run: str) -> pl.DataFrame:
 def selected_run() -> str | None:
     """The run chosen in the sidebar (latest of the chosen consultation by default)."""
     root = workspace()
+    if root.exists() and not root.is_dir():
+        st.error(
+            f"`{root}` is a file, not a workspace folder: point THROUGHLINE_WORKSPACE (or --workspace) at a folder."
+        )
+        return None
+    if not root.exists():
+        st.info(f"The workspace `{root}` does not exist yet. Run `throughline analyse CONFIG -w {root}` first.")
+        return None
     slugs = store.consultations(root)
     if not slugs:
         st.info(f"No analysed consultations in `{root}` yet. Run `throughline analyse CONFIG` first.")

@@ -5,6 +5,8 @@ Runs on Prefect's local ephemeral API (no server to start). Tasks pass paths, no
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import platform
 import shutil
@@ -25,6 +27,7 @@ from flows.failures import explain
 from flows.lock import consultation_lock
 from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
 from flows.stepcache import StepCache, code_fingerprint, reused_or_run, step_keys
+from models.nlp import fingerprint as spacy_fingerprint
 from pipeline.config import ConsultationFile, load_consultation
 from pipeline.store import latest_run
 
@@ -135,6 +138,9 @@ def manifest(
             "path": str(config_path),
             "sha256": sha256_file(config_path),
             "resolved": config.model_dump(mode="json"),
+            "resolved_sha256": hashlib.sha256(
+                json.dumps(config.model_dump(mode="json"), sort_keys=True).encode()
+            ).hexdigest(),
         },
         "inputs": [{"source_id": s["source_id"], "path": s["path"], "sha256": s["sha256"]} for s in sources],
         "versions": versions(),
@@ -144,7 +150,7 @@ def manifest(
                 "id": summaries["embed"]["model_id"],
                 "weights_sha256": summaries["embed"]["weights_sha256"],
             },
-            "spacy": config.analysis.spacy_model,
+            "spacy": spacy_fingerprint(config.analysis.spacy_model),
         },
         "seeds": {"topics": config.analysis.seed, "stability": summaries["themes"]["stability"]["seeds"]},
         "accounting": accounting(sources),

@@ -150,7 +150,7 @@ def inspect(
         str | None, typer.Option(help="responses, transcript or document (default: from the suffix).")
     ] = None,
 ) -> None:
-    """Show a file's detected format, columns, a sample and a ready-to-paste [[sources]] block."""
+    """Show a file's detected format, columns, a sample and a ready-to-paste sources block (TOML)."""
     from pipeline.ingest import IngestError
     from pipeline.ingest.inspect import describe_file
 

@@ -38,6 +38,7 @@ STEP_SETTINGS: dict[str, tuple[str, ...]] = {
     "trace": ("analysis",),
 }
 Snapshot = dict[str, tuple[int, int]]
+ABANDONED_AFTER_S = 3600  # an unfinished entry this old belongs to no live run
 
 
 @cache
@@ -134,6 +135,10 @@ class StepCache:
         )
         for old in entries[self.keep :]:
             shutil.rmtree(old, ignore_errors=True)
+        abandoned = time.time() - ABANDONED_AFTER_S  # left by a run killed while it saved
+        for tmp in folder.glob(".*.tmp"):
+            if tmp.stat().st_mtime < abandoned:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def reused_or_run(

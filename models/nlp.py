@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+from importlib import metadata
 from pathlib import Path
 
 import spacy
@@ -49,6 +50,19 @@ def verify_checksums(data_dir: Path) -> None:
             raise ModelUnavailableError(
                 f"spaCy model file {path} is missing or differs from the recorded checksum; reinstall the package"
             )
+
+
+def fingerprint(name: str) -> dict[str, str]:
+    """What identifies a spaCy pipeline exactly: its package version and a hash over its data files."""
+    if name == FALLBACK:
+        return {"name": name, "version": metadata.version("spacy"), "data_sha256": "rule-based"}
+    data_dir = package_dir(name)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(data_dir)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    meta = json.loads((data_dir / "meta.json").read_text()) if (data_dir / "meta.json").is_file() else {}
+    return {"name": name, "version": str(meta.get("version", "unknown")), "data_sha256": digest.hexdigest()}
 
 
 def load_nlp(name: str, parser: bool = False) -> Language:

@@ -222,9 +222,14 @@ def _editor(run: str, row: dict[str, Any], others: list[str]) -> None:
     done = False
     try:
         label = st.text_input("New name", value=row["label"], key=f"rename|{theme_id}", max_chars=120)
-        if st.button("Rename", key=f"do-rename|{theme_id}") and label.strip() and label.strip() != row["label"]:
-            review.record_rename(store, view, theme_id, label.strip(), reviewer(), run_id)
-            done = True
+        if st.button("Rename", key=f"do-rename|{theme_id}"):
+            if not label.strip():
+                st.error("A theme needs a name: type one (up to 120 characters).")
+            elif label.strip() == row["label"]:
+                st.info("That is already the theme's name; nothing was changed.")
+            else:
+                review.record_rename(store, view, theme_id, label.strip(), reviewer(), run_id)
+                done = True
         chosen = st.multiselect("Merge into this theme", others, key=f"merge|{theme_id}")
         if st.button("Merge", key=f"do-merge|{theme_id}", disabled=not chosen):
             review.record_merge(store, view, theme_id, chosen, reviewer(), run_id)

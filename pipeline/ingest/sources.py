@@ -10,6 +10,7 @@ from pipeline.config import Source
 from pipeline.ingest.base import Ingested, IngestError
 from pipeline.ingest.detect import detect_format
 from pipeline.ingest.documents import ingest_document
+from pipeline.ingest.limits import check_size
 from pipeline.ingest.platforms import (
     decidim_document,
     ingest_citizen_space,
@@ -42,6 +43,7 @@ def ingest_source(source: Source, source_id: str) -> Ingested:
     """What ``source`` holds, read by the reader for its kind and format."""
     if not source.path.is_file():
         raise IngestError(f"{source.path}: file not found")
+    check_size(source.path, source.format or source.path.suffix.lower().lstrip("."))  # before any reading
     fmt = detect_format(source)
     reader = READERS.get((source.kind, fmt))
     if reader is None:

@@ -214,6 +214,28 @@ def test_themes_rename_merge_and_split_from_the_page(
     assert set(log["who"]) == {"Officer Patel"}
 
 
+def test_bad_input_on_the_page_gets_a_message(
+    workspace_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace_copy))
+    app = AppTest.from_file(APP, default_timeout=90)
+    app.switch_page("views/themes.py").run()
+    app.button(key="edit|T03").click().run()
+    app.text_input(key="rename|T03").input("   ").run()
+    app.button(key="do-rename|T03").click().run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["A theme needs a name: type one (up to 120 characters)."]
+    assert not review.store_for(latest_run(workspace_copy, "harbourside-transport") or workspace_copy).active()
+    not_a_folder = tmp_path / "workspace.txt"
+    not_a_folder.write_text("")
+    for where, said in ((not_a_folder, "is a file, not a workspace folder"), (tmp_path / "none", "does not exist")):
+        monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(where))
+        page = AppTest.from_file(APP, default_timeout=90)
+        page.run()
+        assert not page.exception
+        assert any(said in m.value for m in [*page.error, *page.info]), said
+
+
 def test_public_mode_hides_individual_responses_and_editing(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("THROUGHLINE_PUBLIC", "1")
     app.switch_page("views/themes.py").run()

@@ -1,8 +1,10 @@
 """Step reuse: keys that change exactly when a step's inputs do, and entries kept whole."""
 
+import os
+import time
 from pathlib import Path
 
-from flows.stepcache import StepCache, code_fingerprint, snapshot, step_keys
+from flows.stepcache import ABANDONED_AFTER_S, StepCache, code_fingerprint, snapshot, step_keys
 from pipeline.config import load_consultation
 
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "harbourside-transport"
@@ -63,3 +65,20 @@ def test_only_the_newest_entries_are_kept(tmp_path: Path) -> None:
         (staging / "themes.parquet").write_text(key)
         cache.save("themes", key, staging, {}, {"seconds": 1.0})
     assert sorted(p.name for p in (tmp_path / "cache" / "themes").iterdir()) == ["k2", "k3"]
+
+
+def test_an_entry_left_half_saved_by_a_killed_run_is_cleared_later(tmp_path: Path) -> None:
+    cache = StepCache(tmp_path / "cache")
+    folder = tmp_path / "cache" / "themes"
+    old, fresh = folder / ".k0.dead.tmp", folder / ".k9.live.tmp"
+    for tmp in (old, fresh):
+        (tmp / "files").mkdir(parents=True)
+    an_hour_ago = time.time() - ABANDONED_AFTER_S - 60
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    staging = tmp_path / "run"
+    staging.mkdir()
+    (staging / "themes.parquet").write_text("k1")
+    cache.save("themes", "k1", staging, {}, {"seconds": 1.0})
+    assert not old.exists()  # abandoned long ago
+    assert fresh.exists()  # may belong to a run saving now
+    assert cache.restore("themes", "k1", tmp_path / "again") == {"seconds": 1.0}

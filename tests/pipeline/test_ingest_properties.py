@@ -121,3 +121,21 @@ def test_config_values_give_valid_models_or_config_errors(
     else:
         return
     assert message.startswith("c.toml"), message
+
+
+def test_an_oversized_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    from pipeline.ingest.limits import available_memory
+
+    huge = tmp_path / "responses.csv"
+    with huge.open("wb") as handle:  # sparse: as large as the machine's memory, using no disk
+        handle.truncate(available_memory())
+    source = Source.model_validate({"path": huge, "kind": "responses", "stage": "problem", "text": ["Q"]})
+    try:
+        ingest_source(source, "big")
+    except IngestError as error:
+        message = str(error)
+    else:
+        raise AssertionError("an oversized file was read")
+    assert message.startswith(f"{huge}: ")
+    assert "too large to read here" in message
+    assert "Split it into parts" in message

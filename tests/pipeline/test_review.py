@@ -1,6 +1,11 @@
 """The review store: reviews, supersession, withdrawal, the audit log and concurrent editors."""
 
+import multiprocessing
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import polars as pl
@@ -65,3 +70,46 @@ def test_a_review_finds_its_theme_by_members_not_by_id() -> None:
 def test_document_passages_are_keyed_by_normalised_text() -> None:
     assert text_key("Approves  the\nplan.") == text_key("approves the plan.")
     assert text_key("approves the plan") != text_key("rejects the plan")
+
+
+def _edit(path: str, who: int) -> None:
+    store = ReviewStore(Path(path))
+    for k in range(10):
+        store.add("rename", {f"p{who}-{k}"}, {"label": f"Name {who}.{k}"}, f"user{who}", target="")
+
+
+def test_editors_in_separate_processes_and_one_killed_mid_edit(tmp_path: Path) -> None:
+    path = tmp_path / "review.sqlite"
+    ReviewStore(path)
+    killed = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys, time\n"
+            f"db = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+            "db.execute('BEGIN IMMEDIATE')\n"
+            'db.execute("INSERT INTO reviews (kind, members, target, value, created_by, created_at)'
+            " VALUES ('rename', '[]', '', '{}', 'killed', 'now')\")\n"
+            "print('writing', flush=True)\n"
+            "time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert killed.stdout is not None
+    assert killed.stdout.readline().strip() == "writing"  # holds the write lock, uncommitted
+    editors = [multiprocessing.get_context("fork").Process(target=_edit, args=(str(path), i)) for i in range(4)]
+    for editor in editors:
+        editor.start()
+    time.sleep(0.5)
+    killed.send_signal(signal.SIGKILL)  # the editors were waiting on its lock
+    killed.wait()
+    killed.stdout.close()
+    for editor in editors:
+        editor.join(timeout=120)
+        assert editor.exitcode == 0
+    store = ReviewStore(path)
+    active = store.active()
+    assert len(active) == 40  # every edit landed, the killed one's did not
+    assert "killed" not in {r.created_by for r in active}
+    assert store.audit_log().height == 40
