@@ -34,8 +34,10 @@ def test_the_failed_step_file_and_advice_are_in_the_prefect_record(tmp_path: Pat
     assert "r.csv" in said
     assert "Q9" in said
     assert "What to do: correct the file named above" in said
+    flow_run_id = state.state_details.flow_run_id
+    assert flow_run_id is not None
     with get_client(sync_client=True) as client:
-        record = client.read_flow_run(state.state_details.flow_run_id)
+        record = client.read_flow_run(flow_run_id)
     assert record.state is not None
     assert record.state.is_failed()
     assert said in (record.state.message or "")  # Prefect's record says the same
