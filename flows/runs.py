@@ -69,6 +69,15 @@ def write_table(folder: Path, name: str, frame: pl.DataFrame) -> Path:
     return path
 
 
+def _fsync(path: Path) -> None:
+    """Flush a file (or a folder's entries) to disk, so a power cut cannot undo a finished write."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def read_table(folder: Path, name: str) -> pl.DataFrame:
     """A table written by ``write_table``."""
     return pl.read_parquet(folder / f"{name}.parquet")
@@ -79,8 +88,12 @@ def finalise_run(staging: Path, manifest: dict[str, Any]) -> Path:
     work = staging / "_work"
     if work.exists():
         shutil.rmtree(work)
+    for path in staging.rglob("*"):  # every file on disk before the manifest that vouches for it
+        if path.is_file():
+            _fsync(path)
     atomic_write_bytes(staging / "manifest.json", json.dumps(manifest, indent=2, default=str).encode())
     final: Path = staging.parent / str(manifest["run_id"])
     staging.rename(final)
+    _fsync(final.parent)  # the rename itself is durable
     atomic_write_bytes(final.parent.parent / "latest", (manifest["run_id"] + "\n").encode())
     return final
