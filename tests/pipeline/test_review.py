@@ -1,6 +1,5 @@
 """The review store: reviews, supersession, withdrawal, the audit log and concurrent editors."""
 
-import multiprocessing
 import signal
 import subprocess
 import sys
@@ -72,10 +71,15 @@ def test_document_passages_are_keyed_by_normalised_text() -> None:
     assert text_key("approves the plan") != text_key("rejects the plan")
 
 
-def _edit(path: str, who: int) -> None:
-    store = ReviewStore(Path(path))
-    for k in range(10):
-        store.add("rename", {f"p{who}-{k}"}, {"label": f"Name {who}.{k}"}, f"user{who}", target="")
+EDITOR = """
+import sys
+from pathlib import Path
+from pipeline.review import ReviewStore
+store, who = ReviewStore(Path(sys.argv[1])), int(sys.argv[2])
+print("ready", flush=True)
+for k in range(10):
+    store.add("rename", {f"p{who}-{k}"}, {"label": f"Name {who}.{k}"}, f"user{who}", target="")
+"""
 
 
 def test_editors_in_separate_processes_and_one_killed_mid_edit(tmp_path: Path) -> None:
@@ -98,16 +102,22 @@ def test_editors_in_separate_processes_and_one_killed_mid_edit(tmp_path: Path) -
     )
     assert killed.stdout is not None
     assert killed.stdout.readline().strip() == "writing"  # holds the write lock, uncommitted
-    editors = [multiprocessing.get_context("fork").Process(target=_edit, args=(str(path), i)) for i in range(4)]
+    editors = [
+        subprocess.Popen(
+            [sys.executable, "-c", EDITOR, str(path), str(i)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for i in range(4)
+    ]
     for editor in editors:
-        editor.start()
-    time.sleep(0.5)
+        assert editor.stdout is not None
+        assert editor.stdout.readline().strip() == "ready"
+    time.sleep(0.5)  # every editor is now waiting for the killed writer's lock
     killed.send_signal(signal.SIGKILL)  # the editors were waiting on its lock
     killed.wait()
     killed.stdout.close()
     for editor in editors:
-        editor.join(timeout=120)
-        assert editor.exitcode == 0
+        _, errors = editor.communicate(timeout=120)
+        assert editor.returncode == 0, errors
     store = ReviewStore(path)
     active = store.active()
     assert len(active) == 40  # every edit landed, the killed one's did not
