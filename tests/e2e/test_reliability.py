@@ -92,14 +92,14 @@ def partial(workspace: Path, name: str) -> Callable[[], bool]:
     return lambda: any((p / name).exists() for p in (workspace / SLUG / "runs").glob(".*.partial"))
 
 
-def cached(workspace: Path, step: str, before: int) -> Callable[[], bool]:
-    """True once the step cache holds more entries of ``step`` than ``before``."""
-    return lambda: entries(workspace, step) > before
+def cached(workspace: Path, step: str, before: set[str]) -> Callable[[], bool]:
+    """True once the step cache holds an entry of ``step`` not in ``before`` (old ones may be pruned)."""
+    return lambda: bool(entries(workspace, step) - before)
 
 
-def entries(workspace: Path, step: str) -> int:
+def entries(workspace: Path, step: str) -> set[str]:
     folder = workspace / ".cache" / "steps" / step
-    return len([p for p in folder.iterdir() if not p.name.startswith(".")]) if folder.is_dir() else 0
+    return {p.name for p in folder.iterdir() if not p.name.startswith(".")} if folder.is_dir() else set()
 
 
 def assert_previous_run_intact(workspace: Path, previous: Path, digest: dict[str, str], when: str) -> None:
