@@ -130,6 +130,7 @@ def manifest(
 ) -> dict[str, Any]:
     """Everything needed to understand and reproduce a run."""
     sources = summaries["ingest"]["sources"]
+    resolved = config.model_dump(mode="json")
     return {
         "run_id": run_id,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -137,10 +138,8 @@ def manifest(
         "config": {
             "path": str(config_path),
             "sha256": sha256_file(config_path),
-            "resolved": config.model_dump(mode="json"),
-            "resolved_sha256": hashlib.sha256(
-                json.dumps(config.model_dump(mode="json"), sort_keys=True).encode()
-            ).hexdigest(),
+            "resolved": resolved,
+            "resolved_sha256": hashlib.sha256(json.dumps(resolved, sort_keys=True).encode()).hexdigest(),
         },
         "inputs": [{"source_id": s["source_id"], "path": s["path"], "sha256": s["sha256"]} for s in sources],
         "versions": versions(),

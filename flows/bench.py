@@ -339,9 +339,14 @@ def _order(row: dict[str, Any]) -> tuple[bool, int, str]:
 
 
 def bench(
-    sizes: list[int], root: Path, real: bool = True, plain: bool = True, results_path: Path = RESULTS
+    sizes: list[int],
+    root: Path,
+    real: bool = True,
+    plain: bool = True,
+    results_path: Path = RESULTS,
+    performance: Path | None = PERFORMANCE,
 ) -> dict[str, Any]:
-    """Measure the generated ``sizes`` (and the real datasets); update results.json and PERFORMANCE.md.
+    """Measure the generated ``sizes`` (and the real datasets); update ``results_path`` and the table in ``performance``.
 
     Rows for consultations not measured this time are kept from the earlier results, with their dates.
     """
@@ -354,15 +359,20 @@ def bench(
         "cases": sorted(rows, key=_order),
     }
     results_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    if results_path == RESULTS:
-        text = PERFORMANCE.read_text(encoding="utf-8")
-        block = f"{BEGIN}\n{table(results)}\n{END}"
-        if BEGIN in text and END in text:
-            text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
-        else:
-            text = text.rstrip() + "\n\n## Whole analysis by size (`make bench`)\n\n" + block + "\n"
-        PERFORMANCE.write_text(text, encoding="utf-8")
+    if performance is not None:
+        _write_table(performance, table(results))
     return results
+
+
+def _write_table(performance: Path, rendered: str) -> None:
+    """Put ``rendered`` between the markers in ``performance`` (appended with a heading the first time)."""
+    text = performance.read_text(encoding="utf-8")
+    block = f"{BEGIN}\n{rendered}\n{END}"
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip() + "\n\n## Whole analysis by size (`make bench`)\n\n" + block + "\n"
+    performance.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["plain"]:  # the plain pipeline, in its own process

@@ -92,7 +92,6 @@ def analyse(
     logger.setLevel(logging.INFO)
     logger.propagate = False  # Prefect's root handler would print every line twice
     logger.addHandler(handler)
-    from flows.analyse import analyse_with
     from flows.failures import StepFailed
     from flows.lock import RunLockedError, consultation_lock
     from models.errors import ModelUnavailableError
@@ -112,6 +111,8 @@ def analyse(
         if not wait:
             with consultation_lock(workspace, loaded.slug):  # refused now, not after Prefect has started
                 pass
+        from flows.analyse import analyse_with  # Prefect and the flow: only once the checks above pass
+
         starting = "" if os.environ.get("PREFECT_API_URL") else " (and starting a temporary Prefect server)"
         with console.status(f"Analysing{starting}…"):
             run = analyse_with(config.resolve(), workspace, not fresh, dask_address, wait)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from flows.lock import stale_partials
 from flows.runs import atomic_write_bytes
 
 PACKAGES = (
@@ -136,8 +137,6 @@ def _prefect(workspace: Path) -> Check:
 
 
 def _stale(workspace: Path) -> Check:
-    from flows.lock import stale_partials
-
     leftovers = stale_partials(workspace)
     if not leftovers:
         return Check("interrupted runs", True, "none left behind")

@@ -29,11 +29,11 @@ def available_memory() -> int:
     return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
-def check_size(path: Path, fmt: str, available: int | None = None) -> None:
+def check_size(path: Path, fmt: str) -> None:
     """Raise ``IngestError`` if reading ``path`` as ``fmt`` would need more memory than is available."""
     size = path.stat().st_size
     needed = size * FOOTPRINT.get(fmt, DEFAULT_FOOTPRINT)
-    free = available_memory() if available is None else available
+    free = available_memory()
     if needed > free:
         raise IngestError(
             f"{path}: {size / 1e6:,.0f} MB is too large to read here (about {needed / 1e9:.1f} GB of memory "

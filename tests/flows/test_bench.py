@@ -64,7 +64,7 @@ def test_a_run_keeps_the_rows_it_did_not_measure(tmp_path: Path, monkeypatch: py
         return {"name": case.name, "responses": 50, "cold_seconds": 1.0, "measured_at": "today"}
 
     monkeypatch.setattr(bench_module, "bench_case", fake)
-    got = bench([50], tmp_path / "scratch", real=False, results_path=results)
+    got = bench([50], tmp_path / "scratch", real=False, results_path=results, performance=None)
     assert [(r["name"], r["measured_at"]) for r in got["cases"]] == [
         ("generated 50", "today"),
         ("generated 1,000", "2026-01-01"),  # the earlier layout, named and dated
