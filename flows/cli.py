@@ -216,7 +216,7 @@ def evaluate(
     spec: Annotated[
         Path, typer.Argument(help="Evaluation file (TOML): a human-coded dataset.", exists=True, dir_okay=False)
     ],
-    output: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.", dir_okay=False)] = None,
     workspace: WorkspaceOption = Path("workspace"),
     seed: Annotated[int, typer.Option(help="Seed of the main fits.")] = 42,
 ) -> None:
@@ -431,9 +431,10 @@ def review_log(workspace: WorkspaceOption = Path("workspace"), consultation: Con
 @app.command(name="eval-trace")
 def evaluate_trace(
     projects: Annotated[
-        Path, typer.Argument(help="Decidim projects export (CSV, ';') with related_proposals.", exists=True)
+        Path,
+        typer.Argument(help="Decidim projects export (CSV, ';') with related_proposals.", exists=True, dir_okay=False),
     ],
-    output: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.", dir_okay=False)] = None,
     locale: Annotated[str, typer.Option(help="Which title/description locale to read.")] = "ca",
     model: Annotated[str, typer.Option(help="Embedding model (a local folder, or the packaged default).")] = (
         "all-MiniLM-L6-v2"
