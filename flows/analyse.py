@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import platform
+import resource
 import shutil
 import time
 from collections.abc import Callable
@@ -189,6 +190,8 @@ def manifest(
         },
         "reports": summaries["report"]["reports"],
         "timings_s": {name: round(s["seconds"], 2) for name, s in summaries.items()},
+        # the flow process's high-water mark after each step: the step where it rises set the peak
+        "peak_rss_mb": {name: s["peak_rss_mb"] for name, s in summaries.items() if "peak_rss_mb" in s},
         "reused_steps": [name for name, s in summaries.items() if s.get("reused")],
     }
 
@@ -232,7 +235,7 @@ def _analyse(config_path: Path, config: ConsultationFile, workspace: Path, reuse
     step = "start"
     try:
         for step, run in plan:
-            summaries[step] = run()
+            summaries[step] = {**run(), "peak_rss_mb": _peak_rss_mb()}
         step = "finalise"
         started = time.perf_counter()
         final = finalise_run(staging, manifest(config_path, config, run_id, summaries))
@@ -244,6 +247,11 @@ def _analyse(config_path: Path, config: ConsultationFile, workspace: Path, reuse
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return final
+
+
+def _peak_rss_mb() -> int:
+    """This process's peak resident memory so far, in MB (Linux reports ``ru_maxrss`` in KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _about(config: ConsultationFile, run_id: str, summaries: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -276,6 +276,7 @@ def bench_case(case: Case, root: Path, plain: bool = True) -> dict[str, Any]:
         "cold_seconds": round(cold["seconds"], 1),
         "cold_peak_rss_mb": round(cold["peak_rss_mb"]),
         "steps_seconds": manifest["timings_s"],
+        "steps_peak_rss_mb": manifest.get("peak_rss_mb", {}),
         "rerun_seconds": round(rerun["seconds"], 1),
         "rerun_with_server_seconds": round(rerun_served["seconds"], 1),
         "embedded_per_s": round(counts["passages_embedded_new"] / embed_seconds) if embed_seconds else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -144,22 +144,50 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+class Found:
+    """Vectors found in the cache: ``rows`` maps a hash to its row of ``vectors``."""
+
+    def __init__(self, rows: dict[str, int], vectors: Vectors) -> None:
+        self.rows, self.vectors = rows, vectors
+
+    def __contains__(self, text_hash: object) -> bool:
+        return text_hash in self.rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 class EmbeddingCache:
-    """Vectors on disk keyed by model id + text hash; each new batch is one more Parquet file."""
+    """Vectors on disk keyed by model id + text hash; each new batch is one more Parquet file.
+
+    Vectors stay NumPy matrices on the way in and out (Parquet fixed-size arrays), never Python
+    lists of floats: at 100,000 responses those lists alone took gigabytes.
+    """
 
     def __init__(self, root: Path, model_id: str) -> None:
         self.folder = root / hashlib.sha256(model_id.encode()).hexdigest()[:16]
 
-    def lookup(self, hashes: Sequence[str]) -> dict[str, Vectors]:
+    def known(self, hashes: Sequence[str]) -> set[str]:
+        """Which of ``hashes`` are cached (reads the hash column alone)."""
+        files = sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
+        if not files:
+            return set()
+        wanted = pl.LazyFrame({"hash": list(set(hashes))})
+        found = pl.scan_parquet(files).select("hash").join(wanted, on="hash", how="semi").collect()
+        return set(found["hash"].to_list())
+
+    def lookup(self, hashes: Sequence[str]) -> Found:
         """Cached vectors of those hashes that are cached."""
         files = sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
         if not files:
-            return {}
-        wanted = pl.DataFrame({"hash": list(set(hashes))})
-        found = pl.concat([pl.read_parquet(f) for f in files]).unique("hash").join(wanted, on="hash")
-        return {
-            h: np.asarray(v, dtype=np.float32) for h, v in zip(found["hash"], found["vector"].to_list(), strict=True)
-        }
+            return Found({}, np.zeros((0, 0), np.float32))
+        wanted = pl.LazyFrame({"hash": list(set(hashes))})
+        found = pl.scan_parquet(files).join(wanted, on="hash", how="semi").unique("hash", keep="first").collect()
+        vectors = found["vector"].to_numpy() if found.height else np.zeros((0, 0), np.float32)
+        return Found({h: i for i, h in enumerate(found["hash"].to_list())}, vectors.astype(np.float32, copy=False))
 
     def store(self, hashes: Sequence[str], vectors: Vectors) -> None:
         """Add vectors atomically (written under a temporary name, then renamed)."""
@@ -167,8 +195,7 @@ class EmbeddingCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         frame = pl.DataFrame(
-            {"hash": list(hashes), "vector": vectors.tolist()},
-            schema={"hash": pl.String(), "vector": pl.Array(pl.Float32(), vectors.shape[1])},
+            {"hash": pl.Series("hash", list(hashes), pl.String()), "vector": np.ascontiguousarray(vectors, np.float32)}
         )
         name = uuid.uuid4().hex
         tmp = self.folder / f".{name}.tmp"
@@ -179,13 +206,16 @@ class EmbeddingCache:
 def embed_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache | None) -> tuple[Vectors, int]:
     """Vectors for ``texts`` (embedding each distinct uncached text once) and how many were new."""
     hashes = [text_hash(t) for t in texts]
-    known = cache.lookup(hashes) if cache else {}
+    known = cache.lookup(hashes) if cache else Found({}, np.zeros((0, 0), np.float32))
     todo = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
+    rows, matrix = known.rows, known.vectors
     if todo:
-        fresh = embedder.encode(list(todo.values()))
-        known.update(zip(todo, fresh, strict=True))
+        fresh = np.asarray(embedder.encode(list(todo.values())), np.float32)
         if cache:
             cache.store(list(todo), fresh)
+        start = len(matrix) if len(known) else 0
+        rows = {**rows, **{h: start + i for i, h in enumerate(todo)}}
+        matrix = np.concatenate([matrix, fresh]) if len(known) else fresh
     if not texts:
         return np.zeros((0, 0), dtype=np.float32), 0
-    return np.stack([known[h] for h in hashes]).astype(np.float32), len(todo)
+    return matrix[np.fromiter((rows[h] for h in hashes), np.int64, len(hashes))], len(todo)

@@ -42,6 +42,10 @@ def test_manifest_accounts_for_every_row(sample_run: Path) -> None:
     assert total["rows_rejected"] == read_run_table(sample_run, "rejects").height == 5
     assert manifest["models"]["embedding"]["weights_sha256"].startswith("53aa5117")
     assert set(manifest["timings_s"]) == {"ingest", "prepare", "embed", "themes", "trace", "report"}
+    peaks = list(manifest["peak_rss_mb"].values())  # the high-water mark after each step, in order
+    assert list(manifest["peak_rss_mb"]) == list(manifest["timings_s"])
+    assert peaks == sorted(peaks)
+    assert 300 < peaks[-1] < 8000
     assert len(manifest["inputs"]) == 4
     responses = read_run_table(sample_run, "responses")
     assert responses.height == manifest["counts"]["responses"] == 362 + 64

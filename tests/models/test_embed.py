@@ -34,7 +34,14 @@ def test_cache_embeds_each_text_once(embedder, tmp_path: Path) -> None:  # type:
     again, new = embed_cached(embedder, [*texts, "Safer cycle lanes."], cache)
     assert new == 1
     assert np.allclose(first, again[:3])
-    assert set(cache.lookup([text_hash("Cheaper parking.")])) == {text_hash("Cheaper parking.")}
+    assert np.array_equal(again[:3], first)  # cached vectors come back bit for bit
+    assert np.array_equal(again[3], embedder.encode(["Safer cycle lanes."])[0])
+    cheap = text_hash("Cheaper parking.")
+    assert cache.known([cheap, text_hash("never embedded")]) == {cheap}
+    found = cache.lookup([cheap])
+    assert set(found) == {cheap}
+    assert np.array_equal(found.vectors[found.rows[cheap]], first[1])
+    assert {f.suffix for f in tmp_path.rglob("*") if f.is_file()} == {".parquet"}
     assert not list(tmp_path.rglob("*.tmp"))
 
 

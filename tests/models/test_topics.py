@@ -3,6 +3,7 @@ import itertools
 import numpy as np
 import pytest
 
+from models import topics
 from models.topics import EXACT_KNN_MIN, OUTLIER, ExactKnnUMAP, TopicSettings, cosine_knn, fit_topics
 
 pytestmark = pytest.mark.slow
@@ -120,8 +121,11 @@ def _unit_clusters(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return points / np.linalg.norm(points, axis=1, keepdims=True), labels
 
 
-def test_cosine_knn_is_exact_with_self_first() -> None:
+@pytest.mark.parametrize("rows_per_block", [1, 64, 10_000])
+def test_cosine_knn_is_exact_with_self_first(rows_per_block: int, monkeypatch: pytest.MonkeyPatch) -> None:
     points, _ = _unit_clusters(700)
+    # blocks of one row, blocks with a short last one, one block: always the exact neighbours
+    monkeypatch.setattr(topics, "KNN_BLOCK_CELLS", rows_per_block * len(points))
     indices, distances = cosine_knn(points, 15)
     brute = 1.0 - points @ points.T
     np.fill_diagonal(brute, -1.0)
