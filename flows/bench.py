@@ -314,11 +314,20 @@ def table(results: dict[str, Any]) -> str:
         lines.append(
             f"| {r['name']} | {r['responses']:,} | {r['passages']:,} | {r['themes']} | {r['cold_seconds']} s "
             f"| {steps} | {r['rerun_seconds']} s ({r.get('rerun_with_server_seconds', '–')} s) "
-            f"| {r['cold_peak_rss_mb']:,} MB | {r.get('embedded_per_s', '–')} ({r.get('plain_embedded_per_s', '–')}) "
+            f"| {r['cold_peak_rss_mb']:,} MB{_peak_step(r)} | {r.get('embedded_per_s', '–')} ({r.get('plain_embedded_per_s', '–')}) "
             f"| {plain} | {r.get('throughline_vs_plain', '–')} "
             f"| {r.get('measured_at', '–')} |"
         )
     return "\n".join(lines)
+
+
+def _peak_step(row: dict[str, Any]) -> str:
+    """`` (in themes)``: the step after which the flow's high-water mark was highest, where recorded."""
+    peaks: dict[str, int] = row.get("steps_peak_rss_mb") or {}
+    if not peaks:
+        return ""
+    top = max(peaks.values())
+    return f" (in {next(step for step, mb in peaks.items() if mb == top)})"
 
 
 def _earlier_rows(path: Path) -> list[dict[str, Any]]:

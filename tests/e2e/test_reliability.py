@@ -6,6 +6,7 @@ an officer would start it; kills are SIGKILL to the run's whole process group.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -87,9 +88,14 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes], ti
         time.sleep(0.05)
 
 
-def partial(workspace: Path, name: str) -> Callable[[], bool]:
-    """True once a run's unfinished folder holds ``name``."""
-    return lambda: any((p / name).exists() for p in (workspace / SLUG / "runs").glob(".*.partial"))
+def partials(workspace: Path) -> set[Path]:
+    return set((workspace / SLUG / "runs").glob(".*.partial"))
+
+
+def new_partial_holds(workspace: Path, *names: str) -> Callable[[], bool]:
+    """True once a run folder begun from now on (not a killed run's leftover) holds every one of ``names``."""
+    before = partials(workspace)
+    return lambda: any(all((p / n).exists() for n in names) for p in partials(workspace) - before)
 
 
 def cached(workspace: Path, step: str, before: set[str]) -> Callable[[], bool]:
@@ -133,16 +139,26 @@ def test_a_run_killed_at_any_step_leaves_the_previous_run_and_resumes(
     csv.write_text(csv.read_text().replace("cracked and uneven", "cracked, broken and uneven", 1))
     config = edited / "consultation.toml"
 
-    kill_points: list[tuple[str, Callable[[subprocess.Popen[bytes]], None]]] = [
-        ("while starting", lambda p: time.sleep(2.0)),
-        ("after ingest, during prepare", lambda p: wait_for(partial(workspace, "responses.parquet"), p)),
+    prepared_before = entries(workspace, "prepare")
+
+    def prepare_cached_and_taken() -> Callable[[], bool]:
+        # the prepare step's entry is new (saved by this run or by the one killed before it) and this
+        # run has its passages: it is past prepare, in embed or themes
+        saved, taken = cached(workspace, "prepare", prepared_before), new_partial_holds(workspace, "passages.parquet")
+        return lambda: saved() and taken()
+
+    # Each kill point is a condition made just before the run starts, met while the run is at that point.
+    kill_points: list[tuple[str, Callable[[], Callable[[], bool]] | None]] = [
+        ("while starting", None),
         (
-            "once prepare was cached, during embed or themes",
-            lambda p: wait_for(cached(workspace, "prepare", entries(workspace, "prepare")), p),
+            "after ingest, during prepare",
+            lambda: new_partial_holds(workspace, "sources.parquet", "_work/blocks.parquet"),
         ),
-        ("during trace or report", lambda p: wait_for(partial(workspace, "themes.parquet"), p)),
+        ("once prepare was cached, during embed or themes", prepare_cached_and_taken),
+        ("during trace or report", lambda: new_partial_holds(workspace, "themes.parquet")),
     ]
-    for when, wait in kill_points:
+    for when, kill_point in kill_points:
+        condition = kill_point() if kill_point else None
         process = subprocess.Popen(
             analyse_command(config, workspace),
             env=cli_env(),
@@ -152,9 +168,13 @@ def test_a_run_killed_at_any_step_leaves_the_previous_run_and_resumes(
             start_new_session=True,  # its own process group: the Prefect server and workers die with it
         )
         try:
-            wait(process)
+            if condition is None:
+                time.sleep(2.0)
+            else:
+                wait_for(condition, process)
         finally:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # ended already: wait_for says so
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         assert_previous_run_intact(workspace, previous, digest, when)
 

@@ -88,4 +88,8 @@ def test_one_size_is_measured_end_to_end(tmp_path: Path) -> None:
     assert result["name"] == "generated 120"
     rendered = table({"machine": "test", "cases": [result]})
     assert "| generated 120 | 120 |" in rendered
+    peaks = result["steps_peak_rss_mb"]
+    assert list(peaks) == list(result["steps_seconds"])
+    assert max(peaks.values()) <= result["cold_peak_rss_mb"]  # the flow's process within the largest one
+    assert " MB (in " in rendered  # the step that set the peak
     json.dumps(result)  # serialisable as written to results.json
