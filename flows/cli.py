@@ -141,6 +141,10 @@ def _summary(run: Path, seconds: float) -> None:
         table.add_row("reused", ", ".join(reused) + " (unchanged since an earlier run; --fresh redoes them)")
     table.add_row("run folder", str(run))
     table.add_row("wall time", f"{seconds:.1f}s")
+    peaks: dict[str, int] = manifest.get("peak_rss_mb") or {}
+    if peaks:
+        top = max(peaks, key=lambda step: peaks[step])  # the first step to reach the high-water mark
+        table.add_row("peak memory", f"{peaks[top] / 1024:.1f} GB (reached in {top})")
     Console().print(table)
 
 

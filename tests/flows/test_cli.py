@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import polars as pl
@@ -150,3 +151,15 @@ def test_export_command_writes_the_data_package(sample_workspace: Path, tmp_path
     themes = pl.read_csv(out / "csv" / "themes.csv")
     assert themes.height == pl.read_parquet(out / "parquet" / "themes.parquet").height
     assert pl.read_csv(out / "codebook.csv").height == themes.height
+
+
+def test_the_summary_of_a_run_accounts_for_rows_and_memory(
+    sample_run: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from flows.cli import _summary
+
+    _summary(sample_run, 61.5)
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "rows read │ 473 = 452 analysed + 5 rejected + 16 merged" in shown
+    assert "wall time │ 61.5s" in shown
+    assert re.search(r"peak memory │ \d\.\d GB \(reached in (prepare|embed|themes|trace|report)\)", shown)
