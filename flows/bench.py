@@ -323,11 +323,10 @@ def table(results: dict[str, Any]) -> str:
 
 def _peak_step(row: dict[str, Any]) -> str:
     """`` (in themes)``: the step after which the flow's high-water mark was highest, where recorded."""
-    peaks: dict[str, int] = row.get("steps_peak_rss_mb") or {}
-    if not peaks:
-        return ""
-    top = max(peaks.values())
-    return f" (in {next(step for step, mb in peaks.items() if mb == top)})"
+    from flows.runs import peak_step
+
+    top = peak_step(row.get("steps_peak_rss_mb") or {})
+    return "" if top is None else f" (in {top})"
 
 
 def _earlier_rows(path: Path) -> list[dict[str, Any]]:

@@ -124,6 +124,8 @@ def analyse(
 
 
 def _summary(run: Path, seconds: float) -> None:
+    from flows.runs import peak_step
+
     manifest = json.loads((run / "manifest.json").read_text())
     acc = manifest["accounting"]["total"]
     table = Table(title=f"{manifest['consultation']['title']} — run {manifest['run_id']}", show_header=False)
@@ -142,8 +144,8 @@ def _summary(run: Path, seconds: float) -> None:
     table.add_row("run folder", str(run))
     table.add_row("wall time", f"{seconds:.1f}s")
     peaks: dict[str, int] = manifest.get("peak_rss_mb") or {}
-    if peaks:
-        top = max(peaks, key=lambda step: peaks[step])  # the first step to reach the high-water mark
+    top = peak_step(peaks)
+    if top is not None:
         table.add_row("peak memory", f"{peaks[top] / 1024:.1f} GB (reached in {top})")
     Console().print(table)
 

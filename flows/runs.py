@@ -97,3 +97,8 @@ def finalise_run(staging: Path, manifest: dict[str, Any]) -> Path:
     _fsync(final.parent)  # the rename itself is durable
     atomic_write_bytes(final.parent.parent / "latest", (manifest["run_id"] + "\n").encode())
     return final
+
+
+def peak_step(peaks: dict[str, int]) -> str | None:
+    """The first step after which a run's memory high-water mark (manifest ``peak_rss_mb``) was highest."""
+    return max(peaks, key=lambda step: peaks[step]) if peaks else None

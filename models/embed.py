@@ -172,22 +172,25 @@ class EmbeddingCache:
 
     def known(self, hashes: Sequence[str]) -> set[str]:
         """Which of ``hashes`` are cached (reads the hash column alone)."""
-        files = sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
-        if not files:
-            return set()
-        wanted = pl.LazyFrame({"hash": list(set(hashes))})
-        found = pl.scan_parquet(files).select("hash").join(wanted, on="hash", how="semi").collect()
-        return set(found["hash"].to_list())
+        cached = self._scan(hashes)
+        return set() if cached is None else set(cached.select("hash").collect()["hash"].to_list())
 
     def lookup(self, hashes: Sequence[str]) -> Found:
         """Cached vectors of those hashes that are cached."""
+        cached = self._scan(hashes)
+        found = None if cached is None else cached.unique("hash", keep="first").collect()
+        if found is None or not found.height:
+            return Found({}, np.zeros((0, 0), np.float32))
+        vectors = found["vector"].to_numpy().astype(np.float32, copy=False)
+        return Found({h: i for i, h in enumerate(found["hash"].to_list())}, vectors)
+
+    def _scan(self, hashes: Sequence[str]) -> pl.LazyFrame | None:
+        """The cache's rows for ``hashes``, lazily (None before anything is cached)."""
         files = sorted(self.folder.glob("*.parquet")) if self.folder.is_dir() else []
         if not files:
-            return Found({}, np.zeros((0, 0), np.float32))
+            return None
         wanted = pl.LazyFrame({"hash": list(set(hashes))})
-        found = pl.scan_parquet(files).join(wanted, on="hash", how="semi").unique("hash", keep="first").collect()
-        vectors = found["vector"].to_numpy() if found.height else np.zeros((0, 0), np.float32)
-        return Found({h: i for i, h in enumerate(found["hash"].to_list())}, vectors.astype(np.float32, copy=False))
+        return pl.scan_parquet(files).join(wanted, on="hash", how="semi")
 
     def store(self, hashes: Sequence[str], vectors: Vectors) -> None:
         """Add vectors atomically (written under a temporary name, then renamed)."""
@@ -213,9 +216,8 @@ def embed_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache
         fresh = np.asarray(embedder.encode(list(todo.values())), np.float32)
         if cache:
             cache.store(list(todo), fresh)
-        start = len(matrix) if len(known) else 0
-        rows = {**rows, **{h: start + i for i, h in enumerate(todo)}}
-        matrix = np.concatenate([matrix, fresh]) if len(known) else fresh
+        rows = {**rows, **{h: len(matrix) + i for i, h in enumerate(todo)}}
+        matrix = np.concatenate([matrix, fresh]) if len(matrix) else fresh  # an empty matrix has no width
     if not texts:
         return np.zeros((0, 0), dtype=np.float32), 0
     return matrix[np.fromiter((rows[h] for h in hashes), np.int64, len(hashes))], len(todo)
