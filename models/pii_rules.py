@@ -20,6 +20,8 @@ STREET_TYPES = (
     r"Court|Ct|Gardens|Grove|Hill|Square|Sq|Row|Parade|Walk|Mews|View|Rise|Park|Green"
 )
 NAME = r"(?:O'|Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+# Lower-case or short parts of surnames ("Maria De Anasantis", "Vincent van Gogh").
+PARTICLES = r"(?:[Dd]e|[Dd]el|[Dd]i|[Dd]a|[Dd]u|[Ll]a|[Ll]e|[Vv]an|[Vv]on|[Dd]er|[Bb]in|[Aa]l)"
 # Capitalised words that are also common first names but, capitalised mid-sentence, rarely people.
 WORD_NAMES = frozenset(
     [
@@ -83,10 +85,17 @@ def address_recognizer() -> PatternRecognizer:
         rf"\b(?:(?:Flat|Apartment|Unit)\s+\d+[A-Za-z]?,?\s+)?\d{{1,4}}[A-Za-z]?,?\s+"
         rf"(?:[A-Z][a-z]+\s+){{1,3}}(?:{STREET_TYPES})\b"
     )
+    # Spanish and Catalan order: the street word, its name, then the number ("calle Mieses 3",
+    # "C/ Mayor nº 5", "Carrer de Sants 79").
+    iberian = (
+        r"\b(?i:calle|c/|avenida|avda\.?|av\.|plaza|pza\.?|paseo|pº|camino|carretera|ronda|travesía|carrer|"
+        r"c\.|avinguda|plaça|passeig|rúa|rua)\s*(?:(?:de|del|de la|dels|d'|la|el|los|las)\s+)?"
+        r"(?:[A-ZÀ-Ý][\wÀ-ÿ'-]+\s+){1,4}(?:(?i:nº|n\.º|núm\.?|número|no\.?)\s*)?\d{1,4}[A-Za-z]?\b"
+    )
     return PatternRecognizer(
         supported_entity="STREET_ADDRESS",
         name="street address",
-        patterns=[Pattern("house number and street", pattern, 0.7)],
+        patterns=[Pattern("house number and street", pattern, 0.7), Pattern("street and house number", iberian, 0.7)],
         global_regex_flags=CASED,
     )
 
@@ -111,17 +120,33 @@ def uk_patterns() -> list[PatternRecognizer]:
     ]
 
 
+# Titles and offices written before a person's name ("Mr.Berthold", "Chair Garodnick").
+TITLES = (
+    r"(?i:mr|mrs|ms|miss|mx|dr|prof|cllr|sir|dame|mister|rev)\.?\s*|"
+    r"(?i:Chair|Chairman|Chairwoman|Commissioner|Council\s?[Mm]ember|Councillor|Councilwoman|Councilman|Senator|"
+    r"Assemblyman|Assemblywoman|Assemblymember|Congressman|Congresswoman|Secretary|Minister|Mayor|Deputy Mayor|"
+    r"Borough President|Administrator|Director|Judge|Governor|Representative|Reverend|Professor),?\s+"
+)
+# Words that follow a title but are offices or forms of address, not names ("Mr. Chair").
+ROLE_WORDS = (
+    r"Chair|Chairman|Chairwoman|Speaker|President|Minister|Secretary|Commissioner|Mayor|Clerk|Deputy|Member|Members|"
+    r"Madam|Sir|Premier|Prime|Vice|Acting|Chief|General|Administrator|Director|Council|Committee|Dr|Mr|Mrs|Ms|"
+    r"Doctor|Professor|The|And|Of|For|To|On|In"
+)
+
+
 def name_cue_recognizer() -> PatternRecognizer:
     """Strong name cues: titles, "my name is", "I'm called", sign-offs."""
     patterns = [
-        Pattern("title and name", rf"\b(?i:mr|mrs|ms|miss|mx|dr|prof|cllr|sir|dame)\.?\s+(?:{NAME}\s+)?{NAME}\b", 0.75),
-        Pattern("my name is", rf"(?<=\b[Mm]y name is )(?:{NAME})(?:\s+{NAME}){{0,2}}\b", 0.8),
-        Pattern("I am called", rf"(?<=\b[Ii]'m called )(?:{NAME})(?:\s+{NAME})?\b", 0.7),
+        # Above spaCy's 0.85, so that a strong cue wins over an overlapping NER span.
+        Pattern("title and name", rf"(?<![\w.])(?:{TITLES})(?!(?:{ROLE_WORDS})\b)(?:{NAME}\s+)?{NAME}\b", 0.9),
+        Pattern("my name is", rf"(?<=\b[Mm]y name is )(?:{NAME})(?:\s+(?:{PARTICLES}\s+)?{NAME}){{0,2}}\b", 0.95),
+        Pattern("I am called", rf"(?<=\b[Ii]'m called )(?:{NAME})(?:\s+{NAME})?\b", 0.9),
         Pattern(
             "signed",
             rf"(?<=\b(?:Regards|Thanks|Sincerely|Signed|Yours faithfully|Yours sincerely),\s)"
             rf"(?:{NAME})(?:\s+{NAME}){{0,2}}\b",
-            0.7,
+            0.9,
         ),
     ]
     return PatternRecognizer(supported_entity="PERSON", name="name cues", patterns=patterns, global_regex_flags=CASED)
@@ -191,7 +216,7 @@ def trimmed(result: RecognizerResult, text: str) -> RecognizerResult:
     return result
 
 
-def spacy_false_person(result: RecognizerResult, text: str) -> bool:
+def spacy_false_person(result: RecognizerResult, text: str, vocabulary: frozenset[str] = frozenset()) -> bool:
     """A PERSON found by spaCy's NER or a weak cue (not a strong one) whose text is not a name."""
     metadata = result.recognition_metadata or {}
     return (
@@ -200,8 +225,21 @@ def spacy_false_person(result: RecognizerResult, text: str) -> bool:
         and _not_a_name(
             text[result.start : result.end],
             trusted_shape=metadata.get(RecognizerResult.RECOGNIZER_NAME_KEY) == "SpacyRecognizer",
+            vocabulary=vocabulary,
         )
     )
+
+
+def false_url(result: RecognizerResult, text: str) -> bool:
+    """A URL match that is two words joined by a missing space ("services.Such", "Mr.Chair")."""
+    if result.entity_type != "URL":
+        return False
+    span = text[result.start : result.end]
+    glued = (result.end < len(text) and text[result.end].isalnum()) or (
+        result.start > 0 and text[result.start - 1].isalnum()
+    )
+    explicit = "://" in span or span.lower().startswith("www.") or "/" in span or "@" in span
+    return not explicit and (glued or bool(re.search(r"\.[A-Z]", span)))
 
 
 @lru_cache(maxsize=1)
@@ -209,19 +247,69 @@ def _first_names() -> gender_detector.Detector:
     return gender_detector.Detector(case_sensitive=True)
 
 
-def _not_a_name(span: str, *, trusted_shape: bool) -> bool:
+@lru_cache(maxsize=1)
+def _common_words() -> dict[str, float]:
+    """Lower-case English words frequent enough that, capitalised, they are rarely a person.
+
+    From spaCy's lexeme probabilities (``spacy-lookups-data``): a word whose lower-case form is
+    more common than ``COMMON_WORD_LOGPROB`` ("waste", "housing", "okay", "so") and at least as
+    common as its capitalised form (so "Williams" and "Kennedy" stay names).
+    """
+    import gzip
+    import json
+
+    import spacy_lookups_data
+
+    path = spacy_lookups_data.__path__[0] + "/data/en_lexeme_prob.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        prob: dict[str, float] = json.load(handle)
+    return {
+        word: p
+        for word, p in prob.items()
+        if p > COMMON_WORD_LOGPROB and word.isalpha() and word.islower() and p >= prob.get(word.capitalize(), -99.0)
+    }
+
+
+COMMON_WORD_LOGPROB = -12.0
+# After a known first name a word must be very common to count as ordinary: "Gordon Brown" and
+# "Kirsty Williams" are names, "Scott Waste" and "Jasper Housing" are not.
+VERY_COMMON_LOGPROB = -10.0
+
+
+def common_word(
+    word: str, vocabulary: frozenset[str] = frozenset(), logprob: float = COMMON_WORD_LOGPROB, *, alone: bool = True
+) -> bool:
+    """Whether a capitalised word is ordinary vocabulary (English, or this consultation's own).
+
+    The consultation's frequent capitalised words ("Brooklyn") count only for a word ``alone``:
+    in a full name a committee member's often-said surname is still a name.
+    """
+    lower = word.lower()
+    return _common_words().get(lower, -99.0) > logprob or lower in vocabulary or (alone and word in vocabulary)
+
+
+def _not_a_name(span: str, *, trusted_shape: bool, vocabulary: frozenset[str] = frozenset()) -> bool:
     """Whether a PERSON span from spaCy or a weak cue is not a person's name.
 
-    The small English model tags places and capitalised words as people ("Chapel Lane",
-    "Westgate", "Keep", "Madam"). A span ending in a street or place word is a place. Otherwise a
-    multi-word span from spaCy (``trusted_shape``) is a name; a single word, or any weak-cue span,
-    must start with a known first name (gender-guesser's ~40,000, many countries) that is not also a
-    common capitalised word (months, days, "Hope").
+    The small English model tags places, organisations and capitalised words as people ("Chapel
+    Lane", "Long Island", "Young People", "Okay"). Every word of a name is capitalised; a span
+    ending in a street or place word is a place. A multi-word span from spaCy (``trusted_shape``)
+    is a name unless one of its words is ordinary vocabulary (an English word or one this
+    consultation uses often) — its first word may be one when it is a known first name ("Mark
+    Levine"). A single word, or any weak-cue span, needs strong evidence: a known first name
+    (gender-guesser's ~40,000, many countries) that is not also an ordinary word.
     """
     words = [w.strip(".,'’") for w in span.replace("'s", "").replace("’s", "").split()]
+    words = [w for w in words if w]
     if not words or span.startswith("[") or any(ch.isdigit() for ch in span) or words[-1] in PLACE_WORDS:
         return True
-    if trusted_shape and len(words) > 1:
-        return False
-    first = words[0]
-    return first in WORD_NAMES or _first_names().get_gender(first) == "unknown"
+    if not all(w[:1].isupper() or re.fullmatch(PARTICLES, w) for w in words):
+        return True
+    first, rest = words[0], [w for w in words[1:] if not re.fullmatch(PARTICLES, w)]
+    known_first = first not in WORD_NAMES and _first_names().get_gender(first) != "unknown"
+    after = VERY_COMMON_LOGPROB if known_first else COMMON_WORD_LOGPROB
+    if any(common_word(w, vocabulary, after, alone=False) for w in rest):
+        return True
+    if trusted_shape and rest:
+        return not (known_first or not common_word(first, vocabulary, alone=False))
+    return not known_first or common_word(first, vocabulary)

@@ -35,12 +35,13 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _csv_rows(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:
+def csv_rows(path: Path, delimiter: str = ",") -> Iterator[dict[str, str]]:
+    """The rows of a CSV file as dicts (a byte-order mark is dropped)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         yield from csv.DictReader(handle, delimiter=delimiter)
 
 
-def _records(data: Path) -> Iterator[tuple[str, str, str]]:
+def records(data: Path) -> Iterator[tuple[str, str, str]]:
     """(set, record, text) of every free-text record the redaction set draws on."""
     nyc = data / "nyc-city-of-yes"
     for hearing in ("city-planning-commission-data", "city-council-data"):
@@ -50,28 +51,28 @@ def _records(data: Path) -> Iterator[tuple[str, str, str]]:
                 yield "nyc", f"{hearing.split('-')[1]}.{i}", str(row.get("text") or "")
     regs = data / "regulations-gov-cms-2025-0050" / "CMS-2025-0050-0031.csv"
     if regs.exists():
-        for row in _csv_rows(regs):
+        for row in csv_rows(regs):
             yield "regs", row["Document ID"], row.get("Comment") or ""
     for path in sorted((data / "qmsum-committee" / "data" / "Committee" / "all").glob("*.json")):
         for i, turn in enumerate(json.loads(path.read_text(encoding="utf-8"))["meeting_transcripts"]):
             yield "qmsum", f"{path.stem}.{i}", str(turn.get("content") or "")
     for path in sorted((data / "polis").glob("*/comments.csv")):
-        for row in _csv_rows(path):
+        for row in csv_rows(path):
             key = row.get("comment-id") or row.get("comment_id") or ""
             yield "polis", f"{path.parent.name}.{key}", row.get("comment-body") or row.get("comment_body") or ""
     valladolid = data / "valladolid-pb-2027" / "proposals_data.csv"
     if valladolid.exists():
-        for row in _csv_rows(valladolid):
+        for row in csv_rows(valladolid):
             yield "valladolid", row["code"], f"{row.get('title') or ''}.\n{row.get('description') or ''}"
     decidim = data / "decidim-barcelona-pb"
     projects = decidim / "www.decidim.barcelona-open-data-projects.csv"
     if projects.exists():
-        for row in _csv_rows(projects, ";"):
+        for row in csv_rows(projects, ";"):
             for locale in ("ca", "es"):
                 yield "decidim", f"project.{row['id']}.{locale}", row.get(f"description/{locale}") or ""
     comments = decidim / "www.decidim.barcelona-open-data-result_comments.csv"
     if comments.exists():
-        for row in _csv_rows(comments, ";"):
+        for row in csv_rows(comments, ";"):
             body = row.get("body") or ""
             try:
                 parsed = json.loads(body)
@@ -84,7 +85,7 @@ def _records(data: Path) -> Iterator[tuple[str, str, str]]:
 def real_sentences(data: Path) -> dict[str, str]:
     """Every sentence of the real sets, by id (sentences of 12–600 characters)."""
     out: dict[str, str] = {}
-    for name, record, text in _records(data):
+    for name, record, text in records(data):
         for n, sentence in enumerate(sentences_of(text)):
             if MIN_CHARS <= len(sentence) <= MAX_CHARS:
                 out[f"{name}:{record}:{n}"] = sentence

@@ -51,7 +51,7 @@ def main(paths: list[str]) -> None:
             rows.append(row)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    print(f"{len(rows)} sentences -> {OUT}")  # noqa: T201
+    print(f"{len(rows)} sentences -> {OUT}")
 
 
 if __name__ == "__main__":

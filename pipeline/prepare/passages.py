@@ -8,6 +8,8 @@ joining its neighbour so that no passage is a fragment like "Why?".
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Iterable
 
 import polars as pl
@@ -32,12 +34,33 @@ def chunks(sentences: Iterable[str], min_words: int = MIN_WORDS) -> list[str]:
     return out
 
 
+# A placeholder such as "[NAME]" (ours or the export's own "[redacted]") is one word: short,
+# bracketed, on one line.
+PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+
+
+def sentences_of(paragraph: str, starts: list[int]) -> list[str]:
+    """``paragraph`` cut at the sentence ``starts`` that do not fall inside a placeholder.
+
+    spaCy's tokenizer takes "[" for punctuation and may end a sentence there ("My name is [" /
+    "NAME], and I live…"); the cut is made on the paragraph's own characters, so nothing is added
+    inside a placeholder either.
+    """
+    inside = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(paragraph)]
+    cuts = [c for c in starts if 0 < c < len(paragraph) and not any(a < c < b for a, b in inside)]
+    bounds = [0, *sorted(set(cuts)), len(paragraph)]
+    return [paragraph[a:b].strip() for a, b in itertools.pairwise(bounds) if paragraph[a:b].strip()]
+
+
 def split_texts(texts: list[str], nlp: Language, whole_words: int = WHOLE_WORDS) -> list[list[str]]:
     """Each text as its passages; paragraphs never share a passage."""
     pieces = [[p for p in t.split("\n\n") if p] for t in texts]
     flat = [p for para in pieces for p in para]
     long_ones = [p for p in flat if len(p.split()) > whole_words]
-    sentences = {p: [s.text for s in doc.sents] for p, doc in zip(long_ones, nlp.pipe(long_ones), strict=True)}
+    sentences = {
+        p: sentences_of(p, [s.start_char for s in doc.sents])
+        for p, doc in zip(long_ones, nlp.pipe(long_ones), strict=True)
+    }
     out = []
     for text, paras in zip(texts, pieces, strict=True):
         if len(text.split()) <= whole_words:

@@ -1,6 +1,6 @@
 """Personal data out of everything derived from the public's words, before anything is written.
 
-Inputs: ``responses`` and ``answers`` (after cleaning) and a ``Redact`` implementation (the
+Inputs: ``responses`` (after cleaning, with ``language``) and ``answers`` and a ``Redact`` implementation (the
 Presidio-based one lives in ``models.pii``). Output: the same frames with free text redacted to
 typed placeholders, attribute values redacted with patterns only (a ward name must not be taken
 for a person), public speakers' names replaced by pseudonyms ("Member of the public 3"), and the
@@ -10,6 +10,7 @@ public documents are left as they are.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Protocol
@@ -25,10 +26,44 @@ class Redact(Protocol):
     """Anything that redacts many texts and counts what it removed in each."""
 
     def redact_each(
-        self, texts: Iterable[str | None], *, patterns_only: bool = False
+        self,
+        texts: Iterable[str | None],
+        *,
+        patterns_only: bool = False,
+        languages: Iterable[str] | None = None,
     ) -> list[tuple[str | None, Counter[str]]]:
         """Per text: the redacted text (None stays None) and its counts by entity type."""
         ...
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W\d_]")
+FREQUENT_SHARE = 0.002
+FREQUENT_MIN = 3
+
+
+def consultation_vocabulary(texts: Iterable[str | None]) -> tuple[str, ...]:
+    """The consultation's own ordinary words, which alone are never taken for a person's name.
+
+    Words its texts use in lower case at least twice ("housing", "llamas"), and capitalised words
+    that recur across many texts (in at least ``FREQUENT_SHARE`` of them, and ``FREQUENT_MIN``):
+    the places, programmes and organisations everyone mentions ("Brooklyn", "Medicare", "City of
+    Yes"). A member of the public's name is in one response, or a few; a title or "my name is"
+    before it still marks it.
+    """
+    lower: Counter[str] = Counter()
+    capitalised: Counter[str] = Counter()
+    n = 0
+    for text in texts:
+        if not text:
+            continue
+        n += 1
+        words = _WORD.findall(text)
+        lower.update(w for w in words if w.islower())
+        capitalised.update({w for w in words[1:] if w[:1].isupper() and not w.isupper()})
+    floor = max(FREQUENT_MIN, int(FREQUENT_SHARE * n))
+    frequent = {w for w, c in lower.items() if c >= 2 and len(w) > 2}
+    frequent |= {w for w, c in capitalised.items() if c >= floor}
+    return tuple(sorted(frequent))
 
 
 def public_vocabulary(documents: pl.DataFrame) -> tuple[str, ...]:
@@ -72,11 +107,15 @@ def redact_frames(
     text goes through the language model once. Other responses (officials' turns, texts that
     differ) are redacted on their own. The counts are of the responses' text and attributes.
     """
-    done = redactor.redact_each(answers["text"].to_list())
+    language = dict(zip(responses["response_id"], responses["language"], strict=True))
+    done = redactor.redact_each(
+        answers["text"].to_list(), languages=[language.get(r, "und") for r in answers["response_id"]]
+    )
     answer_text = [text for text, _ in done]
     composed = _composed(responses, answers, done)
     alone = responses.filter(~pl.col("response_id").is_in(list(composed)))
-    composed.update(zip(alone["response_id"], redactor.redact_each(alone["text"].to_list()), strict=True))
+    alone_done = redactor.redact_each(alone["text"].to_list(), languages=alone["language"].to_list())
+    composed.update(zip(alone["response_id"], alone_done, strict=True))
     counts: Counter[str] = Counter()
     for _, found in composed.values():
         counts.update(found)
