@@ -125,7 +125,8 @@ TITLES = (
     r"(?i:mr|mrs|ms|miss|mx|dr|prof|cllr|sir|dame|mister|rev)\.?\s*|"
     r"(?i:Chair|Chairman|Chairwoman|Commissioner|Council\s?[Mm]ember|Councillor|Councilwoman|Councilman|Senator|"
     r"Assemblyman|Assemblywoman|Assemblymember|Congressman|Congresswoman|Secretary|Minister|Mayor|Deputy Mayor|"
-    r"Borough President|Administrator|Director|Judge|Governor|Representative|Reverend|Professor),?\s+"
+    r"Borough President|Administrator|Director|Judge|Governor|Representative|Reverend|Professor)\s+|"
+    r"(?i:council\s?member),\s+"
 )
 # Words that follow a title but are offices or forms of address, not names ("Mr. Chair").
 ROLE_WORDS = (
@@ -193,7 +194,87 @@ PLACE_WORDS = frozenset(STREET_TYPES.split("|")) | {
     "Surgery",
     "Pool",
     "Airport",
+    "Meadows",
+    "Heights",
+    "Falls",
+    "Springs",
+    "Valley",
+    "Island",
+    "Islands",
+    "Bay",
+    "Point",
+    "Harbor",
+    "Woods",
+    "Forest",
+    "Fields",
+    "Mills",
+    "Creek",
+    "River",
+    "Lake",
+    "Mountain",
+    "Ridge",
+    "County",
+    "Borough",
+    "District",
 }
+# Words that name organisations, not people ("Heath Technology", "Scott Waste Services").
+ORG_WORDS = frozenset(
+    [
+        "Technology",
+        "Technologies",
+        "Health",
+        "Healthcare",
+        "Care",
+        "Group",
+        "Inc",
+        "Inc.",
+        "LLC",
+        "Ltd",
+        "Ltd.",
+        "Corp",
+        "Corporation",
+        "Company",
+        "Co",
+        "Foundation",
+        "Association",
+        "Institute",
+        "Services",
+        "Solutions",
+        "Systems",
+        "Partners",
+        "Network",
+        "Alliance",
+        "Coalition",
+        "Society",
+        "Trust",
+        "Fund",
+        "Bank",
+        "Agency",
+        "Department",
+        "Ministry",
+        "Commission",
+        "Committee",
+        "Board",
+        "Authority",
+        "Clinic",
+        "Pharmacy",
+        "Labs",
+        "Media",
+        "News",
+        "Press",
+        "Times",
+        "Post",
+        "Review",
+        "Project",
+        "Initiative",
+        "Program",
+        "Programme",
+        "Act",
+        "Bill",
+        "Directive",
+        "Regulation",
+    ]
+)
 
 
 def trimmed(result: RecognizerResult, text: str) -> RecognizerResult:
@@ -252,8 +333,8 @@ def _common_words() -> dict[str, float]:
     """Lower-case English words frequent enough that, capitalised, they are rarely a person.
 
     From spaCy's lexeme probabilities (``spacy-lookups-data``): a word whose lower-case form is
-    more common than ``COMMON_WORD_LOGPROB`` ("waste", "housing", "okay", "so") and at least as
-    common as its capitalised form (so "Williams" and "Kennedy" stay names).
+    more common than ``COMMON_WORD_LOGPROB`` ("waste", "housing", "okay", "oh"). First names and
+    surnames are rarer in lower case ("john" -13.0, "williams" -14.4), so they stay names.
     """
     import gzip
     import json
@@ -263,17 +344,15 @@ def _common_words() -> dict[str, float]:
     path = spacy_lookups_data.__path__[0] + "/data/en_lexeme_prob.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         prob: dict[str, float] = json.load(handle)
-    return {
-        word: p
-        for word, p in prob.items()
-        if p > COMMON_WORD_LOGPROB and word.isalpha() and word.islower() and p >= prob.get(word.capitalize(), -99.0)
-    }
+    return {word: p for word, p in prob.items() if p > COMMON_WORD_LOGPROB and word.isalpha() and word.islower()}
 
 
 COMMON_WORD_LOGPROB = -12.0
-# After a known first name a word must be very common to count as ordinary: "Gordon Brown" and
-# "Kirsty Williams" are names, "Scott Waste" and "Jasper Housing" are not.
-VERY_COMMON_LOGPROB = -10.0
+# After a known first name a surname may well be an ordinary word ("Helen Price", "Gordon Brown"):
+# it counts as ordinary only when it is one of the commonest English words, or when this
+# consultation uses it often both in lower case and capitalised ("Jasper Housing" in a housing
+# hearing). A leaked name is worse than a redacted word.
+VERY_COMMON_LOGPROB = -8.5
 
 
 def common_word(
@@ -303,12 +382,21 @@ def _not_a_name(span: str, *, trusted_shape: bool, vocabulary: frozenset[str] = 
     words = [w for w in words if w]
     if not words or span.startswith("[") or any(ch.isdigit() for ch in span) or words[-1] in PLACE_WORDS:
         return True
+    if any(w in ORG_WORDS for w in words[1:]):
+        return True
     if not all(w[:1].isupper() or re.fullmatch(PARTICLES, w) for w in words):
+        return True
+    # Words run together by a lost space or hyphen ("ChicoutimiLe Fjord") are places, not people.
+    if any(re.search(r"[a-z][A-Z]", re.sub(r"^(?:Mc|Mac|O')", "", w)) for w in words):
         return True
     first, rest = words[0], [w for w in words[1:] if not re.fullmatch(PARTICLES, w)]
     known_first = first not in WORD_NAMES and _first_names().get_gender(first) != "unknown"
-    after = VERY_COMMON_LOGPROB if known_first else COMMON_WORD_LOGPROB
-    if any(common_word(w, vocabulary, after, alone=False) for w in rest):
+    if known_first:
+        ordinary = [_common_words().get(w.lower(), -99.0) > VERY_COMMON_LOGPROB for w in rest]
+        ordinary = [o or (w.lower() in vocabulary and w in vocabulary) for o, w in zip(ordinary, rest, strict=True)]
+    else:
+        ordinary = [common_word(w, vocabulary, alone=False) for w in rest]
+    if any(ordinary):
         return True
     if trusted_shape and rest:
         return not (known_first or not common_word(first, vocabulary, alone=False))

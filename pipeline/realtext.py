@@ -24,9 +24,14 @@ MIN_CHARS = 12
 MAX_CHARS = 600
 
 
+def html_text(text: str) -> str:
+    """``text`` without HTML tags (each a line break) and with its entities decoded."""
+    return html.unescape(_TAGS.sub("\n", text))
+
+
 def sentences_of(text: str) -> list[str]:
     """``text`` split at sentence ends and line breaks; HTML tags and entities removed."""
-    plain = html.unescape(_TAGS.sub("\n", text))
+    plain = html_text(text)
     return [s.strip() for s in _SENTENCE_END.split(plain) if s and s.strip()]
 
 

@@ -119,3 +119,23 @@ def with_language(responses: pl.DataFrame, default: str = "en") -> pl.DataFrame:
     """``responses`` with ``language`` filled from ``text`` (see the module docstring)."""
     texts = responses["text"].fill_null("").to_list()
     return responses.with_columns(pl.Series("language", languages_of(texts, default), dtype=pl.String()))
+
+
+def in_languages(passages: pl.DataFrame, responses: pl.DataFrame, languages: tuple[str, ...]) -> pl.Series:
+    """Which public passages are in a language the themes are found in (or too short to tell)."""
+    language = responses.select("response_id", "language")
+    joined = passages.select("response_id").join(language, on="response_id", how="left", maintain_order="left")
+    return joined["language"].is_in([*languages, "und"])
+
+
+def unthemed_by_language(passages: pl.DataFrame, responses: pl.DataFrame, languages: tuple[str, ...]) -> dict[str, int]:
+    """Responses left out of the themes because of their language: how many, per language, largest first."""
+    language = responses.select("response_id", "language")
+    left = (
+        passages.filter(~in_languages(passages, responses, languages))
+        .select("response_id")
+        .unique()
+        .join(language, on="response_id", how="left")
+    )
+    counts = left.group_by("language").len().sort(["len", "language"], descending=[True, False])
+    return {str(k): int(v) for k, v in counts.iter_rows()}

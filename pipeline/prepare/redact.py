@@ -107,14 +107,15 @@ def redact_frames(
     text goes through the language model once. Other responses (officials' turns, texts that
     differ) are redacted on their own. The counts are of the responses' text and attributes.
     """
-    language = dict(zip(responses["response_id"], responses["language"], strict=True))
+    known = "language" in responses.columns  # without it every text goes through the name finder
+    language = dict(zip(responses["response_id"], responses["language"], strict=True)) if known else {}
     done = redactor.redact_each(
-        answers["text"].to_list(), languages=[language.get(r, "und") for r in answers["response_id"]]
+        answers["text"].to_list(), languages=[language.get(r, "und") for r in answers["response_id"]] if known else None
     )
     answer_text = [text for text, _ in done]
     composed = _composed(responses, answers, done)
     alone = responses.filter(~pl.col("response_id").is_in(list(composed)))
-    alone_done = redactor.redact_each(alone["text"].to_list(), languages=alone["language"].to_list())
+    alone_done = redactor.redact_each(alone["text"].to_list(), languages=alone["language"].to_list() if known else None)
     composed.update(zip(alone["response_id"], alone_done, strict=True))
     counts: Counter[str] = Counter()
     for _, found in composed.values():

@@ -99,3 +99,52 @@ def test_redaction_shared_among_processes_is_the_same(redactor: Redactor, monkey
     shared = redactor.redact_each(texts)
     assert shared == alone
     assert all(found for _, found in shared[:18])  # every letter had something redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # From the real sets in ../shared/data, each redacted before (hearings, committees, comments).
+        "Oh, yeah.",
+        "Okay, thank you.",
+        "So, how do you assess how children are doing in your new curriculum?",
+        "Mr.Chair, our programs don't discriminate.",
+        "Welcome to the Children, Young People and Education Committee.",
+        "And how much how long would it take them on the Long Island Railroad?",
+        "As an integral part of the health care ecosystem, Heath Technology appreciates the opportunity.",
+        "We must keep Telehealth services.Such services save lives.",
+        "The honourable member for ChicoutimiLe Fjord has the floor.",
+        "Mr. Chair, Pitt Meadows is one of Canada's most beautiful places.",
+    ],
+)
+def test_real_text_that_is_not_personal_data_is_left_alone(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text) == (text, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We will continue with Mr.Berthold.", "We will continue with [NAME]."),
+        ("Thank you, Chair Garodnick.", "Thank you, [NAME]."),
+        ("I need 5 by council member, Brewer.", "I need 5 by [NAME]."),
+        ("Dear Administrator Oz, please act.", "Dear [NAME], please act."),
+        ("My name is Thomas Young, I am a citizen.", "My name is [NAME], I am a citizen."),
+        ("Then Maria De Anasantis will speak.", "Then [NAME] will speak."),
+    ],
+)
+def test_titles_and_introductions_mark_names(redactor: Redactor, text: str, expected: str) -> None:
+    assert redactor.redact(text)[0] == expected
+
+
+def test_other_languages_get_the_patterns_only(redactor: Redactor) -> None:
+    spanish = "Propuesta de Ana García: arreglar la calle Mieses 3, escribid a ana@example.es para apoyarla."
+    english = "Ring Helen Price about it."
+    done = redactor.redact_each([spanish, english], languages=["es", "en"])
+    assert done[0][0] == "Propuesta de Ana García: arreglar la [ADDRESS], escribid a [EMAIL] para apoyarla."
+    assert done[1][0] == "Ring [NAME] about it."
+
+
+def test_the_consultations_own_words_are_not_names() -> None:
+    text = "I am a lifelong Brooklyn resident."
+    assert Redactor(PrivacySettings()).redact(text)[0] == "I am a lifelong [NAME] resident."
+    assert Redactor(PrivacySettings(vocabulary=("Brooklyn",))).redact(text) == (text, {})

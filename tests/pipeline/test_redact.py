@@ -13,7 +13,7 @@ class FakeRedactor:
         self.seen: list[str] = []
 
     def redact_each(
-        self, texts: Iterable[str | None], *, patterns_only: bool = False
+        self, texts: Iterable[str | None], *, patterns_only: bool = False, languages: Iterable[str] | None = None
     ) -> list[tuple[str | None, Counter[str]]]:
         out: list[tuple[str | None, Counter[str]]] = []
         for text in texts:
@@ -94,3 +94,14 @@ def test_public_vocabulary_takes_capitalised_phrases_from_documents() -> None:
     vocabulary = public_vocabulary(documents)
     assert {"Chapel Lane", "St Mary's", "Chapel", "Option", "School"} <= set(vocabulary)
     assert "RESOLVED" not in vocabulary
+
+
+def test_consultation_vocabulary_holds_its_ordinary_and_recurring_words() -> None:
+    from pipeline.prepare.redact import consultation_vocabulary
+
+    texts = [f"I live in Brooklyn and housing costs too much, says response {i}." for i in range(10)]
+    texts += ["My name is Evelyn Boyd and housing matters.", "Nothing else."]
+    vocabulary = consultation_vocabulary(texts)
+    assert {"housing", "Brooklyn", "costs"} <= set(vocabulary)
+    assert "Evelyn" not in vocabulary
+    assert "Boyd" not in vocabulary
