@@ -180,7 +180,8 @@ def manifest(
         "redactions": summaries["prepare"]["redactions"],
         "campaigns": {k: summaries["prepare"][k] for k in ("campaigns", "campaign_members", "duplicate_groups")},
         "privacy": {"redacted": config.privacy.redact, "entities": list(config.privacy.entities)},
-        "notes": summaries["ingest"]["notes"],
+        "notes": summaries["ingest"]["notes"],  # per source: its warnings, then other notes
+        "warnings": summaries["ingest"].get("warnings", {}),  # what the analyst must check, per source
         "statuses": summaries["trace"]["statuses"],
         "responsiveness": summaries["report"]["responsiveness"],
         "review": {

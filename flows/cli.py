@@ -141,6 +141,9 @@ def _summary(run: Path, seconds: float) -> None:
     reused = manifest.get("reused_steps") or []
     if reused:
         table.add_row("reused", ", ".join(reused) + " (unchanged since an earlier run; --fresh redoes them)")
+    for source_id, said in (manifest.get("warnings") or {}).items():
+        for line in said:
+            table.add_row(f"warning ({source_id})", line)
     table.add_row("run folder", str(run))
     table.add_row("wall time", f"{seconds:.1f}s")
     peaks: dict[str, int] = manifest.get("peak_rss_mb") or {}

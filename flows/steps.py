@@ -103,8 +103,10 @@ def ingest(config: ConsultationFile, staging: Path) -> Summary:
     write_table(work, "responses", pl.concat([r.responses for r in results], how="diagonal_relaxed"))
     write_table(work, "answers", pl.concat([r.answers for r in results]))
     write_table(work, "blocks", pl.concat([r.blocks for r in results]))
-    notes = {source_id: list(r.notes) for source_id, r in zip(source_ids(config), results, strict=True) if r.notes}
-    return {"seconds": time.perf_counter() - started, "sources": rows, "notes": notes}
+    ids = source_ids(config)
+    notes = {i: [*r.warnings, *r.notes] for i, r in zip(ids, results, strict=True) if r.warnings or r.notes}
+    warnings = {i: list(r.warnings) for i, r in zip(ids, results, strict=True) if r.warnings}
+    return {"seconds": time.perf_counter() - started, "sources": rows, "notes": notes, "warnings": warnings}
 
 
 def prepare(config: ConsultationFile, staging: Path) -> Summary:

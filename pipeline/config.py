@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Kind = Literal["responses", "transcript", "document"]
 Stage = Literal["problem", "options", "decision", "implementation", "evaluation"]
@@ -70,12 +70,22 @@ class Source(_Frozen):
     text: tuple[str, ...] = ()
     attributes: tuple[str, ...] | None = None
     date: str | None = None
+    # How the date column is written, as a strftime format ("%d.%m.%Y %H:%M"); by default the
+    # format is recognised from the values (pipeline/ingest/dates.py).
+    date_format: str | None = None
     sheet: str | None = None
     header_rows: int | None = Field(default=None, ge=1, le=5)
     weight: str | None = None
     locale: str | None = None
     entity: str | None = None
     speakers: dict[str, SpeakerRole] = Field(default_factory=dict)
+
+    @field_validator("date_format")
+    @classmethod
+    def _strftime(cls, value: str | None) -> str | None:
+        if value is not None and not re.search(r"%[A-Za-z]", value):
+            raise ValueError(f'{value!r} is not a strftime format; write it like "%d.%m.%Y %H:%M" or "%m/%d/%Y"')
+        return value
 
 
 class Analysis(_Frozen):

@@ -43,6 +43,9 @@ class Ingested:
     analysed: int | None = None
     notes: tuple[str, ...] = ()
     format: str = ""
+    # What the analyst must know about how the source was read (dates that could not be read, a
+    # guessed order of day and month): shown in the CLI's summary and recorded in the manifest.
+    warnings: tuple[str, ...] = ()
 
     @property
     def rows_analysed(self) -> int:

@@ -216,16 +216,23 @@ def ingest_consul(path: Path, source: Source, source_id: str) -> Ingested:
         analysed=len(analysed),
         rows_merged=table.height - len(analysed) - len(rejected_rows),
         notes=got.notes,
+        warnings=got.warnings,
     )
 
 
-def ingest_citizen_space(path: Path, source: Source, source_id: str) -> Ingested:
-    """A Citizen Space-style export; the header is one row, two rows, or one row and a blank row."""
+def citizen_space_table(path: Path, sheet: str | None = None, header_rows: int | None = None) -> pl.DataFrame:
+    """A Citizen Space-style export's table; the header is one row, two rows, or one row and a blank row."""
     fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
-    header_rows = source.header_rows or citizen_space_header_rows(path, fmt, source.sheet)
-    table = read_table(path, fmt, source.sheet, header_rows)
+    header_rows = header_rows or citizen_space_header_rows(path, fmt, sheet)
+    table = read_table(path, fmt, sheet, header_rows)
     if header_rows == 1 and _first_row_blank(table):
         table = table.slice(1)  # the blank row Citizen Space puts under the header is not a response
+    return table
+
+
+def ingest_citizen_space(path: Path, source: Source, source_id: str) -> Ingested:
+    """A Citizen Space-style export; closed questions become attributes, personal columns are left out."""
+    table = citizen_space_table(path, source.sheet, source.header_rows)
     columns = columns_from_source(table, source, path)
     personal = tuple(a for a in columns.attributes if PERSONAL.search(a))
     return ingest_table(table, columns, source, source_id, path, RowRules(exclude=personal))

@@ -1,8 +1,12 @@
 """Tabular files (CSV, TSV, XLSX, JSON, JSONL) as frames of strings, with their row numbers.
 
-Every cell is read as a string (types are the analysis's business, not the reader's) and
-``__row`` holds the row number as a spreadsheet shows it (header = 1), or the line number of a
-JSONL record. A file that cannot be parsed raises ``IngestError`` naming the file and the line.
+Every cell is read as a string (types are the analysis's business, not the reader's; a workbook's
+dates come as ``YYYY-MM-DD HH:MM:SS``) and ``__row`` holds the row number as a spreadsheet shows it
+(header = 1), or the line number of a JSONL record. Headers are made usable in a consultation file
+here, once, for every format (``header_names``): whitespace and line breaks inside a header become
+one space, an empty header is ``column N``, and a repeated header is numbered by its occurrence
+(``Other, please specify (2)``). A file that cannot be parsed raises ``IngestError`` naming the
+file and the line.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +36,23 @@ def sniff_separator(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def header_names(cells: Sequence[object]) -> list[str]:
+    """Header cells as names a consultation file can use: one-line, non-empty, unique."""
+    names: list[str] = []
+    for position, cell in enumerate(cells, start=1):
+        base = " ".join(str(cell).split()) if cell is not None else ""
+        base = base or f"column {position}"
+        name, n = base, 2
+        while name in names or name == ROW:
+            name, n = f"{base} ({n})", n + 1
+        names.append(name)
+    return names
+
+
+def _named(frame: pl.DataFrame, cells: Sequence[object]) -> pl.DataFrame:
+    return frame.rename(dict(zip(frame.columns, header_names(cells), strict=True)))
+
+
 def _with_rows(frame: pl.DataFrame, offset: int) -> pl.DataFrame:
     return frame.with_row_index(ROW, offset=offset).with_columns(pl.col(ROW).cast(pl.Int64()))
 
@@ -44,9 +66,7 @@ def read_delimited(path: Path, text: str, header_rows: int = 1) -> pl.DataFrame:
     """A delimited text file; with ``header_rows`` > 1 the header cells are joined per column."""
     separator = sniff_separator(text)
     try:
-        if header_rows == 1:
-            frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False)
-            return _with_rows(frame, 2)
+        # Read without a header so that polars does not rename repeated headers ("Q_duplicated_0").
         raw = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False, has_header=False)
     except pl.exceptions.PolarsError as exc:
         message = str(exc).splitlines()[0]
@@ -57,12 +77,11 @@ def read_delimited(path: Path, text: str, header_rows: int = 1) -> pl.DataFrame:
 def joined_header(raw: pl.DataFrame, header_rows: int) -> pl.DataFrame:
     """Data rows of a header-less frame whose first ``header_rows`` rows name the columns."""
     heads = raw.head(header_rows).rows()
-    names: list[str] = []
-    for cells in zip(*heads, strict=True):
-        parts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
-        name = " ".join(dict.fromkeys(parts)) or f"column {len(names) + 1}"
-        names.append(name if name not in names else f"{name} ({len(names) + 1})")
-    return _with_rows(raw.slice(header_rows).rename(dict(zip(raw.columns, names, strict=True))), header_rows + 1)
+    cells = []
+    for column in zip(*heads, strict=True):
+        parts = [" ".join(str(c).split()) for c in column if c is not None and str(c).strip()]
+        cells.append(" ".join(dict.fromkeys(parts)))
+    return _with_rows(_named(raw.slice(header_rows), cells), header_rows + 1)
 
 
 def read_json_records(path: Path, text: str, lines: bool) -> pl.DataFrame:
@@ -101,22 +120,20 @@ def _records_frame(path: Path, records: list[Any], numbers: list[int]) -> pl.Dat
     for number, record in zip(numbers, records, strict=True):
         if not isinstance(record, dict):
             raise IngestError(f"{path}: record {number}: expected an object, got {type(record).__name__}")
-    columns = list(dict.fromkeys(k for r in records for k in r))
-    frame = pl.DataFrame(
-        {c: [_cell(r.get(c)) for r in records] for c in columns}, schema=dict.fromkeys(columns, pl.String())
-    )
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    columns = [pl.Series(f"{i}", [_cell(r.get(k)) for r in records], dtype=pl.String()) for i, k in enumerate(keys)]
+    frame = _named(pl.DataFrame(columns, schema=[(f"{i}", pl.String()) for i in range(len(keys))]), keys)
     return frame.with_columns(pl.Series(ROW, numbers, dtype=pl.Int64()))
 
 
 def read_xlsx(path: Path, sheet: str | None, header_rows: int = 1) -> pl.DataFrame:
-    """The first (or named) sheet of a workbook, every cell as text."""
+    """The first (or named) sheet of a workbook, every cell as text (dates as ``YYYY-MM-DD HH:MM:SS``)."""
     try:
         kwargs: dict[str, Any] = {"sheet_name": sheet} if sheet else {}
-        frame = pl.read_excel(path, has_header=header_rows == 1, **kwargs)
+        frame = pl.read_excel(path, has_header=False, read_options={"dtypes": "string"}, **kwargs)
     except Exception as exc:  # fastexcel raises its own error types for damaged workbooks
         raise IngestError(f"{path}: not a readable XLSX workbook ({str(exc).splitlines()[0]})") from exc
-    frame = frame.select(pl.all().cast(pl.String()))
-    return _with_rows(frame, 2) if header_rows == 1 else joined_header(frame, header_rows)
+    return joined_header(frame.select(pl.all().cast(pl.String())), header_rows)
 
 
 def read_table(path: Path, fmt: str, sheet: str | None = None, header_rows: int = 1) -> pl.DataFrame:

@@ -163,3 +163,25 @@ def test_the_summary_of_a_run_accounts_for_rows_and_memory(
     assert "rows read │ 473 = 452 analysed + 5 rejected + 16 merged" in shown
     assert "wall time │ 61.5s" in shown
     assert re.search(r"peak memory │ \d\.\d GB \(reached in (prepare|embed|themes|trace|report)\)", shown)
+
+
+def test_the_summary_shows_the_warnings_of_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from flows.cli import _summary
+
+    warning = "export.csv: date column 'When': 1 of 2 values could not be read as a date (e.g. 'soon')"
+    manifest = {
+        "run_id": "r1",
+        "consultation": {"title": "Dates"},
+        "accounting": {"total": {"rows_read": 2, "rows_analysed": 2, "rows_rejected": 0, "rows_merged": 0}},
+        "themes": {},
+        "counts": {"themes": 0},
+        "statuses": {},
+        "warnings": {"export": [warning]},
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    _summary(tmp_path, 1.0)
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "warning (export)" in shown
+    assert "(e.g. 'soon')" in shown

@@ -55,3 +55,21 @@ def test_a_consultation_too_small_to_theme_still_completes(tmp_path: Path) -> No
     assert summary["responses_unthemed"] == 2
     assert pl.read_parquet(staging / "theme_groups.parquet").is_empty()
     assert summary["stability"]["mean_ari"] is None
+
+
+def test_ingest_step_passes_on_date_warnings(tmp_path: Path) -> None:
+    (tmp_path / "answers.csv").write_text(
+        "id,when,answer\n1,14.06.2020 16:45,The buses stop too early.\n2,whenever,Parking costs too much.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.toml").write_text(
+        '[consultation]\ntitle = "Dates"\n[[sources]]\npath = "answers.csv"\nkind = "responses"\n'
+        'stage = "problem"\nid = "id"\ntext = ["answer"]\ndate = "when"\n',
+        encoding="utf-8",
+    )
+    summary = steps.ingest(load_consultation(tmp_path / "c.toml"), tmp_path)
+    (warning,) = summary["warnings"]["answers"]
+    assert "date column 'when': 1 of 2 values could not be read as a date (e.g. 'whenever')" in warning
+    assert summary["notes"]["answers"] == [warning]  # the dashboard's notes show it too
+    responses = pl.read_parquet(tmp_path / "_work" / "responses.parquet")
+    assert responses["submitted"].to_list() == ["2020-06-14T16:45", None]

@@ -70,15 +70,22 @@ def test_decode_prefers_utf8() -> None:
 def test_missing_text_column_names_file_and_column(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text(HEADER + ROWS)
-    with pytest.raises(IngestError, match=r"export\.csv: text = 'Q9' matches no column; columns are \['ID'"):
+    with pytest.raises(IngestError, match=r"export\.csv: text = 'Q9' matches no column; the file's columns are \['ID'"):
         ingest_source(survey(path, text=["Q9"]), "export")
 
 
-def test_ambiguous_prefix_is_refused(tmp_path: Path) -> None:
+def test_ambiguous_prefix_is_refused_naming_only_the_columns_it_matches(tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text(HEADER + ROWS)
-    with pytest.raises(IngestError, match="matches several columns"):
+    with pytest.raises(IngestError) as raised:
         ingest_source(survey(path, text=["Q"]), "export")
+    said = str(raised.value)
+    assert said.endswith(
+        "text = 'Q' matches 2 columns ('Q1 What is the biggest problem?', 'Q2 Anything else?'); "
+        "write one of them in full"
+    )
+    assert "Ward" not in said
+    assert "\n" not in said
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
