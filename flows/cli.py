@@ -98,10 +98,6 @@ def analyse(
     from pipeline.config import ConfigError, load_consultation
     from pipeline.ingest import IngestError
 
-    # The CLI reports failures itself; Prefect's run loggers would print the traceback first.
-    logging.getLogger("prefect").setLevel(logging.WARNING)
-    for name in ("prefect.flow_runs", "prefect.task_runs"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
     started = time.perf_counter()
     try:
         loaded = load_consultation(config.resolve())
@@ -113,6 +109,7 @@ def analyse(
                 pass
         from flows.analyse import analyse_with  # Prefect and the flow: only once the checks above pass
 
+        _quiet_prefect_runs()
         starting = "" if os.environ.get("PREFECT_API_URL") else " (and starting a temporary Prefect server)"
         with console.status(f"Analysing{starting}…"):
             run = analyse_with(config.resolve(), workspace, not fresh, dask_address, wait)
@@ -121,6 +118,16 @@ def analyse(
     finally:
         logger.removeHandler(handler)
     _summary(run, time.perf_counter() - started)
+
+
+def _quiet_prefect_runs() -> None:
+    """Keep Prefect's run loggers from printing a failed step's traceback: the CLI reports it in one line.
+
+    Importing Prefect configures its loggers (``setup_logging``), so this runs after that import.
+    """
+    logging.getLogger("prefect").setLevel(logging.WARNING)
+    for name in ("prefect.flow_runs", "prefect.task_runs"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _summary(run: Path, seconds: float) -> None:
@@ -176,14 +183,22 @@ def inspect(
         f"rows: {found.rows_read} read = {found.rows_analysed} analysed + {found.rows_rejected} rejected + "
         f"{found.rows_merged} merged"
     )
-    if found.text_columns:
-        out.print("free-text columns: " + ", ".join(found.text_columns), highlight=False, markup=False)
+    for label, names in (
+        ("free-text columns", found.text_columns),
+        ("date column", [found.date_column] if found.date_column else []),
+        ("attributes", found.attributes),
+        ("left out as personal data", found.personal),
+    ):
+        if names:
+            out.print(f"{label}: " + ", ".join(names), highlight=False, markup=False)
+    for warning in found.warnings:
+        console.print(f"warning: {warning}", highlight=False, markup=False)
     sample = Table(*found.sample.columns, title="sample", show_lines=True)
     for row in found.sample.iter_rows():
         sample.add_row(*[(str(v)[:120] if v is not None else "") for v in row])
     out.print(sample)
     out.print("\nPaste into your consultation file:\n")
-    out.print(found.sources_block(), highlight=False, markup=False)
+    typer.echo(found.sources_block())  # as it is: a console would wrap long lines inside TOML strings
 
 
 @app.command()

@@ -89,7 +89,66 @@ def test_inspect_suggests_a_sources_block() -> None:
     assert "format citizen-space" in result.output
     assert "rows: 4 read = 3 analysed + 1 rejected + 0 merged" in result.output
     assert 'id = "Response ID"' in result.output
-    assert 'text = ["1b", "2"]' in result.output
+    assert 'text = ["1b What would make you walk or cycle more?", "2 Any other comments on the plan?"]' in result.output
+    assert 'attributes = ["Ward", "1a How do you travel into town?"]' in result.output
+
+
+def awkward_export(folder: Path) -> Path:
+    """A survey export with the headers real exports have: line breaks, repeats, quotes, personal data."""
+    import csv
+
+    answers = [
+        "The buses stop far too early in the evening for shift workers",
+        "Please add a protected cycle lane along the seafront road",
+        "Parking charges in the centre are much too high for locals",
+        "The pavements are cracked and uneven near the market square",
+    ]
+    header = [
+        "Response ID",
+        "Submitted",
+        "Organisation name",
+        "Email",
+        "Ward",
+        "What should change?\nPlease explain",
+        "Other, please specify:\n",
+        "Other, please specify:\n",
+        'Say "why" \\ and how – café',
+    ]
+    rows = [
+        [
+            *(f"R{i}", f"{14 + i}.06.2020 16:45", f"Harbour Housing Association {i}", f"p{i}@example.org"),
+            *(("Harbour", "Old Town")[i % 2], answers[i], "no", ("no", "yes")[i % 2], f"{answers[3 - i]} too"),
+        ]
+        for i in range(4)
+    ]
+    path = folder / "export.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    return path
+
+
+def test_inspect_gives_a_block_that_works(tmp_path: Path) -> None:
+    import tomllib
+
+    from pipeline.config import parse_consultation
+    from pipeline.ingest import ingest_source
+
+    path = awkward_export(tmp_path)
+    result = runner.invoke(app, ["inspect", str(path)], env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.output
+    block = result.output.split("Paste into your consultation file:")[1].strip()
+    source = tomllib.loads(block)["sources"][0]  # valid TOML, however narrow the terminal
+    assert source["text"] == ["What should change? Please explain", 'Say "why" \\ and how – café']
+    assert source["date"] == "Submitted"
+    assert source["attributes"] == ["Ward", "Other, please specify:", "Other, please specify: (2)"]
+    assert '# left out as personal data: "Organisation name", "Email"' in block
+    assert "left out as personal data: Organisation name, Email" in result.output
+    config = parse_consultation('[consultation]\ntitle = "x"\n' + block, tmp_path / "c.toml")
+    got = ingest_source(config.sources[0], "export")  # the block reads the file as proposed
+    assert got.rows_analysed == 4
+    assert got.responses["submitted"][0] == "2020-06-14T16:45"
+    assert "attr_organisation_name" not in got.responses.columns
+    assert got.responses["attr_other_please_specify_2"].to_list() == ["no", "yes", "no", "yes"]
 
 
 def test_inspect_transcript() -> None:

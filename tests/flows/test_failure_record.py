@@ -1,5 +1,6 @@
 """A failed run: the same explanation at the terminal and in Prefect's record, nothing half-written."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,28 @@ def test_the_cli_prints_the_same_explanation(tmp_path: Path) -> None:
     assert "Q9" in said
     assert "What to do:" in said
     assert "Traceback" not in result.output
+
+
+def test_a_configuration_mistake_is_one_message_without_prefect_tracebacks(tmp_path: Path) -> None:
+    """In a real terminal Prefect's own loggers print to the process's stderr, which CliRunner does not see."""
+    import subprocess
+    import sys
+
+    (tmp_path / "r.csv").write_text("ID,Q1 first,Q1 second,Ward\n1,The buses stop too early.,Yes,Harbour\n")
+    config = tmp_path / "c.toml"
+    config.write_text(CONFIG + 'id = "ID"\ntext = ["Q1"]\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "analyse", str(config), "-w", str(tmp_path / "ws")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "1000"},
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 2
+    said = done.stdout + done.stderr
+    assert "Traceback" not in said
+    (error,) = [line for line in said.splitlines() if line.startswith("error:")]
+    assert "text = 'Q1' matches 2 columns ('Q1 first', 'Q1 second'); write one of them in full" in error
+    assert "Ward" not in error
+    assert len(said.splitlines()) <= 3, said
