@@ -73,3 +73,27 @@ def test_ingest_step_passes_on_date_warnings(tmp_path: Path) -> None:
     assert summary["notes"]["answers"] == [warning]  # the dashboard's notes show it too
     responses = pl.read_parquet(tmp_path / "_work" / "responses.parquet")
     assert responses["submitted"].to_list() == ["2020-06-14T16:45", None]
+
+
+@pytest.mark.slow
+def test_a_survey_whose_headers_are_internal_names_is_ingested_and_prepared(tmp_path: Path) -> None:
+    (tmp_path / "export.csv").write_text(
+        "response_id,text,language,weight,question,submitted,flag\n"
+        "1,The buses stop far too early in the evening,en,3,a,14.06.2020 16:45,x\n"
+        "2,Please add a protected cycle lane along the seafront,fr,x,b,15.06.2020 10:00,y\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "c.toml").write_text(
+        '[consultation]\ntitle = "Clash"\n[[sources]]\npath = "export.csv"\nkind = "responses"\n'
+        'stage = "problem"\nid = "response_id"\ntext = ["text"]\ndate = "submitted"\nweight = "weight"\n',
+        encoding="utf-8",
+    )
+    config = load_consultation(tmp_path / "c.toml")
+    steps.ingest(config, tmp_path)
+    summary = steps.prepare(config, tmp_path)
+    assert summary["responses"] == 2
+    responses = pl.read_parquet(tmp_path / "responses.parquet")
+    assert responses["weight"].to_list() == [3, 1]
+    assert responses["submitted"].to_list() == ["2020-06-14T16:45", "2020-06-15T10:00"]
+    assert responses.select("attr_language", "attr_question", "attr_flag").row(0) == ("en", "a", "x")
+    assert set(pl.read_parquet(tmp_path / "passages.parquet")["question"]) == {"text"}

@@ -2,13 +2,23 @@
 
 import os
 import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import ConfigError, Source, parse_consultation
 from pipeline.ingest import IngestError, ingest_source
+from pipeline.ingest.survey import attribute_names
+from pipeline.schema import TABLES
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "harbourside-transport"
@@ -139,3 +149,61 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert message.startswith(f"{huge}: ")
     assert "too large to read here" in message
     assert "Split it into parts" in message
+
+
+# Every column name of every run table: a survey's headers may be any of them.
+INTERNAL_NAMES = sorted({name for columns in TABLES.values() for name in columns})
+
+
+@cache
+def rule_based_nlp() -> "Language":
+    from models.nlp import blank_nlp
+
+    return blank_nlp()
+
+
+class KeepAll:
+    """A redactor that finds nothing (prepare's frames are built the same either way)."""
+
+    def redact_each(self, texts: Iterable[str | None], **_: object) -> list[tuple[str | None, Counter[str]]]:
+        return [(text, Counter()) for text in texts]
+
+
+@settings(max_examples=40, deadline=None)
+@given(headers=st.lists(st.sampled_from(INTERNAL_NAMES), min_size=3, max_size=6, unique=True))
+def test_headers_named_like_internal_columns_just_work(headers: list[str]) -> None:
+    """A header may be ``text``, ``language``, ``weight``, ``question`` …: ingest and prepare still work."""
+    from pipeline.prepare import passages_from_answers, with_clean_text, with_language
+    from pipeline.prepare.campaigns import campaigns
+    from pipeline.prepare.redact import redact_frames
+
+    text, ident, when, *attributes = headers
+    rows = [
+        {text: "The buses stop far too early in the evening", ident: "A1", when: "14.06.2020 16:45"},
+        {text: "", ident: "A2", when: "15.06.2020"},  # no free text: rejected
+        {text: "Please add a protected cycle lane on the seafront", ident: "A1", when: "not a date"},
+    ]
+    table = pl.DataFrame(
+        [{**row, **{a: f"{a} {n}" for a in attributes}} for n, row in enumerate(rows)],
+        schema=dict.fromkeys(headers, pl.String()),
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        table.write_csv(path)
+        # format given: a header like "sha256" over a sentence would otherwise pass for Citizen Space's two rows
+        spec = {"format": "csv", "text": [text], "id": ident, "date": when, "attributes": attributes}
+        source = Source.model_validate({"path": path, "kind": "responses", "stage": "problem", **spec})
+        got = ingest_source(source, "s")
+    assert got.rows_read == 3 == got.rows_analysed + got.rows_rejected + got.rows_merged
+    assert got.responses["response_id"].to_list() == ["A1", "A1#2"]
+    assert got.responses["submitted"].to_list() == ["2020-06-14T16:45", None]
+    assert got.rejects["reason"].to_list() == ["no free-text answer"]
+    assert set(got.answers["question"]) == {text}
+    for column, name in attribute_names(attributes):
+        assert got.responses[name].to_list() == [f"{column} 0", f"{column} 2"]
+    responses, answers = got.responses.pipe(with_clean_text), got.answers.pipe(with_clean_text)
+    responses, answers, _ = redact_frames(responses, answers, KeepAll())
+    _, responses = campaigns(with_language(responses))
+    passages = passages_from_answers(answers, rule_based_nlp())
+    assert passages["response_id"].to_list() == ["A1", "A1#2"]
+    assert responses.height == 2
