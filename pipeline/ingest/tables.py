@@ -130,7 +130,9 @@ def read_xlsx(path: Path, sheet: str | None, header_rows: int = 1) -> pl.DataFra
     """The first (or named) sheet of a workbook, every cell as text (dates as ``YYYY-MM-DD HH:MM:SS``)."""
     try:
         kwargs: dict[str, Any] = {"sheet_name": sheet} if sheet else {}
-        frame = pl.read_excel(path, has_header=False, read_options={"dtypes": "string"}, **kwargs)
+        # Without a header row every column holds text (its header) and fastexcel renders each cell
+        # as text: numbers as written, dates as YYYY-MM-DD HH:MM:SS; repeated headers keep their names.
+        frame = pl.read_excel(path, has_header=False, **kwargs)
     except Exception as exc:  # fastexcel raises its own error types for damaged workbooks
         raise IngestError(f"{path}: not a readable XLSX workbook ({str(exc).splitlines()[0]})") from exc
     return joined_header(frame.select(pl.all().cast(pl.String())), header_rows)
