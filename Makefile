@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM = false
 export HF_HUB_OFFLINE = 1
 export TRANSFORMERS_OFFLINE = 1
 
-.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval eval-themes eval-trace sample bench bench-ingest bench-pii clean
+.PHONY: help install install-dev browser demo analyse dashboard test test-fast lint format eval eval-themes eval-trace eval-real sample bench bench-ingest bench-pii clean
 
 help:
 	@echo "make demo   install, analyse the sample consultation, serve the dashboard on 127.0.0.1:8501"
@@ -20,6 +20,7 @@ help:
 	@echo "make eval   score the latest sample run against its answer key"
 	@echo "make eval-themes   theme quality against human-coded NHS comments (docs/EVALUATION.md)"
 	@echo "make eval-trace    link precision/recall on Decidim Barcelona's projects (docs/TRACE.md)"
+	@echo "make eval-real     the quality scoreboard on the real data in ../shared/data (docs/QUALITY.md)"
 	@echo "make bench          the whole analysis at 1k/10k/100k responses beside the plain pipeline"
 	@echo "make bench-ingest   ingest a generated 1,000,000-row CSV; time and peak memory"
 
@@ -63,6 +64,11 @@ eval-themes: install
 # Link precision/recall against Decidim's project -> proposal links (needs ../shared; docs/TRACE.md).
 eval-trace: install
 	$(BIN)/throughline eval-trace ../shared/data/decidim-barcelona-pb/www.decidim.barcelona-open-data-projects.csv --workspace $(WORKSPACE) --output evaluation/results/decidim-trace.json
+
+# The quality scoreboard on the real data sets (needs ../shared; writes docs/QUALITY.md and
+# evaluation/results/real.json; PARTS=redaction,language runs some parts).
+eval-real: install
+	$(BIN)/throughline eval-real $(if $(PARTS),--only $(PARTS))
 
 lint: install-dev
 	$(BIN)/ruff check .

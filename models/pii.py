@@ -213,9 +213,9 @@ class Redactor:
             names = set(self.settings.name_languages)
             spoken = list(languages)
             other = [t if lang not in names else None for t, lang in zip(items, spoken, strict=True)]
-            done = self.redact_each([t if lang in names else None for t, lang in zip(items, spoken, strict=True)])
+            named = self.redact_each([t if lang in names else None for t, lang in zip(items, spoken, strict=True)])
             rest = self.redact_each(other, patterns_only=True)
-            return [d if lang in names else r for d, r, lang in zip(done, rest, spoken, strict=True)]
+            return [d if lang in names else r for d, r, lang in zip(named, rest, spoken, strict=True)]
         distinct = list(dict.fromkeys(t for t in items if t))
         processes = processes_for(len(distinct))
         if processes > 1:
