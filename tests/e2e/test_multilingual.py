@@ -28,7 +28,6 @@ CONCERNS = {
 }
 PAIRS = [
     ("buses", "autobuses"),
-    ("bus", "autobús"),
     ("late", "tarde"),
     ("service", "servicio"),
     ("parking", "aparcamiento"),
@@ -72,7 +71,7 @@ def tiny_multilingual_model(folder: Path) -> Path:
     bert.save_pretrained(bert_dir)
     tokenizer.save_pretrained(bert_dir)
     transformer = st_models.Transformer(str(bert_dir), max_seq_length=64)
-    pooling = st_models.Pooling(transformer.get_word_embedding_dimension(), pooling_mode="mean")
+    pooling = st_models.Pooling(transformer.get_embedding_dimension(), pooling_mode="mean")
     model_dir = folder / "tiny-multilingual"
     SentenceTransformer(modules=[transformer, pooling], device="cpu").save(str(model_dir))
     return model_dir
