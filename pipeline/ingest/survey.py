@@ -147,7 +147,7 @@ def columns_from_source(table: pl.DataFrame, source: Source, path: Path) -> Colu
     attributes = (
         [resolve_column(a, names, path, "attributes") for a in source.attributes]
         if source.attributes is not None
-        else [c for c in names if c not in taken]
+        else [c for c in names if c not in taken and not looks_personal(c)]  # a name column is no attribute
     )
     return Columns(text=tuple(text), id=ident, date=date, attributes=tuple(attributes), weight=weight)
 

@@ -127,3 +127,19 @@ def test_attribute_names_that_collide_are_numbered(tmp_path: Path) -> None:
     )
     got = ingest_source(source, "s")
     assert got.responses.select("attr_ward", "attr_ward_2").row(0) == ("Harbour", "North")
+
+
+def test_personal_columns_never_become_attributes_by_default(tmp_path: Path) -> None:
+    from pipeline.config import Source
+    from pipeline.ingest.survey import columns_from_source
+
+    table = pl.DataFrame(
+        {
+            "Full name": ["Ann Lee", "Bo Chan"],
+            "Email": ["a@example.org", "b@example.org"],
+            "Ward": ["North", "South"],
+            "Answer": ["The buses are late every single evening.", "Parking costs far too much in town."],
+        }
+    )
+    source = Source(path=tmp_path / "r.csv", kind="responses", stage="problem", text=["Answer"])
+    assert columns_from_source(table, source, tmp_path / "r.csv").attributes == ("Ward",)
