@@ -16,6 +16,7 @@ from pipeline import review, store
 from pipeline.breakdowns import breakdowns
 from pipeline.report import report_data, to_docx, to_html, to_markdown
 from pipeline.schema import PUBLIC_KINDS, answering, grouping_columns
+from pipeline.trace import document_stages
 
 
 def workspace() -> Path:
@@ -88,6 +89,11 @@ def manifest(run: str) -> dict[str, Any]:
 def themes_with_status(run: str) -> pl.DataFrame:
     """The run's themes with their trace status, reason and best link scores (reviews applied)."""
     return table(run, "themes").join(table(run, "theme_status"), on="theme_id", how="left")
+
+
+def traced_stages(run: str) -> frozenset[str]:
+    """The document stages the run's trace had passages of (``options``, ``decision``, …)."""
+    return document_stages(table(run, "passages"))
 
 
 def selected_run() -> str | None:

@@ -13,6 +13,7 @@ STATUS_COLOURS = {
     "considered": "#E69F00",
     "not taken up": "#D55E00",
     "contrary": "#CC79A7",
+    "not traced": "#BBBBBB",  # no verdict: a neutral grey
 }
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 # GitHub-flavoured Markdown turns bare URLs, www. names and e-mail addresses into links even when

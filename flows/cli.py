@@ -132,6 +132,8 @@ def _quiet_prefect_runs() -> None:
 
 def _summary(run: Path, seconds: float) -> None:
     from flows.runs import peak_step
+    from pipeline.store import read_run_table
+    from pipeline.trace import document_stages, trace_gap
 
     manifest = json.loads((run / "manifest.json").read_text())
     acc = manifest["accounting"]["total"]
@@ -153,6 +155,15 @@ def _summary(run: Path, seconds: float) -> None:
             table.add_row(f"warning ({source_id})", line)
     table.add_row("run folder", str(run))
     table.add_row("wall time", f"{seconds:.1f}s")
+    gap = trace_gap(document_stages(read_run_table(run, "passages")))
+    fate = manifest.get("responsiveness") or {}
+    if gap:
+        table.add_row("responsiveness", f"not computed: {gap}")
+    elif fate.get("share_reached") is not None:
+        table.add_row(
+            "responsiveness",
+            f"{fate['share_reached']:.0%} ({fate['n_reached']} of {fate['n_respondents']} respondents with a theme)",
+        )
     peaks: dict[str, int] = manifest.get("peak_rss_mb") or {}
     top = peak_step(peaks)
     if top is not None:

@@ -477,7 +477,7 @@ def trace_settings(analysis: Analysis) -> TraceSettings:
 
 def trace(config: ConsultationFile, staging: Path) -> Summary:
     """Link themes to options and decision passages; write links and theme_status."""
-    from pipeline.trace import theme_links, theme_status
+    from pipeline.trace import document_stages, theme_links, theme_status
 
     started = time.perf_counter()
     public, public_vectors, documents, document_vectors = _public(staging)
@@ -490,7 +490,7 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
         document_vectors,
         trace_settings(config.analysis),
     )
-    status = theme_status(table, links, config.analysis.link_threshold)
+    status = theme_status(table, links, config.analysis.link_threshold, stages=document_stages(documents))
     write_table(staging, "links", links)
     write_table(staging, "theme_status", status)
     counts = dict(status.group_by("status").len().iter_rows())

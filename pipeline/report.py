@@ -4,7 +4,9 @@ One structure (``report_data``) feeds three renderers, so the formats say the sa
 theme, largest first: what people said (respondents, share, verbatim quotes), what the options
 said, what was decided, the evidence on both sides with its method and scores, the status with
 its confidence; then responsiveness overall and by group, the largest themes not taken up, and a
-method note. Public text is escaped for each format (it is data, never markup).
+method note. Without a decision there is no verdict: the report says why where the
+responsiveness would be (``trace_gap``) and which documents were not given. Public text is
+escaped for each format (it is data, never markup).
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ from docx.shared import Pt
 
 from pipeline.responsiveness import DEFINITION, fates, headline
 from pipeline.schema import STATUS_LABELS
-from pipeline.trace import counts, status_counts
+from pipeline.trace import counts, document_stages, status_counts, trace_gap
 
 QUOTES = 3
 FORMATS = ("md", "html", "docx")
+NOTHING_LINKED = {
+    "options": "Nothing in the options addresses this theme.",
+    "decision": "The decision does not address this theme.",
+}
+NOT_GIVEN = {"options": "No options paper was given.", "decision": "No decision was given."}
 
 
 @dataclass
@@ -58,6 +65,12 @@ class ReportData:
     stages: list[str]
     method: str
     status_counts: dict[str, int]
+    documents: frozenset[str] = frozenset({"options", "decision"})  # stages with document passages
+    gap: str | None = None  # why there is no verdict (no decision given), from ``trace_gap``
+
+    def nothing(self, stage: str) -> str:
+        """What to say when no passage of ``stage`` addresses a theme: none addresses it, or none was given."""
+        return NOTHING_LINKED[stage] if stage in self.documents else NOT_GIVEN[stage]
 
 
 def _evidence(links: pl.DataFrame, stage: str) -> list[dict[str, Any]]:
@@ -89,6 +102,8 @@ def report_data(tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Re
             )
         )
     responsiveness = tables["responsiveness"]
+    documents = document_stages(tables["passages"])
+    gap = trace_gap(documents)  # no decision: no responsiveness, overall or by group
     return ReportData(
         title=str(manifest.get("consultation", {}).get("title", "Consultation")),
         run_id=str(manifest.get("run_id", "")),
@@ -96,10 +111,12 @@ def report_data(tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Re
         headline=headline(responsiveness),
         themes=sections,
         not_taken_up=[s for s in sections if s.status == "not taken up"][:5],
-        groups=responsiveness.filter(pl.col("attribute") != "all"),
+        groups=responsiveness.filter((pl.col("attribute") != "all") & pl.lit(gap is None)),
         stages=list(manifest.get("consultation", {}).get("stages", [])),
         method=_method(manifest),
         status_counts=status_counts(ranked),
+        documents=documents,
+        gap=gap,
     )
 
 
@@ -130,6 +147,11 @@ def _label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+def _confidence(value: float | None) -> str:
+    """`` Confidence 80%.`` after a theme's size, nothing for a theme without a verdict."""
+    return "" if value is None else f" Confidence {_pct(value)}."
+
+
 def _md(text: str) -> str:
     """Public or document text as inert Markdown (no links, images, HTML or emphasis)."""
     text = re.sub(r"([\\`*_\[\]|<>~])", r"\\\1", " ".join(str(text).split()))
@@ -144,25 +166,28 @@ def to_markdown(data: ReportData) -> str:
         "",
         f"Run {data.run_id}. {data.analysed} responses analysed; stages: {', '.join(data.stages)}.",
         "",
-        f"**Responsiveness: {_pct(h['share_reached'])}** of respondents with a theme "
+        f"**Responsiveness: not computed.** {_md(data.gap)}"
+        if data.gap
+        else f"**Responsiveness: {_pct(h['share_reached'])}** of respondents with a theme "
         f"({h['n_reached']} of {h['n_respondents']}) raised something the decision adopted in whole or in part.",
         "",
         "| Status | Themes |",
         "|---|---|",
         *(f"| {_label(s)} | {n} |" for s, n in data.status_counts.items()),
         "",
-        "## Largest themes not taken up",
-        "",
     ]
-    out += [f"- {_md(t.label)}: {t.n_respondents} respondents ({_pct(t.share)})" for t in data.not_taken_up] or [
-        "- None: every theme reached the options or the decision."
-    ]
-    out += ["", "## Theme by theme", ""]
+    if not data.gap:
+        out += ["## Largest themes not taken up", ""]
+        out += [f"- {_md(t.label)}: {t.n_respondents} respondents ({_pct(t.share)})" for t in data.not_taken_up] or [
+            "- None: every theme reached the options or the decision."
+        ]
+        out.append("")
+    out += ["## Theme by theme", ""]
     for t in data.themes:
         out += [
             f"### {_md(t.label)} ({t.theme_id}): {_label(t.status)}",
             "",
-            f"*{t.n_respondents} respondents ({_pct(t.share)}). Confidence {_pct(t.confidence)}."
+            f"*{t.n_respondents} respondents ({_pct(t.share)}).{_confidence(t.confidence)}"
             + (f" Reviewed: {', '.join(t.reviewed)}.*" if t.reviewed else "*"),
             "",
             "**You said**",
@@ -171,20 +196,19 @@ def to_markdown(data: ReportData) -> str:
             "**What the options said**",
             "",
             *(_md_link(link) for link in t.options),
-            *(["- Nothing in the options addresses this theme."] if not t.options else []),
+            *([f"- {data.nothing('options')}"] if not t.options else []),
             "",
             "**What was decided**",
             "",
             *(_md_link(link) for link in t.decision),
-            *(["- The decision does not address this theme."] if not t.decision else []),
+            *([f"- {data.nothing('decision')}"] if not t.decision else []),
             "",
         ]
-    out += [
-        "## Responsiveness by group",
-        "",
-        "| Attribute | Group | Respondents | Reached the decision |",
-        "|---|---|---|---|",
-    ]
+    out += ["## Responsiveness by group", ""]
+    if data.gap:
+        out.append(f"Not computed: {_md(data.gap)}")
+    else:
+        out += ["| Attribute | Group | Respondents | Reached the decision |", "|---|---|---|---|"]
     for row in data.groups.iter_rows(named=True):
         reached = (
             "suppressed (fewer than 10)" if row["suppressed"] else f"{row['n_reached']} ({_pct(row['share_reached'])})"
@@ -227,7 +251,7 @@ h1{font-size:1.6rem}h2{border-bottom:1px solid #ccc;padding-bottom:.2rem;margin-
 .headline{font-size:1.3rem;background:#f3f6fa;border-left:6px solid #0072B2;padding:.8rem 1rem}
 .status{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;color:#fff;font-size:.85rem}
 .adopted{background:#0072B2}.adopted-in-part{background:#56B4E9;color:#000}.considered{background:#E69F00;color:#000}
-.not-taken-up{background:#D55E00}.contrary{background:#CC79A7;color:#000}
+.not-taken-up{background:#D55E00}.contrary{background:#CC79A7;color:#000}.not-traced{background:#BBBBBB;color:#000}
 blockquote{margin:.3rem 0;padding:.3rem .8rem;border-left:4px solid #999;background:#fafafa}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
 .evidence{font-size:.92rem}.meta{color:#555;font-size:.9rem}
@@ -242,32 +266,41 @@ def to_html(data: ReportData) -> str:
         f"<h1>You said, we did: {e(data.title)}</h1>",
         f"<p class='meta'>Run {e(data.run_id)}. {data.analysed} responses analysed; stages: "
         f"{e(', '.join(data.stages))}.</p>",
-        f"<p class='headline'><strong>{_pct(h['share_reached'])}</strong> of respondents with a theme "
+        f"<p class='headline'><strong>Responsiveness: not computed.</strong> {e(data.gap)}</p>"
+        if data.gap
+        else f"<p class='headline'><strong>{_pct(h['share_reached'])}</strong> of respondents with a theme "
         f"({h['n_reached']} of {h['n_respondents']}) raised something the decision adopted in whole or in part.</p>",
         "<table><tr><th>Status</th><th>Themes</th></tr>",
         *(f"<tr><td>{e(_label(s))}</td><td>{n}</td></tr>" for s, n in data.status_counts.items()),
-        "</table><h2>Largest themes not taken up</h2><ul>",
-        *(f"<li>{e(t.label)}: {t.n_respondents} respondents ({_pct(t.share)})</li>" for t in data.not_taken_up),
-        *(["<li>None: every theme reached the options or the decision.</li>"] if not data.not_taken_up else []),
-        "</ul><h2>Theme by theme</h2>",
     ]
+    if data.gap:
+        body.append("</table><h2>Theme by theme</h2>")
+    else:
+        body += [
+            "</table><h2>Largest themes not taken up</h2><ul>",
+            *(f"<li>{e(t.label)}: {t.n_respondents} respondents ({_pct(t.share)})</li>" for t in data.not_taken_up),
+            *(["<li>None: every theme reached the options or the decision.</li>"] if not data.not_taken_up else []),
+            "</ul><h2>Theme by theme</h2>",
+        ]
     for t in data.themes:
         css = t.status.replace(" ", "-")
         body += [
             f"<section><h3>{e(t.label)} <small>({e(t.theme_id)})</small> "
             f"<span class='status {css}'>{e(_label(t.status))}</span></h3>",
-            f"<p class='meta'>{t.n_respondents} respondents ({_pct(t.share)}). Confidence {_pct(t.confidence)}."
+            f"<p class='meta'>{t.n_respondents} respondents ({_pct(t.share)}).{_confidence(t.confidence)}"
             + (f" Reviewed: {e(', '.join(t.reviewed))}." if t.reviewed else "")
             + "</p><h4>You said</h4>",
             *(f"<blockquote>{e(text)} <span class='meta'>({e(rid)})</span></blockquote>" for rid, text in t.quotes),
             "<h4>What the options said</h4>",
-            _html_links(t.options, "Nothing in the options addresses this theme."),
+            _html_links(t.options, data.nothing("options")),
             "<h4>What was decided</h4>",
-            _html_links(t.decision, "The decision does not address this theme."),
+            _html_links(t.decision, data.nothing("decision")),
             "</section>",
         ]
     body += [
-        "<h2>Responsiveness by group</h2><table><tr><th>Attribute</th><th>Group</th><th>Respondents</th>"
+        f"<h2>Responsiveness by group</h2><p>Not computed: {e(data.gap)}</p>"
+        if data.gap
+        else "<h2>Responsiveness by group</h2><table><tr><th>Attribute</th><th>Group</th><th>Respondents</th>"
         "<th>Reached the decision</th></tr>"
     ]
     for row in data.groups.iter_rows(named=True):
@@ -278,7 +311,7 @@ def to_html(data: ReportData) -> str:
             f"<tr><td>{e(str(row['attribute']))}</td><td>{e(str(row['value']))}</td>"
             f"<td>{row['n_respondents']}</td><td>{e(reached)}</td></tr>"
         )
-    body += ["</table>", "<h2>Method</h2>", f"<p>{e(data.method)}</p>"]
+    body += [*([] if data.gap else ["</table>"]), "<h2>Method</h2>", f"<p>{e(data.method)}</p>"]
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -315,28 +348,33 @@ def to_docx(data: ReportData, path: Path) -> None:
     document.add_heading(f"You said, we did: {data.title}", level=0)
     document.add_paragraph(f"Run {data.run_id}. {data.analysed} responses analysed; stages: {', '.join(data.stages)}.")
     lead = document.add_paragraph()
-    lead.add_run(f"Responsiveness: {_pct(h['share_reached'])}").bold = True
-    lead.add_run(
-        f" of respondents with a theme ({h['n_reached']} of {h['n_respondents']}) raised something the decision "
-        "adopted in whole or in part."
-    )
+    if data.gap:
+        lead.add_run("Responsiveness: not computed.").bold = True
+        lead.add_run(f" {data.gap}")
+    else:
+        lead.add_run(f"Responsiveness: {_pct(h['share_reached'])}").bold = True
+        lead.add_run(
+            f" of respondents with a theme ({h['n_reached']} of {h['n_respondents']}) raised something the decision "
+            "adopted in whole or in part."
+        )
     _docx_table(document, ["Status", "Themes"], [[_label(s), str(n)] for s, n in data.status_counts.items()])
-    document.add_heading("Largest themes not taken up", level=1)
-    for t in data.not_taken_up or []:
-        document.add_paragraph(f"{t.label}: {t.n_respondents} respondents ({_pct(t.share)})", style="List Bullet")
-    if not data.not_taken_up:
-        document.add_paragraph("None: every theme reached the options or the decision.")
+    if not data.gap:
+        document.add_heading("Largest themes not taken up", level=1)
+        for t in data.not_taken_up:
+            document.add_paragraph(f"{t.label}: {t.n_respondents} respondents ({_pct(t.share)})", style="List Bullet")
+        if not data.not_taken_up:
+            document.add_paragraph("None: every theme reached the options or the decision.")
     document.add_heading("Theme by theme", level=1)
     for t in data.themes:
         document.add_heading(f"{t.label} ({t.theme_id}): {_label(t.status)}", level=2)
-        meta = f"{t.n_respondents} respondents ({_pct(t.share)}). Confidence {_pct(t.confidence)}."
+        meta = f"{t.n_respondents} respondents ({_pct(t.share)}).{_confidence(t.confidence)}"
         document.add_paragraph(meta + (f" Reviewed: {', '.join(t.reviewed)}." if t.reviewed else ""))
         document.add_heading("You said", level=3)
         for rid, text in t.quotes:
             document.add_paragraph(f"“{text}” ({rid})", style="Quote")
         for title, links, none in (
-            ("What the options said", t.options, "Nothing in the options addresses this theme."),
-            ("What was decided", t.decision, "The decision does not address this theme."),
+            ("What the options said", t.options, data.nothing("options")),
+            ("What was decided", t.decision, data.nothing("decision")),
         ):
             document.add_heading(title, level=3)
             for link in links:
@@ -359,7 +397,10 @@ def to_docx(data: ReportData, path: Path) -> None:
         ]
         for r in data.groups.iter_rows(named=True)
     ]
-    _docx_table(document, ["Attribute", "Group", "Respondents", "Reached the decision"], rows)
+    if data.gap:
+        document.add_paragraph(f"Not computed: {data.gap}")
+    else:
+        _docx_table(document, ["Attribute", "Group", "Respondents", "Reached the decision"], rows)
     document.add_heading("Method", level=1)
     document.add_paragraph(data.method)
     document.save(str(path))

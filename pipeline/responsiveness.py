@@ -6,6 +6,8 @@ were themed, X% raised something the decision took up". The same by every respon
 (``attr_*``) and channel, with groups under ``MIN_GROUP`` respondents suppressed (a small group's
 figure can identify people and swings on one person). ``n_not_taken_up`` counts respondents none
 of whose themes reached even the options.
+When the themes are ``not traced`` (no decision was given) nothing is computed: the counts and
+shares reached are null, never 0%.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.schema import ATTRIBUTE_PREFIX, REACHED, STATUS_LABELS, conform, grouping_columns
+from pipeline.schema import ATTRIBUTE_PREFIX, NOT_TRACED, REACHED, STATUS_LABELS, conform, grouping_columns
 
 MIN_GROUP = 10
 DEFINITION = (
@@ -48,7 +50,11 @@ def responsiveness(assignments: pl.DataFrame, status: pl.DataFrame, respondents:
         if people[column].drop_nulls().n_unique() >= 2:
             grouped = fate.with_columns(value=pl.col(column).cast(pl.String()).fill_null("(not given)"))
             frames.append(_summarise(grouped, column.removeprefix(ATTRIBUTE_PREFIX)))
-    return conform(pl.concat(frames), "responsiveness")
+    table = conform(pl.concat(frames), "responsiveness")
+    if status["status"].is_in([NOT_TRACED]).any():  # no decision: there is nothing to have reached
+        blank = ("n_reached", "share_reached", "n_not_taken_up")
+        return conform(table.with_columns(pl.lit(None).alias(c) for c in blank), "responsiveness")
+    return table
 
 
 def _summarise(fate: pl.DataFrame, attribute: str) -> pl.DataFrame:

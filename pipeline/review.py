@@ -35,7 +35,7 @@ from pipeline.overlap import jaccard
 from pipeline.responsiveness import responsiveness
 from pipeline.schema import PUBLIC_KINDS, answering, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
-from pipeline.trace import TraceSettings, split_passages, theme_links, theme_status
+from pipeline.trace import TraceSettings, document_stages, split_passages, theme_links, theme_status
 from pipeline.trace_signals import action
 
 SAME_THEME = 0.5
@@ -281,7 +281,9 @@ def reviewed_view(
         (view.applied if ok else view.orphaned).append(review.id)
     view.tables["links"] = links
     if view.applied:
-        view.tables["theme_status"] = theme_status(view.tables["themes"], links, settings.link_threshold)
+        view.tables["theme_status"] = theme_status(
+            view.tables["themes"], links, settings.link_threshold, stages=document_stages(view.tables["passages"])
+        )
     return view
 
 

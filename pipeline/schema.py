@@ -176,13 +176,16 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
 }
 
 # Fates of a theme, best first; "considered" reads "considered, not adopted" (see STATUS_LABELS).
-STATUSES: Final = ("adopted", "adopted in part", "considered", "not taken up", "contrary")
+# "not traced" is no verdict: the consultation has no decision (or no options and no decision).
+NOT_TRACED: Final = "not traced"
+STATUSES: Final = ("adopted", "adopted in part", "considered", "not taken up", "contrary", NOT_TRACED)
 STATUS_LABELS: Final = {
     "adopted": "Adopted",
     "adopted in part": "Adopted in part",
     "considered": "Considered, not adopted",
     "not taken up": "Not taken up",
     "contrary": "Contrary to the decision",
+    NOT_TRACED: "Not traced",
 }
 REACHED: Final = ("adopted", "adopted in part")  # statuses that count as reaching the decision
 
@@ -227,7 +230,10 @@ TABLE_DESCRIPTIONS: Final = {
     "quotes": "Verbatim quotes chosen for each theme.",
     "assignments": "Which passages belong to which theme.",
     "links": "Theme to document passage links with evidence, method, scores and review state.",
-    "theme_status": "Each theme's fate in the decision (adopted, in part, considered, not taken up, contrary).",
+    "theme_status": (
+        "Each theme's fate in the decision (adopted, in part, considered, not taken up, contrary; "
+        "not traced when no decision was given)."
+    ),
     "responsiveness": "Share of respondents whose themes reached the decision, overall and by group.",
     "rejects": "Input rows not analysed, with the reason, file, row and column.",
 }

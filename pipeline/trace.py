@@ -27,12 +27,14 @@ Status, from the decision stage's links: ``adopted`` (a passage does what the th
 or the decision rejected or deferred it), ``contrary`` (the decision approves a change that most
 of the theme's respondents oppose, and that is the strongest link), ``not taken up`` (nothing
 links). Each status has a confidence from the margins and the number of agreeing signals.
+Without a decision-stage passage there is no verdict: every theme is ``not traced`` (no
+confidence), still linked to the options when there are any, and ``trace_gap`` says why.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +43,7 @@ import numpy.typing as npt
 import polars as pl
 
 from pipeline.config import STAGE_ORDER
-from pipeline.schema import PUBLIC_KINDS, STATUSES, conform, empty
+from pipeline.schema import NOT_TRACED, PUBLIC_KINDS, STATUSES, conform, empty
 from pipeline.trace_signals import (
     Alignment,
     action,
@@ -318,7 +320,29 @@ STATUS_REASONS = {
     "considered": "it reached the options or the decision's reasoning but was not adopted",
     "contrary": "the decision approves a change most of this theme's respondents oppose",
     "not taken up": "no options or decision passage addresses it",
+    NOT_TRACED: "no options paper or decision was given, so nothing can be traced",
 }
+NO_DOCUMENTS = (
+    "No options paper or decision was given, so nothing can be traced; "
+    'add a source with stage = "options" or "decision".'
+)
+NO_DECISION = (
+    "No decision was given, so no theme has an outcome: themes are linked to the options only; "
+    'add a source with stage = "decision".'
+)
+_NO_OUTCOME = "no decision was given, so it has no outcome"
+
+
+def document_stages(passages: pl.DataFrame) -> frozenset[str]:
+    """The stages with at least one document passage (``kind = section``): what the trace can reach."""
+    return frozenset(passages.filter(pl.col("kind") == "section")["stage"].drop_nulls().to_list())
+
+
+def trace_gap(stages: Collection[str]) -> str | None:
+    """Why the themes have no outcome (``NO_DOCUMENTS``, ``NO_DECISION``), or None when a decision was given."""
+    if "decision" in stages:
+        return None
+    return NO_DECISION if "options" in stages else NO_DOCUMENTS
 
 
 def counts() -> pl.Expr:
@@ -326,8 +350,15 @@ def counts() -> pl.Expr:
     return (pl.col("linked") | (pl.col("review") == "confirmed")) & (pl.col("review").fill_null("") != "rejected")
 
 
-def theme_status(themes: pl.DataFrame, links: pl.DataFrame, threshold: float) -> pl.DataFrame:
-    """The ``theme_status`` table from the links that count (linked or confirmed, not rejected)."""
+def theme_status(
+    themes: pl.DataFrame, links: pl.DataFrame, threshold: float, *, stages: Collection[str]
+) -> pl.DataFrame:
+    """The ``theme_status`` table from the links that count (linked or confirmed, not rejected).
+
+    ``stages``: the document stages the trace had passages of (``document_stages``); without
+    ``decision`` among them every theme is ``not traced``.
+    """
+    decided = trace_gap(stages) is None
     confirmed = pl.col("review") == "confirmed"
     counted = links.filter(counts()).with_columns(  # a reviewer's confirmation is evidence in itself
         confidence=pl.when(confirmed)
@@ -338,7 +369,8 @@ def theme_status(themes: pl.DataFrame, links: pl.DataFrame, threshold: float) ->
     for theme_id in themes["theme_id"]:
         mine = counted.filter(pl.col("theme_id") == theme_id)
         everything = links.filter(pl.col("theme_id") == theme_id)
-        rows.append({"theme_id": theme_id, **_status_of(mine, everything, threshold)})
+        fate = _status_of(mine, everything, threshold) if decided else _untraced(mine, everything, stages)
+        rows.append({"theme_id": theme_id, **fate})
     frame = pl.DataFrame(rows, schema_overrides={"stages_reached": pl.List(pl.String())}, infer_schema_length=None)
     return conform(frame, "theme_status")
 
@@ -373,18 +405,45 @@ def _status_of(mine: pl.DataFrame, everything: pl.DataFrame, threshold: float) -
     else:
         confidence = float(deciding["confidence"] or 0.5)
         confidence *= CONTRARY_DISCOUNT if status == "contrary" else 1.0
-    reached = [s for s in STAGE_ORDER if s != "problem" and s in set(mine["stage"].to_list())]
     return {
         "status": status,
         "confidence": round(confidence, 3),
         "stance": _stance(everything),
-        "stages_reached": ["problem", *reached],
+        "stages_reached": _reached(mine),
         "options_score": options["score"] if options else None,
         "options_passage_id": options["passage_id"] if options else None,
         "decision_score": deciding["score"] if deciding and deciding["stage"] == "decision" else None,
         "decision_passage_id": deciding["passage_id"] if deciding and deciding["stage"] == "decision" else None,
         "reason": _reason(status, deciding),
     }
+
+
+def _untraced(mine: pl.DataFrame, everything: pl.DataFrame, stages: Collection[str]) -> dict[str, Any]:
+    """No verdict (no decision given): the options link, if any, and why there is no outcome."""
+    options = _best(mine.filter(pl.col("stage") == "options"))
+    if "options" not in stages:
+        reason = STATUS_REASONS[NOT_TRACED]
+    elif options is None:
+        reason = f"{_NO_OUTCOME}; no options passage addresses it"
+    else:
+        reason = f"{_NO_OUTCOME}; it reached the options{_quoted(options)}"
+    return {
+        "status": NOT_TRACED,
+        "confidence": None,
+        "stance": _stance(everything),
+        "stages_reached": _reached(mine),
+        "options_score": options["score"] if options else None,
+        "options_passage_id": options["passage_id"] if options else None,
+        "decision_score": None,
+        "decision_passage_id": None,
+        "reason": reason,
+    }
+
+
+def _reached(mine: pl.DataFrame) -> list[str]:
+    """The stages where a counted link addresses the theme, in policy-cycle order (problem always)."""
+    found = set(mine["stage"].to_list())
+    return ["problem", *(s for s in STAGE_ORDER if s != "problem" and s in found)]
 
 
 def _stance(links: pl.DataFrame) -> str | None:
@@ -399,16 +458,24 @@ def _strength(link: dict[str, Any]) -> float:
 
 
 def _reason(status: str, link: dict[str, Any] | None) -> str:
-    if link is None:
-        return STATUS_REASONS[status]
+    return STATUS_REASONS[status] + (_quoted(link) if link is not None else "")
+
+
+def _quoted(link: dict[str, Any]) -> str:
+    """``: <stage> <role> <action> “<text>” (<how it was found>)`` for a reason."""
     snippet = str(link["text"])
     snippet = snippet if len(snippet) <= 90 else snippet[:88].rsplit(" ", 1)[0] + "…"
     where = f"{link['stage']} {link['role']}"
     how = "confirmed by a reviewer" if link.get("review") == "confirmed" else str(link["method"]).replace("+", ", ")
-    return f"{STATUS_REASONS[status]}: {where} {link['action']} “{snippet}” ({how})"
+    return f": {where} {link['action']} “{snippet}” ({how})"
 
 
 def status_counts(status: pl.DataFrame) -> dict[str, int]:
-    """Themes per status, in the order of ``STATUSES``."""
+    """Themes per status, in the order of ``STATUSES``.
+
+    The verdicts (zeros included) when the themes were traced to a decision; ``not traced``
+    alone (and any verdict some theme still has) when they were not.
+    """
     found = dict(status.group_by("status").len().iter_rows())
-    return {s: int(found.get(s, 0)) for s in STATUSES}
+    untraced = bool(found.get(NOT_TRACED))
+    return {s: int(found.get(s, 0)) for s in STATUSES if (s == NOT_TRACED) == untraced or found.get(s)}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import manifest, response_period, selected_run, table, themes_with_status
+from dashboard.data import manifest, response_period, selected_run, table, themes_with_status, traced_stages
 from dashboard.render import STATUS_LABELS, inert, percent
 from pipeline.responsiveness import headline
-from pipeline.trace import status_counts
+from pipeline.trace import status_counts, trace_gap
 
 run = selected_run()
 if run is not None:
@@ -88,7 +88,10 @@ if run is not None:
 
     st.subheader("Where the public's themes went")
     fate = headline(table(run, "responsiveness"))
-    if fate["share_reached"] is not None:
+    gap = trace_gap(traced_stages(run))
+    if gap:
+        st.info(gap, icon=":material/info:")
+    elif fate["share_reached"] is not None:
         st.metric(
             "Responsiveness",
             percent(fate["share_reached"]),
@@ -99,9 +102,9 @@ if run is not None:
             "adopted in whole or in part (reviews applied)."
         )
     counts = status_counts(table(run, "theme_status"))
-    status_cols = st.columns(len(STATUS_LABELS))
-    for col, (status, label) in zip(status_cols, STATUS_LABELS.items(), strict=True):
-        col.metric(label, counts.get(status, 0))
+    status_cols = st.columns(len(counts))
+    for col, (status, n) in zip(status_cols, counts.items(), strict=True):
+        col.metric(STATUS_LABELS[status], n)
 
     st.subheader("Largest themes")
     themes = themes_with_status(run)

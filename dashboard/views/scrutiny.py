@@ -1,7 +1,8 @@
 """Scrutiny: was the decision responsive? A scorecard for committee members.
 
 Themes ranked by how many people raised them against what happened to them, the largest themes
-not taken up, responsiveness by respondent group, and the "you said, we did" report.
+not taken up, responsiveness by respondent group, and the "you said, we did" report. Without a
+decision there is nothing to score: the page says why, and shows the themes by size alone.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard.data import report_downloads, selected_run, table
+from dashboard.data import report_downloads, selected_run, table, traced_stages
 from dashboard.render import STATUS_COLOURS, STATUS_LABELS, attribute_label, inert, percent
 from pipeline.responsiveness import MIN_GROUP, fates, headline, largest_not_taken_up
-from pipeline.trace import status_counts
+from pipeline.trace import status_counts, trace_gap
 
 
 def scorecard_chart(ranked: pl.DataFrame) -> go.Figure:
@@ -50,19 +51,25 @@ if run is not None:
     fate = headline(responsiveness)
     ranked = fates(themes, status)
     counts = status_counts(ranked)
-    cols = st.columns(1 + len(STATUS_LABELS))
-    cols[0].metric("Responsiveness", percent(fate["share_reached"]), help=fate["definition"])
-    for col, (key, label) in zip(cols[1:], STATUS_LABELS.items(), strict=True):
-        col.metric(label, counts.get(key, 0))
-    st.caption(f"{fate['definition']} {fate['n_reached']} of {fate['n_respondents']} respondents. Reviews applied.")
+    gap = trace_gap(traced_stages(run))
+    if gap:
+        st.info(gap, icon=":material/info:")
+    cols = st.columns(len(counts) + (0 if gap else 1))
+    if not gap:
+        cols[0].metric("Responsiveness", percent(fate["share_reached"]), help=fate["definition"])
+    for col, (key, n) in zip(cols[len(cols) - len(counts) :], counts.items(), strict=True):
+        col.metric(STATUS_LABELS[key], n)
+    if not gap:
+        st.caption(f"{fate['definition']} {fate['n_reached']} of {fate['n_respondents']} respondents. Reviews applied.")
     report_downloads(run)
 
-    st.subheader("Largest themes not taken up")
-    dropped = largest_not_taken_up(themes, status)
-    if dropped.is_empty():
-        st.success("Every theme reached the options or the decision.")
-    for row in dropped.iter_rows(named=True):
-        st.markdown(f"- **{inert(row['label'])}** — {row['n_respondents']} respondents ({percent(row['share'])})")
+    if not gap:
+        st.subheader("Largest themes not taken up")
+        dropped = largest_not_taken_up(themes, status)
+        if dropped.is_empty():
+            st.success("Every theme reached the options or the decision.")
+        for row in dropped.iter_rows(named=True):
+            st.markdown(f"- **{inert(row['label'])}** — {row['n_respondents']} respondents ({percent(row['share'])})")
 
     st.subheader("Scorecard: public weight against fate")
     st.plotly_chart(scorecard_chart(ranked), width="stretch")
@@ -83,7 +90,9 @@ if run is not None:
 
     st.subheader("Responsiveness by group")
     groups = responsiveness.filter(pl.col("attribute") != "all")
-    if groups.is_empty():
+    if gap:
+        st.caption(f"Not computed: {gap}")
+    elif groups.is_empty():
         st.caption("No respondent attributes with two or more groups to compare.")
     else:
         attributes = groups["attribute"].unique(maintain_order=True).to_list()

@@ -1,7 +1,8 @@
 """Trace: each theme → the options paper → the decision, with the evidence side by side.
 
 Officers confirm or reject links here (recorded in the review store with their name); the page,
-the statuses and the downloadable "you said, we did" report show the reviewed state.
+the statuses and the downloadable "you said, we did" report show the reviewed state. Without a
+decision (or without any options or decision) the page says so instead of a responsiveness figure.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from dashboard.data import (
     selected_run,
     table,
     themes_with_status,
+    traced_stages,
 )
 from dashboard.render import STATUS_COLOURS, STATUS_LABELS, inert, percent
 from pipeline import review
+from pipeline.report import NOT_GIVEN
 from pipeline.responsiveness import headline, largest_not_taken_up
-from pipeline.trace import counts
+from pipeline.trace import counts, trace_gap
 
 NO_OPTION = "No option addresses it"
 
@@ -118,22 +121,29 @@ if run is not None:
     reviewer_box()
     themes = themes_with_status(run).sort(["n_respondents", "theme_id"], descending=[True, False])
     links = table(run, "links")
-    fate = headline(table(run, "responsiveness"))
-    left, right = st.columns([1, 2])
-    left.metric("Responsiveness", percent(fate["share_reached"]), help=fate["definition"])
-    left.caption(f"{fate['n_reached']} of {fate['n_respondents']} respondents with a theme.")
-    dropped = largest_not_taken_up(table(run, "themes"), table(run, "theme_status"))
-    right.markdown("**Largest themes not taken up**")
-    for row in dropped.iter_rows(named=True):
-        right.markdown(f"- {inert(row['label'])}: {row['n_respondents']} respondents ({percent(row['share'])})")
-    if dropped.is_empty():
-        right.caption("None: every theme reached the options or the decision.")
+    stages = traced_stages(run)
+    gap = trace_gap(stages)
+    if gap:
+        st.info(gap, icon=":material/info:")
+    else:
+        fate = headline(table(run, "responsiveness"))
+        left, right = st.columns([1, 2])
+        left.metric("Responsiveness", percent(fate["share_reached"]), help=fate["definition"])
+        left.caption(f"{fate['n_reached']} of {fate['n_respondents']} respondents with a theme.")
+        dropped = largest_not_taken_up(table(run, "themes"), table(run, "theme_status"))
+        right.markdown("**Largest themes not taken up**")
+        for row in dropped.iter_rows(named=True):
+            right.markdown(f"- {inert(row['label'])}: {row['n_respondents']} respondents ({percent(row['share'])})")
+        if dropped.is_empty():
+            right.caption("None: every theme reached the options or the decision.")
     report_downloads(run)
-    st.plotly_chart(sankey(themes, best_links(links, "options")), width="stretch")
-    st.caption(
-        "Left: themes (width = respondents). Middle: the option that addresses each theme best. "
-        "Right: what the decision did. The table below gives the same information."
-    )
+    if "options" in stages:
+        st.plotly_chart(sankey(themes, best_links(links, "options")), width="stretch")
+        st.caption(
+            "Left: themes (width = respondents). Middle: the option that addresses each theme best. "
+            + ("Right: no decision was given, so no outcome. " if gap else "Right: what the decision did. ")
+            + "The table below gives the same information."
+        )
     st.dataframe(
         themes.select(
             "theme_id",
@@ -167,9 +177,8 @@ if run is not None:
     for row in themes.iter_rows(named=True):
         status = row["status"]
         with st.expander(f"{row['theme_id']} · {row['label']} — {STATUS_LABELS[status]}"):
-            st.markdown(
-                f"**{STATUS_LABELS[status]}** (confidence {percent(row['confidence'])}) — {inert(row['reason'])}"
-            )
+            sure = "" if row["confidence"] is None else f" (confidence {percent(row['confidence'])})"
+            st.markdown(f"**{STATUS_LABELS[status]}**{sure} — {inert(row['reason'])}")
             public, option, decision = st.columns(3)
             public.markdown("**What people said**")
             for quote in (
@@ -181,7 +190,9 @@ if run is not None:
                 column.markdown(f"**{title}**")
                 mine = links.filter((pl.col("theme_id") == row["theme_id"]) & (pl.col("stage") == stage))
                 counted = mine.filter(pl.col("linked") | pl.col("review").is_not_null())
-                if counted.is_empty():
+                if stage not in stages:
+                    column.caption(NOT_GIVEN[stage])
+                elif counted.is_empty():
                     column.caption("Nothing at this stage addresses this theme.")
                 for link in counted.iter_rows(named=True):
                     column.markdown(f"> {inert(link['text'])}")

@@ -4,13 +4,15 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.render import STATUS_LABELS
 from pipeline import review
-from pipeline.store import latest_run
+from pipeline.store import VECTORS_FILE, latest_run, read_run_table
+from pipeline.trace import NO_DECISION, NO_DOCUMENTS, document_stages, theme_status
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 pytestmark = pytest.mark.slow
@@ -159,7 +161,8 @@ def test_scrutiny(app: AppTest) -> None:
     assert app.title[0].value.startswith("Scrutiny")
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Responsiveness"].endswith("%")
-    assert sum(int(metrics[label]) for label in STATUS_LABELS.values()) == 10
+    assert sum(int(metrics.get(label, 0)) for label in STATUS_LABELS.values()) == 10
+    assert "Not traced" not in metrics  # only shown when a run has no decision
     assert [s.value for s in app.subheader][:3] == [
         "Largest themes not taken up",
         "Scorecard: public weight against fate",
@@ -317,3 +320,64 @@ def test_explore_by_words_by_meaning_and_a_whole_response(app: AppTest) -> None:
     app.selectbox(key="explore_response").select(first).run()
     assert not app.exception
     assert any(m.value.startswith(f"**{first.replace('-', chr(92) + '-')}**") for m in app.markdown)
+
+
+def _without_documents(workspace: Path, monkeypatch: pytest.MonkeyPatch, *stages: str) -> AppTest:
+    """The app over the sample's run rewritten as if its documents at ``stages`` had not been given."""
+    run = latest_run(workspace, "harbourside-transport")
+    assert run is not None
+    passages = read_run_table(run, "passages")
+    kept = ~((pl.col("kind") == "section") & pl.col("stage").is_in(stages))
+    np.save(run / VECTORS_FILE, np.load(run / VECTORS_FILE)[passages.select(kept).to_series().to_numpy()])
+    passages = passages.filter(kept)
+    links = read_run_table(run, "links").filter(~pl.col("stage").is_in(stages))
+    status = theme_status(read_run_table(run, "themes"), links, 0.6, stages=document_stages(passages))
+    for name, frame in (("passages", passages), ("links", links), ("theme_status", status)):
+        frame.write_parquet(run / f"{name}.parquet")
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_a_run_without_options_or_decision_says_why_on_every_page(
+    workspace_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _without_documents(workspace_copy, monkeypatch, "options", "decision")
+    app.run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert "Responsiveness" not in metrics
+    assert metrics["Not traced"] == metrics["Themes"]
+    assert "Not taken up" not in metrics
+    assert NO_DOCUMENTS in [i.value for i in app.info]
+
+    app.switch_page("views/trace.py").run()
+    assert not app.exception
+    assert [i.value for i in app.info] == [NO_DOCUMENTS]
+    assert not [m for m in app.metric if m.label == "Responsiveness"]
+    assert not app.get("plotly_chart")  # no options: no theme → option → outcome flow to draw
+    assert all(label.endswith("Not traced") for label in (e.label for e in app.expander))
+    captions = [c.value for c in app.caption]
+    assert "No options paper was given." in captions
+    assert "No decision was given." in captions
+    assert not [m for m in app.markdown if "confidence" in m.value]
+
+    app.switch_page("views/scrutiny.py").run()
+    assert not app.exception
+    assert NO_DOCUMENTS in [i.value for i in app.info]
+    assert not [m for m in app.metric if m.label == "Responsiveness"]
+    assert "Largest themes not taken up" not in [s.value for s in app.subheader]
+    assert f"Not computed: {NO_DOCUMENTS}" in [c.value for c in app.caption]
+
+
+def test_options_without_a_decision_are_linked_but_give_no_outcome(
+    workspace_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _without_documents(workspace_copy, monkeypatch, "decision")
+    app.switch_page("views/trace.py").run()
+    assert not app.exception
+    assert [i.value for i in app.info] == [NO_DECISION]
+    assert len(app.get("plotly_chart")) == 1  # theme → option still drawn
+    assert any(c.value.startswith("Left: themes") and "no decision was given" in c.value for c in app.caption)
+    assert "No decision was given." in [c.value for c in app.caption]
+    reasons = [m.value for m in app.markdown if m.value.startswith("**Not traced**")]
+    assert any("it reached the options" in r for r in reasons)

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.evaluate import load_key
 from pipeline.store import VECTORS_FILE, read_run_table
-from pipeline.trace import TraceSettings, split_passages, theme_links, theme_status
+from pipeline.trace import TraceSettings, document_stages, split_passages, theme_links, theme_status
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,7 @@ def retrace(run: Path, embedder, replace: dict[str, str], drop: tuple[str, ...] 
         doc_vectors,
         TraceSettings(),
     )
-    return theme_status(read_run_table(run, "themes"), links, 0.6)
+    return theme_status(read_run_table(run, "themes"), links, 0.6, stages=document_stages(documents))
 
 
 def test_a_decision_against_what_a_theme_asks_is_contrary(sample_run: Path, sample_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]

@@ -55,3 +55,30 @@ def test_themes_ranked_against_their_fate() -> None:
     assert fates(themes, status)["theme_id"].to_list() == ["T2", "T3", "T1"]
     assert fates(themes, status)["fate"].to_list() == ["Not taken up", "Adopted", "Not taken up"]
     assert largest_not_taken_up(themes, status, top=1)["label"].to_list() == ["b"]
+
+
+def test_without_a_decision_nothing_is_computed_not_zero() -> None:
+    n = 24
+    respondents = pl.DataFrame(
+        {
+            "response_id": [f"r{i}" for i in range(n)],
+            "respondent_id": [f"r{i}" for i in range(n)],
+            "channel": ["survey"] * n,
+            "attr_ward": ["North"] * 12 + ["South"] * 12,
+        }
+    )
+    assignments = pl.DataFrame(
+        {"passage_id": [f"p{i}" for i in range(n)], "response_id": respondents["response_id"], "theme_id": ["A"] * n}
+    )
+    status = pl.DataFrame({"theme_id": ["A"], "status": ["not traced"], "confidence": [None], "reason": ["none"]})
+    table = responsiveness(assignments, status, respondents)
+    overall = headline(table)
+    assert (overall["share_reached"], overall["n_reached"], overall["n_respondents"]) == (None, None, n)
+    assert table["n_respondents"].to_list() == [24, 12, 12]
+    assert table.select("n_reached", "share_reached", "n_not_taken_up").null_count().row(0) == (3, 3, 3)
+    assert fates(pl.DataFrame({"theme_id": ["A"], "label": ["a"], "n_respondents": [n], "share": [1.0]}), status)[
+        "fate"
+    ].to_list() == ["Not traced"]
+    assert largest_not_taken_up(
+        pl.DataFrame({"theme_id": ["A"], "label": ["a"], "n_respondents": [n], "share": [1.0]}), status
+    ).is_empty()

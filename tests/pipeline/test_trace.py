@@ -4,9 +4,21 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipeline.trace import TraceSettings, combined, link_scores, theme_links, theme_status
+from pipeline.trace import (
+    NO_DECISION,
+    NO_DOCUMENTS,
+    TraceSettings,
+    combined,
+    document_stages,
+    link_scores,
+    status_counts,
+    theme_links,
+    theme_status,
+    trace_gap,
+)
 
 SETTINGS = TraceSettings(link_threshold=0.6)
+BOTH = ("options", "decision")  # the document stages given
 
 
 def unit(*rows: list[float]) -> np.ndarray:
@@ -90,7 +102,7 @@ def test_a_phrase_copied_from_responses_into_the_decision_is_carry_over() -> Non
     assert "zebra crossing outside" in link["doc_span"]
     assert link["public_span"]
     assert "harbour road library" in link["public_span"]
-    status = theme_status(pl.DataFrame({"theme_id": ["T01", "T02"]}), links, 0.6)
+    status = theme_status(pl.DataFrame({"theme_id": ["T01", "T02"]}), links, 0.6, stages=BOTH)
     assert status["status"].to_list() == ["adopted", "not taken up"]
 
 
@@ -121,7 +133,7 @@ def test_a_reference_to_an_option_the_theme_links_to_carries_the_link() -> None:
         ("d0", "semantic", None, "proposes", "notes"),
         ("d1", "reference", "Option 4", "rejects", "not adopted"),
     ]
-    status = theme_status(pl.DataFrame({"theme_id": ["T01"]}), links, 0.6).row(0, named=True)
+    status = theme_status(pl.DataFrame({"theme_id": ["T01"]}), links, 0.6, stages=BOTH).row(0, named=True)
     assert status["status"] == "considered"
     assert status["stages_reached"] == ["problem", "options", "decision"]
     assert "Option 4 was not taken forward" in status["reason"]
@@ -161,7 +173,7 @@ def test_status_rules() -> None:
             ("E", "decision", "d2", "not adopted", 0.7, 0.8),
         ]
     )
-    status = theme_status(themes, links, 0.6)
+    status = theme_status(themes, links, 0.6, stages=BOTH)
     assert status["status"].to_list() == [
         "adopted",
         "adopted in part",
@@ -180,9 +192,9 @@ def test_reviews_override_the_machine() -> None:
     themes = pl.DataFrame({"theme_id": ["A"]})
     links = link_rows([("A", "decision", "d1", "agrees", 0.8, 0.9)])
     rejected = links.with_columns(review=pl.lit("rejected"))
-    assert theme_status(themes, rejected, 0.6)["status"].to_list() == ["not taken up"]
+    assert theme_status(themes, rejected, 0.6, stages=BOTH)["status"].to_list() == ["not taken up"]
     near_miss = links.with_columns(linked=pl.lit(False), review=pl.lit("confirmed"))
-    assert theme_status(themes, near_miss, 0.6)["status"].to_list() == ["adopted"]
+    assert theme_status(themes, near_miss, 0.6, stages=BOTH)["status"].to_list() == ["adopted"]
 
 
 @pytest.mark.parametrize(("parts", "expected"), [([], 0.0), ([0.5], 0.5), ([0.5, 0.5], 0.75), ([0.9, 0.9, 0.9], 0.99)])
@@ -204,7 +216,70 @@ def test_a_theme_is_traced_through_every_stage_present() -> None:
     links = theme_links(
         assigned(["T01", "T01"]), public, vectors, docs, unit([1, 0], [1, 0], [1, 0], [1, 0.2]), SETTINGS
     )
-    status = theme_status(pl.DataFrame({"theme_id": ["T01"]}), links, 0.6).row(0, named=True)
+    status = theme_status(pl.DataFrame({"theme_id": ["T01"]}), links, 0.6, stages=BOTH).row(0, named=True)
     assert status["status"] == "adopted"
     assert status["stages_reached"] == ["problem", "options", "decision", "implementation", "evaluation"]
     assert links["stage"].to_list() == ["options", "decision", "implementation", "evaluation"]  # policy-cycle order
+
+
+def test_without_options_or_decision_nothing_is_traced_and_nothing_is_judged() -> None:
+    public = public_frame(["more evening buses", "evening buses please", "fix the pavements"])
+    links = theme_links(
+        assigned(["T01", "T01", "T02"]),
+        public,
+        unit([1, 0], [1, 0], [0, 1]),
+        documents([]),
+        np.zeros((0, 2), np.float32),
+        SETTINGS,
+    )
+    assert links.is_empty()
+    status = theme_status(pl.DataFrame({"theme_id": ["T01", "T02"]}), links, 0.6, stages=())
+    assert status["status"].to_list() == ["not traced", "not traced"]
+    assert status["confidence"].to_list() == [None, None]  # no verdict, so no confidence in one
+    assert status["stages_reached"].to_list() == [["problem"], ["problem"]]
+    assert status["reason"].to_list() == ["no options paper or decision was given, so nothing can be traced"] * 2
+    assert status_counts(status) == {"not traced": 2}
+    assert trace_gap(()) == NO_DOCUMENTS
+    assert 'add a source with stage = "options" or "decision"' in NO_DOCUMENTS
+
+
+def test_options_without_a_decision_link_themes_but_give_no_outcome() -> None:
+    public = public_frame(["more evening buses", "evening buses please", "fix the pavements"])
+    docs = documents([("options", "Options > Option 7: Buses", "option", "Restore evening buses.")])
+    links = theme_links(
+        assigned(["T01", "T01", "T02"]), public, unit([1, 0], [1, 0], [0, 1]), docs, unit([1, 0]), SETTINGS
+    )
+    status = theme_status(pl.DataFrame({"theme_id": ["T01", "T02"]}), links, 0.6, stages=("options",))
+    buses, pavements = status.to_dicts()
+    assert (buses["status"], pavements["status"]) == ("not traced", "not traced")
+    assert buses["stages_reached"] == ["problem", "options"]
+    assert buses["options_passage_id"] == "d0"
+    assert buses["options_score"] == pytest.approx(1.0)
+    assert buses["decision_passage_id"] is None
+    assert buses["reason"].startswith("no decision was given, so it has no outcome; it reached the options: ")
+    assert "Restore evening buses." in buses["reason"]
+    assert pavements["reason"] == "no decision was given, so it has no outcome; no options passage addresses it"
+    assert trace_gap(("options",)) == NO_DECISION
+    assert trace_gap(("options", "decision")) is None
+
+
+def test_the_stages_traced_are_those_with_document_passages() -> None:
+    passages = pl.DataFrame(
+        {
+            "kind": ["answer", "turn", "section", "section"],
+            "stage": ["problem", "problem", "options", "options"],
+        }
+    )
+    assert document_stages(passages) == frozenset({"options"})
+    assert document_stages(passages.filter(pl.col("kind") != "section")) == frozenset()
+
+
+def test_status_counts_list_the_verdicts_when_traced() -> None:
+    status = pl.DataFrame({"status": ["adopted", "adopted", "contrary"]})
+    assert status_counts(status) == {
+        "adopted": 2,
+        "adopted in part": 0,
+        "considered": 0,
+        "not taken up": 0,
+        "contrary": 1,
+    }
