@@ -15,7 +15,7 @@ from dashboard.access import signed_in_user
 from pipeline import review, store
 from pipeline.breakdowns import breakdowns
 from pipeline.report import report_data, to_docx, to_html, to_markdown
-from pipeline.schema import PUBLIC_KINDS, answering, grouping_columns
+from pipeline.schema import PUBLIC_KINDS, answering, grouping_columns, stated
 from pipeline.trace import document_stages
 
 
@@ -192,15 +192,15 @@ def filter_attributes(run: str) -> list[str]:
 
 @st.cache_data(show_spinner=False)
 def attribute_values(run: str, column: str) -> list[str]:
-    """The values of one respondent attribute, sorted."""
-    return sorted(_people(run)[column].drop_nulls().cast(pl.String()).unique().to_list())
+    """The values of one respondent attribute, sorted (``Not stated`` for a blank or missing one)."""
+    return sorted(_people(run).select(stated(column)).to_series().unique().to_list())
 
 
 def _filtered(run: str, filters: Filters) -> pl.DataFrame:
     people = _people(run)
     for column, values in filters:
         if values and column in people.columns:
-            people = people.filter(pl.col(column).cast(pl.String()).is_in(list(values)))
+            people = people.filter(stated(column).is_in(list(values)))
     return people
 
 

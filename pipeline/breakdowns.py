@@ -1,9 +1,10 @@
 """Theme breakdowns by respondent group: share, lift, a chi-square test, suppression, sentiment.
 
 For an attribute (respondent type, ward, age band, channel, question…) each respondent falls in
-one group. Per theme and group: ``n_group`` respondents, ``n_theme`` of them in the theme,
-``share`` = n_theme / n_group, ``overall_share`` = the theme's share of all respondents with a
-value, ``lift`` = share / overall_share and ``expected`` = n_group × overall_share. Cells whose
+one group; a blank or missing attribute is the group ``Not stated``, so the groups' sizes add up
+to the respondents. Per theme and group: ``n_group`` respondents, ``n_theme`` of them in the
+theme, ``share`` = n_theme / n_group, ``overall_share`` = the theme's share of all respondents
+with a value, ``lift`` = share / overall_share and ``expected`` = n_group × overall_share. Cells whose
 expected count is under 5 are *suppressed*: their counts, share, lift and sentiment are blanked
 (small groups identify people and their shares are noise). Per theme and attribute, a
 chi-square test of independence (theme yes/no × group) over the groups that are not suppressed
@@ -17,7 +18,7 @@ from __future__ import annotations
 import polars as pl
 from scipy.stats import chi2_contingency
 
-from pipeline.schema import ATTRIBUTE_PREFIX, conform, empty, grouping_columns
+from pipeline.schema import ATTRIBUTE_PREFIX, conform, empty, grouping_columns, stated
 
 MIN_EXPECTED = 5.0
 NEGATIVE = -0.05
@@ -103,7 +104,7 @@ def breakdowns(
     for column in grouping_columns(respondents):
         if people[column].drop_nulls().n_unique() < 2:
             continue
-        units = people.select(unit_id=pl.col("respondent_id"), value=pl.col(column))
+        units = people.select(unit_id=pl.col("respondent_id"), value=stated(column))
         members = per_respondent.rename({"respondent_id": "unit_id"})
         frames.append(breakdown(units, members, column.removeprefix(ATTRIBUTE_PREFIX)))
     questions = passages.select("passage_id", "question").drop_nulls("question")

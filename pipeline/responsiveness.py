@@ -4,8 +4,8 @@ Headline: the share of respondents with at least one theme whose status is ``ado
 ``adopted in part`` among respondents with at least one theme — "of the people whose comments
 were themed, X% raised something the decision took up". The same by every respondent attribute
 (``attr_*``) and channel, with groups under ``MIN_GROUP`` respondents suppressed (a small group's
-figure can identify people and swings on one person). ``n_not_taken_up`` counts respondents none
-of whose themes reached even the options.
+figure can identify people and swings on one person); a blank attribute is its own group, ``Not
+stated``. ``n_not_taken_up`` counts respondents none of whose themes reached even the options.
 When the themes are ``not traced`` (no decision was given) nothing is computed: the counts and
 shares reached are null, never 0%.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from pipeline.schema import ATTRIBUTE_PREFIX, NOT_TRACED, REACHED, STATUS_LABELS, conform, grouping_columns
+from pipeline.schema import ATTRIBUTE_PREFIX, NOT_TRACED, REACHED, STATUS_LABELS, conform, grouping_columns, stated
 
 MIN_GROUP = 10
 DEFINITION = (
@@ -48,7 +48,7 @@ def responsiveness(assignments: pl.DataFrame, status: pl.DataFrame, respondents:
     frames = [_summarise(fate.with_columns(value=pl.lit("all")), "all")]
     for column in grouping_columns(people):
         if people[column].drop_nulls().n_unique() >= 2:
-            grouped = fate.with_columns(value=pl.col(column).cast(pl.String()).fill_null("(not given)"))
+            grouped = fate.with_columns(value=stated(column))
             frames.append(_summarise(grouped, column.removeprefix(ATTRIBUTE_PREFIX)))
     table = conform(pl.concat(frames), "responsiveness")
     if status["status"].is_in([NOT_TRACED]).any():  # no decision: there is nothing to have reached

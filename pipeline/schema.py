@@ -188,6 +188,7 @@ STATUS_LABELS: Final = {
     NOT_TRACED: "Not traced",
 }
 REACHED: Final = ("adopted", "adopted in part")  # statuses that count as reaching the decision
+NOT_STATED: Final = "Not stated"  # the group of respondents with a blank or missing attribute
 
 
 def answering(responses: pl.DataFrame, passages: pl.DataFrame) -> pl.DataFrame:
@@ -199,6 +200,13 @@ def answering(responses: pl.DataFrame, passages: pl.DataFrame) -> pl.DataFrame:
 def grouping_columns(frame: pl.DataFrame) -> list[str]:
     """The columns respondents are grouped by: ``channel`` and every ``attr_*`` attribute."""
     return ["channel", *(c for c in frame.columns if c.startswith(ATTRIBUTE_PREFIX))]
+
+
+def stated(column: str) -> pl.Expr:
+    """An attribute as text, with a blank or missing value as ``NOT_STATED`` (so every respondent has a group)."""
+    text = pl.col(column).cast(pl.String())
+    blank = text.is_null() | (text.str.strip_chars() == "")
+    return pl.when(blank).then(pl.lit(NOT_STATED)).otherwise(text).alias(column)
 
 
 def empty(table: str) -> pl.DataFrame:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.render import STATUS_LABELS
 from pipeline import review
+from pipeline.schema import answering
 from pipeline.store import VECTORS_FILE, latest_run, read_run_table
 from pipeline.trace import NO_DECISION, NO_DOCUMENTS, document_stages, theme_status
 
@@ -110,6 +111,24 @@ def test_themes_heatmap_trend_and_filters(app: AppTest) -> None:
     cells = table.drop(columns=["Theme", "Differs by group? (chi-square)"]).to_numpy().ravel().tolist()
     assert any(re.fullmatch(r"\d+% \(\d+ of \d+\)", c) for c in cells)  # Harbour's own counts
     assert "suppressed" in cells  # fewer respondents: more cells too small to show
+
+
+def test_a_blank_attribute_is_a_filter_value_and_the_groups_add_up(app: AppTest, sample_run: Path) -> None:
+    app.switch_page("views/themes.py").run()
+    respondents = answering(read_run_table(sample_run, "responses"), read_run_table(sample_run, "passages"))
+    options = app.multiselect(key="only|attr_q3_how_far_do_you_support_the_draft_plan").options
+    assert "Not stated" in options
+    kept = []
+    for value in options:
+        app.multiselect(key="only|attr_q3_how_far_do_you_support_the_draft_plan").set_value([value]).run()
+        assert not app.exception
+        [shown] = [c.value for c in app.caption if "respondents who match the filters" in c.value]
+        kept.append(int(re.findall(r"Showing the (\d+) respondents", shown)[0]))
+    assert sum(kept) == respondents["respondent_id"].n_unique()  # every respondent is in exactly one group
+    app.session_state["themes_view"] = "Breakdown heatmap"
+    app.multiselect(key="only|attr_q3_how_far_do_you_support_the_draft_plan").set_value([]).run()
+    app.selectbox(key="breakdown_by").select("q3_how_far_do_you_support_the_draft_plan").run()
+    assert "Not stated" in app.dataframe[1].value.columns
 
 
 def test_trace(app: AppTest) -> None:

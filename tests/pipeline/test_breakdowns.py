@@ -77,3 +77,25 @@ def test_breakdowns_cover_attributes_channel_and_question() -> None:
     assert question["Q1"]["n_theme"] == 30
     assert question["Q2"]["n_theme"] == 20
     assert question["Q1"]["n_group"] == question["Q2"]["n_group"] == n
+
+
+def test_a_blank_attribute_is_the_group_not_stated_and_the_groups_add_up() -> None:
+    respondents = pl.DataFrame(
+        {
+            "response_id": ["r1", "r2", "r3", "r4", "r5", "r6", "r7"],
+            "respondent_id": ["p1", "p2", "p3", "p4", "p5", "p6", "p7"],
+            "channel": ["survey"] * 5 + ["meeting"] * 2,
+            "attr_ward": ["North", "North", "South", "", "  ", None, None],
+        }
+    )
+    passages = pl.DataFrame({"passage_id": ["r1:0", "r4:0", "r6:0"], "response_id": ["r1", "r4", "r6"]})
+    passages = passages.with_columns(question=pl.lit(None, pl.String()))
+    assignments = passages.select("passage_id", "response_id").with_columns(theme_id=pl.lit("T01"))
+    sentiment = passages.select("passage_id").with_columns(sentiment=pl.lit(0.0))
+    table = breakdowns(assignments, respondents, passages, sentiment)
+    ward = table.filter(pl.col("attribute") == "ward").sort("value")
+    assert ward.select("value", "n_group").rows() == [("North", 2), ("Not stated", 4), ("South", 1)]
+    assert ward["n_group"].sum() == respondents.height  # everyone is in a group
+    assert ward["overall_share"].to_list() == [3 / 7] * 3  # of all respondents, not only those who said
+    channel = table.filter(pl.col("attribute") == "channel")
+    assert channel["n_group"].sum() == respondents.height

@@ -107,4 +107,4 @@ def test_with_a_decision_the_report_gives_its_verdicts() -> None:
     assert "| Not traced |" not in markdown
     assert "## Largest themes not taken up\n\n- Pavements: 1 respondents (25%)" in markdown
     assert "- The decision does not address this theme." in markdown
-    assert "| ward | (not given) | 1 |" in markdown
+    assert "| ward | Not stated | 1 |" in markdown

@@ -82,3 +82,19 @@ def test_without_a_decision_nothing_is_computed_not_zero() -> None:
     assert largest_not_taken_up(
         pl.DataFrame({"theme_id": ["A"], "label": ["a"], "n_respondents": [n], "share": [1.0]}), status
     ).is_empty()
+
+
+def test_a_blank_attribute_is_a_group_of_its_own() -> None:
+    respondents = pl.DataFrame(
+        {
+            "response_id": ["r1", "r2", "r3", "r4"],
+            "respondent_id": ["r1", "r2", "r3", "r4"],
+            "channel": ["survey"] * 4,
+            "attr_ward": ["North", "South", None, "  "],
+        }
+    )
+    assignments = pl.DataFrame({"passage_id": ["p1", "p2", "p3", "p4"], "response_id": ["r1", "r2", "r3", "r4"]})
+    assignments = assignments.with_columns(theme_id=pl.lit("A"))
+    status = pl.DataFrame({"theme_id": ["A"], "status": ["adopted"]})
+    wards = responsiveness(assignments, status, respondents).filter(pl.col("attribute") == "ward")
+    assert dict(wards.select("value", "n_respondents").iter_rows()) == {"North": 1, "Not stated": 2, "South": 1}
