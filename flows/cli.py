@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -588,7 +587,9 @@ def dashboard(
     if user_header:
         env[USER_HEADER] = user_header
     console.print(f"Serving the dashboard on http://{host}:{port} (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(streamlit_command(host, port, auth), env=env))
+    from flows.child import run_child  # stops Streamlit when this process is told to stop (SIGTERM, Ctrl+C)
+
+    raise typer.Exit(run_child(streamlit_command(host, port, auth), env))
 
 
 def streamlit_command(host: str, port: int, secrets: Path | None = None) -> list[str]:
