@@ -348,6 +348,9 @@ def _common_words() -> dict[str, float]:
 
 
 COMMON_WORD_LOGPROB = -12.0
+# A known first name alone ("Bill, I've lived here all my life") is ordinary only when it is
+# commoner than this in English ("okay", "oh", "so") or the consultation uses it in lower case.
+ALONE_COMMON_LOGPROB = -9.5
 # After a known first name a surname may well be an ordinary word ("Helen Price", "Gordon Brown"):
 # it counts as ordinary only when it is one of the commonest English words, or when this
 # consultation uses it often both in lower case and capitalised ("Jasper Housing" in a housing
@@ -356,15 +359,25 @@ VERY_COMMON_LOGPROB = -8.5
 
 
 def common_word(
-    word: str, vocabulary: frozenset[str] = frozenset(), logprob: float = COMMON_WORD_LOGPROB, *, alone: bool = True
+    word: str,
+    vocabulary: frozenset[str] = frozenset(),
+    logprob: float = COMMON_WORD_LOGPROB,
+    *,
+    alone: bool = True,
+    lower_case: bool = True,
 ) -> bool:
     """Whether a capitalised word is ordinary vocabulary (English, or this consultation's own).
 
     The consultation's frequent capitalised words ("Brooklyn") count only for a word ``alone``:
-    in a full name a committee member's often-said surname is still a name.
+    in a full name a committee member's often-said surname is still a name. Its lower-case words
+    count unless ``lower_case`` is off (a first name alone: "the bill" must not unmask "Bill,").
     """
     lower = word.lower()
-    return _common_words().get(lower, -99.0) > logprob or lower in vocabulary or (alone and word in vocabulary)
+    return (
+        _common_words().get(lower, -99.0) > logprob
+        or (lower_case and lower in vocabulary)
+        or (alone and word in vocabulary)
+    )
 
 
 def _not_a_name(span: str, *, trusted_shape: bool, vocabulary: frozenset[str] = frozenset()) -> bool:
@@ -400,4 +413,6 @@ def _not_a_name(span: str, *, trusted_shape: bool, vocabulary: frozenset[str] = 
         return True
     if trusted_shape and rest:
         return not (known_first or not common_word(first, vocabulary, alone=False))
-    return not known_first or common_word(first, vocabulary)
+    if rest:
+        return not known_first or common_word(first, vocabulary)
+    return not known_first or common_word(first, vocabulary, ALONE_COMMON_LOGPROB, lower_case=False)

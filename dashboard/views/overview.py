@@ -121,13 +121,18 @@ if run is not None:
             width="stretch",
         )
     languages = info.get("languages", {})
-    other = {k: v for k, v in languages.items() if k not in ("en", "und")}
+    other = info["counts"].get("unthemed_languages")
+    if other is None:  # a run from before the count was kept
+        other = {k: v for k, v in languages.items() if k not in ("en", "und")}
     if other:
         listed = ", ".join(f"{k}: {v}" for k, v in other.items())
         st.warning(
-            f"{sum(other.values())} responses are in other languages ({listed}). They are kept, counted and "
-            "listed with the responses, but not themed: the themes use an English model. To theme them, set "
-            "analysis.languages and a multilingual embedding model in the consultation file."
+            f"{sum(other.values())} responses are not themed because of their language ({listed}). They are kept, "
+            "counted and listed with the responses. To theme them, set analysis.languages and a multilingual "
+            "embedding model in the consultation file (README: Other languages)."
         )
     summary = ", ".join(f"{k}: {v}" for k, v in languages.items())
-    st.caption(f"Languages detected (responses): {summary}. 'und' marks texts too short to tell.")
+    st.caption(
+        f"Languages (responses): {summary}. Texts under 8 words, or that the identifier is unsure of, take the "
+        "consultation's main language; 'und' marks empty texts."
+    )

@@ -345,6 +345,14 @@ def _caption(run: str, themes: pl.DataFrame, filters: Filters) -> None:
             else ""
         )
     )
+    other = info["counts"].get("unthemed_languages") or {}
+    if other:
+        listed = ", ".join(f"{language}: {n}" for language, n in other.items())
+        st.warning(
+            f"{sum(other.values())} responses are not in these themes because of their language ({listed}). "
+            "They are kept and counted on the Overview; to theme them, name a multilingual embedding model "
+            "and list analysis.languages in the consultation file."
+        )
 
 
 VIEWS = ("Theme cards", "Breakdown heatmap", "Trend table")

@@ -34,7 +34,7 @@ def test_overview(app: AppTest) -> None:
     assert metrics["Rows read"] == "473"
     assert metrics["Rejected"] == "5"
     warning = app.warning[0].value
-    assert "3 responses are in other languages" in warning
+    assert "3 responses are not themed because of their language" in warning
     assert "pl: 1" in warning
     assert any("Personal data redacted before analysis" in c.value for c in app.caption)
     campaigns = app.dataframe[1].value
