@@ -162,6 +162,7 @@ def manifest(
             "links": summaries["trace"]["links"],
             "responses_unthemed": summaries["themes"]["responses_unthemed"],
             "responses_other_language": summaries["themes"]["responses_other_language"],
+            "unthemed_languages": summaries["themes"].get("unthemed_languages", {}),
             "passages_embedded_new": summaries["embed"]["embedded_new"],
         },
         "themes": {

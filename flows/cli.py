@@ -145,15 +145,15 @@ def _summary(run: Path, seconds: float) -> None:
     fit = manifest["themes"].get("fit", {})
     how = f" (kept from {fit['note']})" if fit.get("mode") == "extended" else ""
     table.add_row("themes", f"{manifest['counts']['themes']}{how}")
+    other = manifest["counts"].get("unthemed_languages") or {}
+    if other:
+        listed = ", ".join(f"{language} {n}" for language, n in other.items())
+        table.add_row(
+            "not themed (language)",
+            f"{sum(other.values())} responses: {listed} — kept and counted; to theme them, name a multilingual "
+            "analysis.embedding_model and list analysis.languages (README: Other languages)",
+        )
     table.add_row("status", ", ".join(f"{v} {k}" for k, v in sorted(manifest["statuses"].items())))
-    reused = manifest.get("reused_steps") or []
-    if reused:
-        table.add_row("reused", ", ".join(reused) + " (unchanged since an earlier run; --fresh redoes them)")
-    for source_id, said in (manifest.get("warnings") or {}).items():
-        for line in said:
-            table.add_row(f"warning ({source_id})", line)
-    table.add_row("run folder", str(run))
-    table.add_row("wall time", f"{seconds:.1f}s")
     gap = trace_gap(document_stages(read_run_table(run, "passages")))
     fate = manifest.get("responsiveness") or {}
     if gap:
@@ -163,6 +163,14 @@ def _summary(run: Path, seconds: float) -> None:
             "responsiveness",
             f"{fate['share_reached']:.0%} ({fate['n_reached']} of {fate['n_respondents']} respondents with a theme)",
         )
+    reused = manifest.get("reused_steps") or []
+    if reused:
+        table.add_row("reused", ", ".join(reused) + " (unchanged since an earlier run; --fresh redoes them)")
+    for source_id, said in (manifest.get("warnings") or {}).items():
+        for line in said:
+            table.add_row(f"warning ({source_id})", line)
+    table.add_row("run folder", str(run))
+    table.add_row("wall time", f"{seconds:.1f}s")
     peaks: dict[str, int] = manifest.get("peak_rss_mb") or {}
     top = peak_step(peaks)
     if top is not None:
@@ -485,6 +493,36 @@ def evaluate_trace(
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     typer.echo(markdown(result))
+
+
+@app.command(name="eval-real")
+def evaluate_real(
+    data: Annotated[Path, typer.Option(help="The real data sets (../shared/data).", file_okay=False)] = Path(
+        "../shared/data"
+    ),
+    only: Annotated[
+        str | None, typer.Option(help="Comma-separated parts to run: redaction, language, placeholders, dates.")
+    ] = None,
+    output: Annotated[Path, typer.Option(help="The figures as JSON.", dir_okay=False)] = Path(
+        "evaluation/results/real.json"
+    ),
+    doc: Annotated[Path, typer.Option(help="The page written from them.", dir_okay=False)] = Path("docs/QUALITY.md"),
+) -> None:
+    """The quality scoreboard on the real data sets: writes evaluation/results/real.json and docs/QUALITY.md."""
+    from flows.eval_real import PARTS, MissingData, run_eval_real
+
+    parts = tuple(p.strip() for p in only.split(",") if p.strip()) if only else PARTS
+    unknown = [p for p in parts if p not in PARTS]
+    if unknown or not parts:
+        raise typer.BadParameter(
+            f"unknown part {unknown or only!r}; the parts are {', '.join(PARTS)}", param_hint="--only"
+        )
+    try:
+        run_eval_real(data, parts, output, doc, progress=lambda line: console.print(line, markup=False))
+    except MissingData as error:
+        console.print(f"eval-real: {error}", markup=False)
+        raise typer.Exit(2) from None
+    console.print(f"wrote {output} and {doc}", markup=False)
 
 
 @app.command()

@@ -114,22 +114,24 @@ def prepare(config: ConsultationFile, staging: Path) -> Summary:
     from models.pii import PrivacySettings
     from pipeline.prepare import passages_from_answers, passages_from_blocks, with_clean_text, with_language
     from pipeline.prepare.campaigns import campaigns
-    from pipeline.prepare.redact import public_vocabulary, redact_frames
+    from pipeline.prepare.redact import consultation_vocabulary, public_vocabulary, redact_frames
 
     started = time.perf_counter()
     work = staging / "_work"
     nlp = nlp_for(config.analysis.spacy_model)
-    responses = read_table(work, "responses").pipe(with_clean_text)
+    responses = read_table(work, "responses").pipe(with_clean_text).pipe(with_language, config.analysis.languages[0])
     answers = read_table(work, "answers").pipe(with_clean_text).filter(pl.col("text") != "")
     redactions: dict[str, int] = {}
     if config.privacy.redact:
         allow = (*config.privacy.allow, *public_vocabulary(read_table(work, "blocks")))
         privacy = PrivacySettings(
-            entities=config.privacy.entities, allow=allow, spacy_model=config.analysis.spacy_model
+            entities=config.privacy.entities,
+            allow=allow,
+            spacy_model=config.analysis.spacy_model,
+            vocabulary=consultation_vocabulary(responses["text"]),
         )
         responses, answers, counts = redact_frames(responses, answers, redactor_for(privacy))
         redactions = dict(sorted(counts.items()))
-    responses = responses.pipe(with_language)
     campaign_table, responses = campaigns(
         responses, config.analysis.duplicate_threshold, config.analysis.campaign_min_members
     )
@@ -221,6 +223,7 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     from models.topics import TopicSettings, fit_topics
     from pipeline.labels import clean_keywords
     from pipeline.prepare.campaigns import group_maps
+    from pipeline.prepare.language import in_languages, unthemed_by_language
     from pipeline.themes import (
         centroid_scores,
         group_labels,
@@ -232,8 +235,8 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     analysis = config.analysis
     public, vectors, _, _ = _public(staging)
     responses = read_table(staging, "responses")
-    keep = _in_languages(public, responses, analysis.languages)
-    other_language = public.filter(~keep)["response_id"].n_unique()
+    keep = in_languages(public, responses, analysis.languages)
+    other_language = unthemed_by_language(public, responses, analysis.languages)
     public, vectors = _subset(public, vectors, keep)
     embedder = _embedder(config)
 
@@ -253,7 +256,8 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
             **_theme_counts(table, groups, assignments, public, responses),
             "seconds": time.perf_counter() - started,
             "passages_coded": assignments.filter(pl.col("theme_id").is_in(codebook_ids))["passage_id"].n_unique(),
-            "responses_other_language": other_language,
+            "responses_other_language": sum(other_language.values()),
+            "unthemed_languages": other_language,
             "fit": {
                 "mode": "extended",
                 "from_run": earlier_run.name,
@@ -299,7 +303,8 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
         **_theme_counts(table, groups, assignments, public, responses),
         "seconds": time.perf_counter() - started,
         "passages_coded": coded["passage_id"].n_unique(),
-        "responses_other_language": other_language,
+        "responses_other_language": sum(other_language.values()),
+        "unthemed_languages": other_language,
         "fit": {"mode": "fitted", "note": fit_note},
         "min_theme_size": fit.min_cluster_size,
         "outliers": {
@@ -323,12 +328,6 @@ def _subset(frame: pl.DataFrame, vectors: np.ndarray, keep: pl.Series) -> tuple[
     if keep.all():
         return frame, vectors
     return frame.filter(keep), vectors[keep.to_numpy()]
-
-
-def _in_languages(public: pl.DataFrame, responses: pl.DataFrame, languages: tuple[str, ...]) -> pl.Series:
-    """Which public passages are in a language the themes are found in (or too short to tell)."""
-    language = responses.select("response_id", "language")
-    return public.join(language, on="response_id", how="left")["language"].is_in([*languages, "und"])
 
 
 def _theme_counts(
@@ -392,6 +391,7 @@ def _extension(
     config: ConsultationFile, earlier_run: Path | None, model_id: str, public: pl.DataFrame, vectors: np.ndarray
 ) -> tuple[Any, str]:
     """The earlier run's themes extended to this run's passages, or None and why they were not."""
+    from pipeline.prepare.language import in_languages
     from pipeline.themes import extend_themes
 
     analysis = config.analysis
@@ -407,7 +407,7 @@ def _extension(
     passages = read_table(earlier_run, "passages")
     responses = read_table(earlier_run, "responses")
     earlier_public = passages.filter(pl.col("kind").is_in(PUBLIC_KINDS))
-    earlier_public = earlier_public.filter(_in_languages(earlier_public, responses, analysis.languages))
+    earlier_public = earlier_public.filter(in_languages(earlier_public, responses, analysis.languages))
     extension, note = extend_themes(
         dict(zip(earlier_public["passage_id"], earlier_public["text"], strict=True)),
         read_table(earlier_run, "assignments"),

@@ -58,6 +58,7 @@ class ReportData:
     title: str
     run_id: str
     analysed: int
+    language_note: str
     headline: dict[str, Any]
     themes: list[ThemeSection]
     not_taken_up: list[ThemeSection]
@@ -108,6 +109,7 @@ def report_data(tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Re
         title=str(manifest.get("consultation", {}).get("title", "Consultation")),
         run_id=str(manifest.get("run_id", "")),
         analysed=int(manifest.get("counts", {}).get("responses", 0) or 0),
+        language_note=_language_note(manifest),
         headline=headline(responsiveness),
         themes=sections,
         not_taken_up=[s for s in sections if s.status == "not taken up"][:5],
@@ -117,6 +119,18 @@ def report_data(tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Re
         status_counts=status_counts(ranked),
         documents=documents,
         gap=gap,
+    )
+
+
+def _language_note(manifest: dict[str, Any]) -> str:
+    """A sentence on the responses left out of the themes for their language (empty when none were)."""
+    other: dict[str, int] = manifest.get("counts", {}).get("unthemed_languages") or {}
+    if not other:
+        return ""
+    listed = ", ".join(f"{language} {n}" for language, n in other.items())
+    return (
+        f" {sum(other.values())} responses were not themed because of their language ({listed}): they are "
+        "counted here but are in no theme below."
     )
 
 
@@ -164,7 +178,7 @@ def to_markdown(data: ReportData) -> str:
     out = [
         f"# You said, we did: {_md(data.title)}",
         "",
-        f"Run {data.run_id}. {data.analysed} responses analysed; stages: {', '.join(data.stages)}.",
+        f"Run {data.run_id}. {data.analysed} responses analysed; stages: {', '.join(data.stages)}.{data.language_note}",
         "",
         f"**Responsiveness: not computed.** {_md(data.gap)}"
         if data.gap
@@ -265,7 +279,7 @@ def to_html(data: ReportData) -> str:
     body = [
         f"<h1>You said, we did: {e(data.title)}</h1>",
         f"<p class='meta'>Run {e(data.run_id)}. {data.analysed} responses analysed; stages: "
-        f"{e(', '.join(data.stages))}.</p>",
+        f"{e(', '.join(data.stages))}.{e(data.language_note)}</p>",
         f"<p class='headline'><strong>Responsiveness: not computed.</strong> {e(data.gap)}</p>"
         if data.gap
         else f"<p class='headline'><strong>{_pct(h['share_reached'])}</strong> of respondents with a theme "
@@ -346,7 +360,9 @@ def to_docx(data: ReportData, path: Path) -> None:
     document.styles["Normal"].font.size = Pt(10.5)
     h = data.headline
     document.add_heading(f"You said, we did: {data.title}", level=0)
-    document.add_paragraph(f"Run {data.run_id}. {data.analysed} responses analysed; stages: {', '.join(data.stages)}.")
+    document.add_paragraph(
+        f"Run {data.run_id}. {data.analysed} responses analysed; stages: {', '.join(data.stages)}.{data.language_note}"
+    )
     lead = document.add_paragraph()
     if data.gap:
         lead.add_run("Responsiveness: not computed.").bold = True

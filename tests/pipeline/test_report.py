@@ -108,3 +108,13 @@ def test_with_a_decision_the_report_gives_its_verdicts() -> None:
     assert "## Largest themes not taken up\n\n- Pavements: 1 respondents (25%)" in markdown
     assert "- The decision does not address this theme." in markdown
     assert "| ward | Not stated | 1 |" in markdown
+
+
+def test_responses_left_out_for_their_language_are_said_in_every_format(tmp_path: Path) -> None:
+    manifest = {**MANIFEST, "counts": {"responses": 4, "unthemed_languages": {"de": 20, "fr": 10}}}
+    data = report_data(tables(("options", "decision")), manifest)
+    said = "30 responses were not themed because of their language (de 20, fr 10)"
+    assert said in to_markdown(data)
+    assert said in to_html(data)
+    assert said in docx_text(data, tmp_path)
+    assert "not themed because of their language" not in to_markdown(report_data(tables(("decision",)), MANIFEST))
