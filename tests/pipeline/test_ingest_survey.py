@@ -141,5 +141,5 @@ def test_personal_columns_never_become_attributes_by_default(tmp_path: Path) -> 
             "Answer": ["The buses are late every single evening.", "Parking costs far too much in town."],
         }
     )
-    source = Source(path=tmp_path / "r.csv", kind="responses", stage="problem", text=["Answer"])
+    source = Source(path=tmp_path / "r.csv", kind="responses", stage="problem", text=("Answer",))
     assert columns_from_source(table, source, tmp_path / "r.csv").attributes == ("Ward",)
