@@ -116,7 +116,9 @@ def test_word_count_counts_cjk_characters() -> None:
 
     assert word_count("Buses are late") == 3
     assert word_count("優步應該合法化") == 7
-    assert with_language(pl.DataFrame({"text": ["政府應該增加公車的班次，晚上的公車太少了"]}))["language"].to_list() == ["zh"]
+    assert with_language(pl.DataFrame({"text": ["政府應該增加公車的班次，晚上的公車太少了"]}))[
+        "language"
+    ].to_list() == ["zh"]
 
 
 _PLACEHOLDER_TEXT = st.lists(
