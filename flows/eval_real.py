@@ -133,6 +133,8 @@ def _span_rows(score: SpanScore) -> dict[str, Any]:
                 "recall": _round(score.recall(kind)),
                 "labelled": score.labelled.get(kind, 0),
                 "detected": score.detected.get(kind, 0),
+                "found": score.found.get(kind, 0),
+                "right": score.right.get(kind, 0),
             }
     return rows
 

@@ -16,6 +16,23 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}" if value in (0, 1) else f"{value:.1%}"
 
 
+def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of a proportion (None when there is nothing to count)."""
+    if n == 0:
+        return None
+    p = successes / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _with_ci(value: float | None, successes: int | None, n: int) -> str:
+    interval = wilson(successes, n) if successes is not None else None
+    if value is None or interval is None:
+        return _pct(value)
+    return f"{_pct(value)} ({interval[0]:.0%}–{interval[1]:.0%})"
+
+
 def _stamp(part: dict[str, Any]) -> str:
     return f"*Measured {part.get('date', '?')} at commit `{part.get('commit', '?')}` in {part.get('seconds', '?')} s.*"
 
@@ -68,7 +85,7 @@ def _redaction(part: dict[str, Any]) -> list[str]:
         "",
         f"Test half: {test['sentences']} sentences ({test['non_english_sentences']} not in English).",
         "",
-        "| system | type | precision | recall | labelled | detected |",
+        "| system | type | precision (95% CI) | recall (95% CI) | labelled | detected |",
         "|---|---|---|---|---|---|",
     ]
     for system, figures in test["systems"].items():
@@ -76,7 +93,8 @@ def _redaction(part: dict[str, Any]) -> list[str]:
             target = TARGETS.get(kind)
             mark = f" (target ≥ {target[0]:.0%} / {target[1]:.0%})" if target and system == "throughline" else ""
             lines.append(
-                f"| {system} | {kind}{mark} | {_pct(row['precision'])} | {_pct(row['recall'])} "
+                f"| {system} | {kind}{mark} | {_with_ci(row['precision'], row.get('right'), row['detected'])} "
+                f"| {_with_ci(row['recall'], row.get('found'), row['labelled'])} "
                 f"| {row['labelled']} | {row['detected']} |"
             )
     labelled = test["systems"]["throughline"].get("non_english_labelled", 0)
