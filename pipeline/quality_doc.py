@@ -37,6 +37,11 @@ def _stamp(part: dict[str, Any]) -> str:
     return f"*Measured {part.get('date', '?')} at commit `{part.get('commit', '?')}` in {part.get('seconds', '?')} s.*"
 
 
+def _opening(title: str, part: dict[str, Any], *intro: str) -> list[str]:
+    """A part's heading, when and where it was measured, and what it measures."""
+    return [f"## {title}", "", _stamp(part), "", *intro, *([""] if intro else [])]
+
+
 def quality_markdown(results: dict[str, Any]) -> str:
     """The whole page."""
     parts = results.get("parts", {})
@@ -69,10 +74,7 @@ def _redaction(part: dict[str, Any]) -> list[str]:
     test = part["splits"]["test"]
     dev = part["splits"]["dev"]
     lines = [
-        "## Redaction",
-        "",
-        _stamp(part),
-        "",
+        *_opening("Redaction", part),
         f"A hand-labelled set of {test['sentences'] + dev['sentences']} real sentences "
         "(`evaluation/redaction/labels.jsonl`: hearing transcripts, regulations.gov comments,",
         "committee transcripts, Polis statements, Valladolid and Decidim proposals in Spanish and Catalan,",
@@ -133,15 +135,14 @@ def _redaction(part: dict[str, Any]) -> list[str]:
 
 def _language(part: dict[str, Any]) -> list[str]:
     lines = [
-        "## Language of short answers",
-        "",
-        _stamp(part),
-        "",
-        "Texts under 8 words, from sets whose language is known. *Throughline*: the identifier's",
-        "answer only when the text has 8 words or more and it is ≥ 90% sure, otherwise the set's main",
-        "language. *Identifier alone*: py3langid over all its languages (what ran before; texts under",
-        "4 words were `und` and themed).",
-        "",
+        *_opening(
+            "Language of short answers",
+            part,
+            "Texts under 8 words, from sets whose language is known. *Throughline*: the identifier's",
+            "answer only when the text has 8 words or more and it is ≥ 90% sure, otherwise the set's main",
+            "language. *Identifier alone*: py3langid over all its languages (what ran before; texts under",
+            "4 words were `und` and themed).",
+        ),
         "| set | texts | short | short right (Throughline) | short right (identifier alone) "
         "| short `und` before | all right | short taken for |",
         "|---|---|---|---|---|---|---|---|",
@@ -164,14 +165,13 @@ def _language(part: dict[str, Any]) -> list[str]:
 
 def _placeholders(part: dict[str, Any]) -> list[str]:
     lines = [
-        "## Placeholders kept whole",
-        "",
-        _stamp(part),
-        "",
-        "Per set, records (chosen by hash) redacted and cut into sentence passages; a passage is",
-        "broken when a bracket is left outside a whole placeholder (\u201cMy name is [\u201d /",
-        "\u201cNAME], and I live\u2026\u201d). *Before*: spaCy's sentences as they come.",
-        "",
+        *_opening(
+            "Placeholders kept whole",
+            part,
+            "Per set, records (chosen by hash) redacted and cut into sentence passages; a passage is",
+            "broken when a bracket is left outside a whole placeholder (\u201cMy name is [\u201d /",
+            "\u201cNAME], and I live\u2026\u201d). *Before*: spaCy's sentences as they come.",
+        ),
         "| set | records | redactions | passages | broken | broken before | `[ ` padded |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -186,13 +186,12 @@ def _placeholders(part: dict[str, Any]) -> list[str]:
 
 def _dates(part: dict[str, Any]) -> list[str]:
     lines = [
-        "## Dates",
-        "",
-        _stamp(part),
-        "",
-        "Every date column of the real sets, read by `pipeline.ingest.dates` (the order of day and",
-        "month decided over the whole column) beside Polars' own `str.to_datetime` inference.",
-        "",
+        *_opening(
+            "Dates",
+            part,
+            "Every date column of the real sets, read by `pipeline.ingest.dates` (the order of day and",
+            "month decided over the whole column) beside Polars' own `str.to_datetime` inference.",
+        ),
         "| set | column | example | values | parsed | parsed by Polars | day/month | range |",
         "|---|---|---|---|---|---|---|---|",
     ]
