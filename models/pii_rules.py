@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import gender_guesser.detector as gender_detector
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
@@ -328,13 +329,17 @@ def _first_names() -> gender_detector.Detector:
     return gender_detector.Detector(case_sensitive=True)
 
 
-@lru_cache(maxsize=1)
-def _common_words() -> dict[str, float]:
+COMMON_WORDS = Path(__file__).resolve().parent / "data" / "common_words.tsv"
+
+
+def common_words_from_lookups() -> dict[str, float]:
     """Lower-case English words frequent enough that, capitalised, they are rarely a person.
 
-    From spaCy's lexeme probabilities (``spacy-lookups-data``): a word whose lower-case form is
-    more common than ``COMMON_WORD_LOGPROB`` ("waste", "housing", "okay", "oh"). First names and
-    surnames are rarer in lower case ("john" -13.0, "williams" -14.4), so they stay names.
+    From spaCy's lexeme probabilities (``spacy-lookups-data``, MIT): a word whose lower-case form
+    is more common than ``COMMON_WORD_LOGPROB`` ("waste", "housing", "okay", "oh"). First names and
+    surnames are rarer in lower case ("john" -13.0, "williams" -14.4), so they stay names. Reading
+    the million-entry table takes seconds, so ``scripts/make_common_words.py`` keeps these 6,211
+    words in ``models/data/common_words.tsv`` (tested to match).
     """
     import gzip
     import json
@@ -345,6 +350,12 @@ def _common_words() -> dict[str, float]:
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         prob: dict[str, float] = json.load(handle)
     return {word: p for word, p in prob.items() if p > COMMON_WORD_LOGPROB and word.isalpha() and word.islower()}
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> dict[str, float]:
+    rows = (line.split("\t") for line in COMMON_WORDS.read_text(encoding="utf-8").splitlines() if line)
+    return {word: float(p) for word, p in rows}
 
 
 COMMON_WORD_LOGPROB = -12.0

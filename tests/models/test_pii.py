@@ -148,3 +148,11 @@ def test_the_consultations_own_words_are_not_names() -> None:
     text = "I am a lifelong Brooklyn resident."
     assert Redactor(PrivacySettings()).redact(text)[0] == "I am a lifelong [NAME] resident."
     assert Redactor(PrivacySettings(vocabulary=("Brooklyn",))).redact(text) == (text, {})
+
+
+def test_the_shipped_common_words_match_spacys_lookups() -> None:
+    from models.pii_rules import _common_words, common_words_from_lookups
+
+    assert _common_words() == common_words_from_lookups()
+    assert {"housing", "okay", "oh", "waste"} <= set(_common_words())
+    assert not {"john", "williams", "kennedy"} & set(_common_words())
