@@ -37,17 +37,26 @@ def chunks(sentences: Iterable[str], min_words: int = MIN_WORDS) -> list[str]:
 # A placeholder such as "[NAME]" (ours or the export's own "[redacted]") is one word: short,
 # bracketed, on one line.
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]")
+_ENDS = ".!?;:。！？"
 
 
 def sentences_of(paragraph: str, starts: list[int]) -> list[str]:
     """``paragraph`` cut at the sentence ``starts`` that do not fall inside a placeholder.
 
     spaCy's tokenizer takes "[" for punctuation and may end a sentence there ("My name is [" /
-    "NAME], and I live…"); the cut is made on the paragraph's own characters, so nothing is added
-    inside a placeholder either.
+    "NAME], and I live…"); the cut is made on the paragraph's own characters, only where it has a
+    gap (or after a full stop written without one), so nothing is added inside a placeholder or
+    any other word.
     """
     inside = [(m.start(), m.end()) for m in PLACEHOLDER.finditer(paragraph)]
-    cuts = [c for c in starts if 0 < c < len(paragraph) and not any(a < c < b for a, b in inside)]
+    cuts = [
+        c
+        for c in starts
+        if 0 < c < len(paragraph)
+        and not any(a < c < b for a, b in inside)
+        # a cut falls where the text has a gap, or after a full stop written without one ("。")
+        and (paragraph[c - 1].isspace() or paragraph[c - 1] in _ENDS)
+    ]
     bounds = [0, *sorted(set(cuts)), len(paragraph)]
     return [paragraph[a:b].strip() for a, b in itertools.pairwise(bounds) if paragraph[a:b].strip()]
 

@@ -169,7 +169,19 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import sync_playwright
 
-    url, _ = served_copy
+    url, workspace = served_copy
+    # The largest theme the options paper considered: its link is the one to confirm (found by
+    # status, not by its label, which moves with the clustering).
+    from pipeline.store import latest_run
+
+    run = latest_run(workspace, "harbourside-transport")
+    assert run is not None
+    considered = (
+        pl.read_parquet(run / "themes.parquet")
+        .join(pl.read_parquet(run / "theme_status.parquet"), on="theme_id")
+        .filter(pl.col("status") == "considered")
+        .sort("n_respondents", descending=True)["label"][0]
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     dialogs: list[str] = []
     timings: dict[str, float] = {}
@@ -233,7 +245,7 @@ def test_every_page_with_a_rename_a_link_confirmation_and_the_export(
 
         # Trace: confirm a possible link
         visit("Trace", "Largest themes not taken up")
-        page.get_by_text("Parking zones —").first.click()
+        page.get_by_text(f"{considered} —").first.click()
         page.get_by_role("button", name="Confirm").first.click()
         page.get_by_text("Link confirmed by a reviewer.").first.wait_for(timeout=60_000)
         shoot(page, "page-trace.png", 1_500)
