@@ -152,15 +152,17 @@ def redaction_part(data: Path) -> Result:
     main = _main_languages(texts)
     vocabulary = {name: consultation_vocabulary(values) for name, values in texts.items()}
     redactors = {name: Redactor(PrivacySettings(vocabulary=vocabulary[name])) for name in texts}
+    # A sentence takes the language of its whole record (a response, a turn), as in a run.
+    record_text = {f"{name}:{record}": text for name, record, text in records(data)}
     language: dict[str, str] = {}
     for name in texts:
         ids = [i for _, i, _, _ in labelled if i.startswith(name + ":")]
-        sentences = [s for _, i, s, _ in labelled if i.startswith(name + ":")]
-        language.update(zip(ids, languages_of(sentences, main[name]), strict=True))
+        whole = [record_text[i.rsplit(":", 1)[0]] for i in ids]
+        language.update(zip(ids, languages_of(whole, main[name]), strict=True))
 
     def throughline(item_id: str, text: str) -> list[Typed]:
         name = item_id.split(":")[0]
-        found = redactors[name].find(text, patterns_only=language[item_id] not in ("en", "und"))
+        found = redactors[name].find(text, cues_only=language[item_id] not in ("en", "und"))
         return [(r.start, r.end, LABEL_OF.get(r.entity_type, r.entity_type)) for r in found]
 
     presidio = _presidio_default(next(iter(redactors.values())))
@@ -266,6 +268,8 @@ def language_part(data: Path) -> Result:
     sets = []
     for name, what, texts, gold in _language_sets(data):
         texts_gold = [(t, g) for t, g in zip(texts, gold, strict=True) if t.strip()]
+        if not texts_gold:
+            continue
         got = languages_of([t for t, _ in texts_gold], "en")
         short = [i for i, (t, _) in enumerate(texts_gold) if word_count(t) < CONFIDENT_WORDS]
         old = [_old_language(texts_gold[i][0]) for i in short]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,7 +47,7 @@ def embedder_for(name: str, batch_size: int = 1, backend: str = "torch") -> Sent
     return SentenceTransformerEmbedder(name, batch_size)
 
 
-@cache
+@lru_cache(maxsize=1)  # keyed by the consultation's vocabulary: one kept, not one per run
 def redactor_for(settings: PrivacySettings) -> Redactor:
     """The personal-data redactor, built once per process."""
     from models.pii import Redactor

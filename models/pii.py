@@ -15,6 +15,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from presidio_analyzer import (
     AnalyzerEngine,
@@ -39,6 +40,7 @@ from presidio_anonymizer.entities import OperatorConfig
 from models.nlp import package_dir, verify_checksums
 from models.pii_rules import (
     PHONE_REGIONS,
+    STRONG_NAMES,
     address_recognizer,
     false_url,
     name_cue_recognizer,
@@ -48,6 +50,8 @@ from models.pii_rules import (
     weak_name_recognizer,
 )
 
+# Which names a text gets: every recogniser, strong cues only (another language), or none.
+Mode = Literal["all", "cues", "patterns"]
 PLACEHOLDERS = {
     "PERSON": "[NAME]",
     "EMAIL_ADDRESS": "[EMAIL]",
@@ -152,19 +156,30 @@ class Redactor:
         self._operators = {e: OperatorConfig("replace", {"new_value": PLACEHOLDERS[e]}) for e in settings.entities}
         self._vocabulary = frozenset(settings.vocabulary)
 
-    def _entities(self, patterns_only: bool) -> list[str]:
-        return [e for e in self.settings.entities if not (patterns_only and e == "PERSON")]
+    def _entities(self, mode: Mode) -> list[str]:
+        return [e for e in self.settings.entities if not (mode == "patterns" and e == "PERSON")]
 
-    def _kept(self, results: Iterable[RecognizerResult], text: str) -> list[RecognizerResult]:
-        """Results minus spaCy's false names and glued words taken for URLs, trimmed, minus allowed names."""
+    def _kept(self, results: Iterable[RecognizerResult], text: str, mode: Mode = "all") -> list[RecognizerResult]:
+        """Results minus spaCy's false names and glued words taken for URLs, trimmed, minus allowed names.
+
+        In ``cues`` mode (a text in another language) a name counts only when a strong cue marked it
+        (a title, "my name is", a sign-off): never spaCy's English model or a weak cue.
+        """
         cut = [trimmed(r, text) for r in results]
         kept = [r for r in cut if not spacy_false_person(r, text, self._vocabulary) and not false_url(r, text)]
+        if mode == "cues":
+            kept = [r for r in kept if r.entity_type != "PERSON" or _recognizer(r) == STRONG_NAMES]
         allowed = set(self.settings.allow)
         return [r for r in kept if text[r.start : r.end] not in allowed]
 
-    def find(self, text: str, *, patterns_only: bool = False) -> list[RecognizerResult]:
-        """The personal-data spans of ``text`` above the score threshold."""
-        entities = self._entities(patterns_only)
+    def find(self, text: str, *, patterns_only: bool = False, cues_only: bool = False) -> list[RecognizerResult]:
+        """The personal-data spans of ``text`` above the score threshold.
+
+        ``patterns_only``: no names at all (attribute values); ``cues_only``: names only where a
+        strong cue marks them (text in a language the name finder does not read).
+        """
+        mode: Mode = "patterns" if patterns_only else "cues" if cues_only else "all"
+        entities = self._entities(mode)
         if not text or not entities:
             return []
         results = self._analyzer.analyze(
@@ -174,7 +189,7 @@ class Redactor:
             score_threshold=SCORE_THRESHOLD,
             allow_list=list(self.settings.allow) or None,
         )
-        return self._kept(results, text)
+        return self._kept(results, text, mode)
 
     def _anonymized(self, text: str, results: list[RecognizerResult]) -> tuple[str, Counter[str]]:
         if not results:
@@ -200,8 +215,8 @@ class Redactor:
     ) -> list[tuple[str | None, Counter[str]]]:
         """Redact many texts; distinct texts are analysed once, in batches through spaCy's ``pipe``.
 
-        With ``languages`` (one per text), texts in a language outside ``name_languages`` are
-        redacted with the patterns only.
+        With ``languages`` (one per text), texts in a language outside ``name_languages`` get the
+        patterns and the strong name cues only (``cues_only``), never the English name finder.
 
         With many texts the distinct ones are shared out among forked processes, one per core, each
         running the whole analysis and anonymisation and sending back only the redacted text and
@@ -212,16 +227,20 @@ class Redactor:
         if languages is not None and not patterns_only:
             names = set(self.settings.name_languages)
             spoken = list(languages)
-            other = [t if lang not in names else None for t, lang in zip(items, spoken, strict=True)]
-            named = self.redact_each([t if lang in names else None for t, lang in zip(items, spoken, strict=True)])
-            rest = self.redact_each(other, patterns_only=True)
-            return [d if lang in names else r for d, r, lang in zip(named, rest, spoken, strict=True)]
+            named = self._each([t if lang in names else None for t, lang in zip(items, spoken, strict=True)], "all")
+            other = self._each(
+                [t if lang not in names else None for t, lang in zip(items, spoken, strict=True)], "cues"
+            )
+            return [d if lang in names else r for d, r, lang in zip(named, other, spoken, strict=True)]
+        return self._each(items, "patterns" if patterns_only else "all")
+
+    def _each(self, items: list[str | None], mode: Mode) -> list[tuple[str | None, Counter[str]]]:
         distinct = list(dict.fromkeys(t for t in items if t))
         processes = processes_for(len(distinct))
         if processes > 1:
             chunks = [distinct[i::processes] for i in range(processes)]
             context = multiprocessing.get_context("fork")
-            with context.Pool(processes, initializer=_adopt, initargs=(self, patterns_only)) as pool:
+            with context.Pool(processes, initializer=_adopt, initargs=(self, mode)) as pool:
                 parts = pool.map(_redact_chunk, chunks)
             done = {
                 text: result
@@ -229,11 +248,11 @@ class Redactor:
                 for text, result in zip(chunk, part, strict=True)
             }
         else:
-            done = dict(zip(distinct, self._redact_distinct(distinct, patterns_only), strict=True))
+            done = dict(zip(distinct, self._redact_distinct(distinct, mode), strict=True))
         return [done[text] if text and text in done else (text, Counter()) for text in items]
 
-    def _redact_distinct(self, distinct: list[str], patterns_only: bool) -> list[tuple[str, Counter[str]]]:
-        entities = self._entities(patterns_only)
+    def _redact_distinct(self, distinct: list[str], mode: Mode) -> list[tuple[str, Counter[str]]]:
+        entities = self._entities(mode)
         if not distinct or not entities:
             return [(text, Counter()) for text in distinct]
         batches = BatchAnalyzerEngine(analyzer_engine=self._analyzer).analyze_iterator(
@@ -245,20 +264,25 @@ class Redactor:
             allow_list=list(self.settings.allow) or None,
         )
         return [
-            self._anonymized(text, self._kept(results, text)) for text, results in zip(distinct, batches, strict=True)
+            self._anonymized(text, self._kept(results, text, mode))
+            for text, results in zip(distinct, batches, strict=True)
         ]
 
 
-_WORKER: tuple[Redactor, bool] | None = None
+def _recognizer(result: RecognizerResult) -> object:
+    return (result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_NAME_KEY)
 
 
-def _adopt(redactor: Redactor, patterns_only: bool) -> None:
+_WORKER: tuple[Redactor, Mode] | None = None
+
+
+def _adopt(redactor: Redactor, mode: Mode) -> None:
     """Pool initializer: the forked process keeps its copy of the parent's redactor."""
     global _WORKER
-    _WORKER = (redactor, patterns_only)
+    _WORKER = (redactor, mode)
 
 
 def _redact_chunk(texts: list[str]) -> list[tuple[str, Counter[str]]]:
     assert _WORKER is not None
-    redactor, patterns_only = _WORKER
-    return redactor._redact_distinct(texts, patterns_only)
+    redactor, mode = _WORKER
+    return redactor._redact_distinct(texts, mode)

@@ -14,15 +14,19 @@ from pathlib import Path
 
 import gender_guesser.detector as gender_detector
 from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
+from spacy.lang.en.stop_words import STOP_WORDS
 
 PHONE_REGIONS = ("GB", "IE", "US", "CA", "AU", "NZ", "FR", "DE", "ES", "IT", "NL", "BE", "PL", "PT", "IN")
 STREET_TYPES = (
     r"Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Way|Close|Cl|Drive|Dr|Terrace|Crescent|Cres|Place|Pl|"
     r"Court|Ct|Gardens|Grove|Hill|Square|Sq|Row|Parade|Walk|Mews|View|Rise|Park|Green"
 )
-NAME = r"(?:O'|Mc|Mac)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+NAME = r"(?:O'|Mc|Mac)?[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
 # Lower-case or short parts of surnames ("Maria De Anasantis", "Vincent van Gogh").
-PARTICLES = r"(?:[Dd]e|[Dd]el|[Dd]i|[Dd]a|[Dd]u|[Ll]a|[Ll]e|[Vv]an|[Vv]on|[Dd]er|[Bb]in|[Aa]l)"
+PARTICLES = (
+    r"(?:[Dd]e|[Dd]el|[Dd]ella|[Dd]ei|[Dd]i|[Dd]a|[Dd]as|[Dd]o|[Dd]os|[Dd]u|[Ll]a|[Ll]e|[Vv]an|[Vv]on|[Dd]er|"
+    r"[Tt]er|[Tt]en|[Bb]in|[Bb]int|[Ii]bn|[Aa]l|y|e)"
+)
 # Capitalised words that are also common first names but, capitalised mid-sentence, rarely people.
 WORD_NAMES = frozenset(
     [
@@ -76,6 +80,7 @@ WORD_NAMES = frozenset(
 # Presidio compiles patterns case-insensitively by default; names, streets and postcodes need case.
 CASED = re.DOTALL | re.MULTILINE
 WEAK_NAMES = "weak name cues"
+STRONG_NAMES = "name cues"
 
 
 def address_recognizer() -> PatternRecognizer:
@@ -90,8 +95,8 @@ def address_recognizer() -> PatternRecognizer:
     # "C/ Mayor nº 5", "Carrer de Sants 79").
     iberian = (
         r"\b(?i:calle|c/|avenida|avda\.?|av\.|plaza|pza\.?|paseo|pº|camino|carretera|ronda|travesía|carrer|"
-        r"c\.|avinguda|plaça|passeig|rúa|rua)\s*(?:(?:de|del|de la|dels|d'|la|el|los|las)\s+)?"
-        r"(?:[A-ZÀ-Ý][\wÀ-ÿ'-]+\s+){1,4}(?:(?i:nº|n\.º|núm\.?|número|no\.?)\s*)?\d{1,4}[A-Za-z]?\b"
+        r"c\.|avinguda|plaça|passeig|rúa|rua)\s*(?:(?:de la|de l'|del|dels|de|la|el|los|las)\s+|d'|de l')?"
+        r"(?:[A-ZÀ-Ý][\wÀ-ÿ'-]+(?:\s+|,\s*)){1,4}(?:(?i:nº|n\.º|núm\.?|número|no\.?)\s*)?\d{1,4}[A-Za-z]?\b"
     )
     return PatternRecognizer(
         supported_entity="STREET_ADDRESS",
@@ -123,7 +128,7 @@ def uk_patterns() -> list[PatternRecognizer]:
 
 # Titles and offices written before a person's name ("Mr.Berthold", "Chair Garodnick").
 TITLES = (
-    r"(?i:mr|mrs|ms|miss|mx|dr|prof|cllr|sir|dame|mister|rev)\.?\s*|"
+    r"(?i:mr|mrs|ms|miss|mx|dr|prof|cllr|sir|dame|mister|rev|sr|sra|srta|dña|herr|frau|mme)\.?\s*|"
     r"(?i:Chair|Chairman|Chairwoman|Commissioner|Council\s?[Mm]ember|Councillor|Councilwoman|Councilman|Senator|"
     r"Assemblyman|Assemblywoman|Assemblymember|Congressman|Congresswoman|Secretary|Minister|Mayor|Deputy Mayor|"
     r"Borough President|Administrator|Director|Judge|Governor|Representative|Reverend|Professor)\s+|"
@@ -142,7 +147,12 @@ def name_cue_recognizer() -> PatternRecognizer:
     patterns = [
         # Above spaCy's 0.85, so that a strong cue wins over an overlapping NER span.
         Pattern("title and name", rf"(?<![\w.])(?:{TITLES})(?!(?:{ROLE_WORDS})\b)(?:{NAME}\s+)?{NAME}\b", 0.9),
-        Pattern("my name is", rf"(?<=\b[Mm]y name is )(?:{NAME})(?:\s+(?:{PARTICLES}\s+)?{NAME}){{0,2}}\b", 0.95),
+        Pattern(
+            "my name is",
+            rf"(?<=\b(?:[Mm]y name is|[Mm]e llamo|[Mm]i nombre es|[Ee]m dic|[Jj]e m'appelle|[Ii]ch heiße|[Mm]i chiamo) )"
+            rf"(?:{NAME})(?:\s+(?:{PARTICLES}\s+)?{NAME}){{0,2}}\b",
+            0.95,
+        ),
         Pattern("I am called", rf"(?<=\b[Ii]'m called )(?:{NAME})(?:\s+{NAME})?\b", 0.9),
         Pattern(
             "signed",
@@ -151,7 +161,7 @@ def name_cue_recognizer() -> PatternRecognizer:
             0.9,
         ),
     ]
-    return PatternRecognizer(supported_entity="PERSON", name="name cues", patterns=patterns, global_regex_flags=CASED)
+    return PatternRecognizer(supported_entity="PERSON", name=STRONG_NAMES, patterns=patterns, global_regex_flags=CASED)
 
 
 def weak_name_recognizer() -> PatternRecognizer:
@@ -195,29 +205,16 @@ PLACE_WORDS = frozenset(STREET_TYPES.split("|")) | {
     "Surgery",
     "Pool",
     "Airport",
-    "Meadows",
-    "Heights",
-    "Falls",
-    "Springs",
-    "Valley",
-    "Island",
-    "Islands",
-    "Bay",
-    "Point",
-    "Harbor",
-    "Woods",
-    "Forest",
-    "Fields",
-    "Mills",
-    "Creek",
-    "River",
-    "Lake",
-    "Mountain",
-    "Ridge",
-    "County",
-    "Borough",
-    "District",
 }
+# Landscape and area words that end place names ("Long Island", "Prince Albert County")...
+NATURE_PLACES = frozenset(
+    [
+        *["Heights", "Falls", "Springs", "Valley", "Island", "Islands", "Bay", "Point", "Harbor", "Forest"],
+        *["Creek", "River", "Mountain", "Ridge", "County", "Borough", "District"],
+    ]
+)
+# ...and those that are also surnames: a place only after a word that is not a first name.
+SURNAME_PLACES = frozenset(["Meadows", "Woods", "Fields", "Mills", "Lake"])
 # Words that name organisations, not people ("Heath Technology", "Scott Waste Services").
 ORG_WORDS = frozenset(
     [
@@ -225,17 +222,13 @@ ORG_WORDS = frozenset(
         "Technologies",
         "Health",
         "Healthcare",
-        "Care",
         "Group",
         "Inc",
-        "Inc.",
         "LLC",
         "Ltd",
-        "Ltd.",
         "Corp",
         "Corporation",
         "Company",
-        "Co",
         "Foundation",
         "Association",
         "Institute",
@@ -247,31 +240,19 @@ ORG_WORDS = frozenset(
         "Alliance",
         "Coalition",
         "Society",
-        "Trust",
-        "Fund",
-        "Bank",
         "Agency",
         "Department",
         "Ministry",
         "Commission",
         "Committee",
-        "Board",
         "Authority",
         "Clinic",
         "Pharmacy",
         "Labs",
-        "Media",
-        "News",
-        "Press",
-        "Times",
-        "Post",
-        "Review",
         "Project",
         "Initiative",
         "Program",
         "Programme",
-        "Act",
-        "Bill",
         "Directive",
         "Regulation",
     ]
@@ -395,35 +376,48 @@ def _not_a_name(span: str, *, trusted_shape: bool, vocabulary: frozenset[str] = 
     """Whether a PERSON span from spaCy or a weak cue is not a person's name.
 
     The small English model tags places, organisations and capitalised words as people ("Chapel
-    Lane", "Long Island", "Young People", "Okay"). Every word of a name is capitalised; a span
-    ending in a street or place word is a place. A multi-word span from spaCy (``trusted_shape``)
-    is a name unless one of its words is ordinary vocabulary (an English word or one this
-    consultation uses often) — its first word may be one when it is a known first name ("Mark
-    Levine"). A single word, or any weak-cue span, needs strong evidence: a known first name
-    (gender-guesser's ~40,000, many countries) that is not also an ordinary word.
+    Lane", "Long Island", "Young People", "Okay"). Every word of a name is capitalised (or a
+    particle: "De", "van"); a span ending in a street or place word is a place. A known first name
+    (gender-guesser's ~40,000, many countries) and more words is a person — "Helen Price",
+    "DeShawn Williams", "Sarah Mills" — unless a later word is a function word, an organisation
+    word or this consultation's own recurring term ("Jasper Housing" in a housing hearing): a
+    leaked name is worse than a redacted word; only the commonest English words ("People", "Day")
+    end a span that starts with a first name ("Young People"). Other multi-word spans from spaCy
+    (``trusted_shape``) are names unless a word is ordinary vocabulary, names a place or an
+    organisation, or runs two words together ("ChicoutimiLe Fjord"). A single word needs a known
+    first name that is not among the commonest English words.
     """
     words = [w.strip(".,'’") for w in span.replace("'s", "").replace("’s", "").split()]
     words = [w for w in words if w]
     if not words or span.startswith("[") or any(ch.isdigit() for ch in span) or words[-1] in PLACE_WORDS:
         return True
-    if any(w in ORG_WORDS for w in words[1:]):
+    if words[-1] in NATURE_PLACES:
         return True
-    if not all(w[:1].isupper() or re.fullmatch(PARTICLES, w) for w in words):
+    if not all(w[:1].isupper() or _particle(w) for w in words):
         return True
-    # Words run together by a lost space or hyphen ("ChicoutimiLe Fjord") are places, not people.
-    if any(re.search(r"[a-z][A-Z]", re.sub(r"^(?:Mc|Mac|O')", "", w)) for w in words):
-        return True
-    first, rest = words[0], [w for w in words[1:] if not re.fullmatch(PARTICLES, w)]
+    first, rest = words[0], [w for w in words[1:] if not _particle(w)]
     known_first = first not in WORD_NAMES and _first_names().get_gender(first) != "unknown"
-    if known_first:
-        ordinary = [_common_words().get(w.lower(), -99.0) > VERY_COMMON_LOGPROB for w in rest]
-        ordinary = [o or (w.lower() in vocabulary and w in vocabulary) for o, w in zip(ordinary, rest, strict=True)]
-    else:
-        ordinary = [common_word(w, vocabulary, alone=False) for w in rest]
-    if any(ordinary):
+    if known_first and rest:
+        return any(
+            w in ORG_WORDS
+            or w.lower() in STOP_WORDS
+            or _common_words().get(w.lower(), -99.0) > VERY_COMMON_LOGPROB
+            or (w.lower() in vocabulary and w in vocabulary)
+            for w in rest
+        )
+    if any(w in ORG_WORDS for w in rest) or any(_run_together(w) for w in words) or words[-1] in SURNAME_PLACES:
         return True
-    if trusted_shape and rest:
-        return not (known_first or not common_word(first, vocabulary, alone=False))
-    if rest:
-        return not known_first or common_word(first, vocabulary)
+    if any(common_word(w, vocabulary, alone=False) for w in rest):
+        return True
+    if rest:  # no known first name: spaCy's shape is trusted when its first word is no ordinary word
+        return not trusted_shape or common_word(first, vocabulary, alone=False)
     return not known_first or common_word(first, vocabulary, ALONE_COMMON_LOGPROB, lower_case=False)
+
+
+def _particle(word: str) -> bool:
+    return bool(re.fullmatch(PARTICLES, word)) or word.lower().startswith(("d'", "d’"))
+
+
+def _run_together(word: str) -> bool:
+    """Two words run together by a lost space ("ChicoutimiLe"), not a name's inner capital ("McCormick", "DeShawn")."""
+    return bool(re.search(r"[a-z][A-Z]", re.sub(r"^(?:Mc|Mac|O'|De|Di|Da|Du|La|Le|Jo|Van|Von|St)", "", word)))

@@ -132,7 +132,7 @@ class Analysis(_Frozen):
     carryover_min_share: float = Field(default=0.5, gt=0.0, le=1.0)
     quotes_per_theme: int = Field(default=4, ge=1, le=10)
     # Responses in other languages are kept and counted but not themed: the default model is English.
-    languages: tuple[str, ...] = ("en",)
+    languages: tuple[str, ...] = Field(default=("en",), min_length=1)
     duplicate_threshold: float = Field(default=0.8, gt=0.0, le=1.0)
     campaign_min_members: int = Field(default=5, ge=2)
 

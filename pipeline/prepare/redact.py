@@ -38,7 +38,7 @@ class Redact(Protocol):
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W\d_]")
 FREQUENT_SHARE = 0.002
-FREQUENT_MIN = 3
+FREQUENT_MIN = 10  # a name said in a few meeting turns ("Thank you, Maria.") stays a name
 
 
 def consultation_vocabulary(texts: Iterable[str | None]) -> tuple[str, ...]:
@@ -108,14 +108,18 @@ def redact_frames(
     differ) are redacted on their own. The counts are of the responses' text and attributes.
     """
     known = "language" in responses.columns  # without it every text goes through the name finder
-    language = dict(zip(responses["response_id"], responses["language"], strict=True)) if known else {}
+    # a language not yet identified (null) is "und": the name finder reads it
+    spoken = responses["language"].fill_null("und") if known else None
+    language = dict(zip(responses["response_id"], spoken, strict=True)) if spoken is not None else {}
     done = redactor.redact_each(
         answers["text"].to_list(), languages=[language.get(r, "und") for r in answers["response_id"]] if known else None
     )
     answer_text = [text for text, _ in done]
     composed = _composed(responses, answers, done)
     alone = responses.filter(~pl.col("response_id").is_in(list(composed)))
-    alone_done = redactor.redact_each(alone["text"].to_list(), languages=alone["language"].to_list() if known else None)
+    alone_done = redactor.redact_each(
+        alone["text"].to_list(), languages=alone["language"].fill_null("und").to_list() if known else None
+    )
     composed.update(zip(alone["response_id"], alone_done, strict=True))
     counts: Counter[str] = Counter()
     for _, found in composed.values():

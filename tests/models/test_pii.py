@@ -156,3 +156,25 @@ def test_the_shipped_common_words_match_spacys_lookups() -> None:
     assert _common_words() == common_words_from_lookups()
     assert {"housing", "okay", "oh", "waste"} <= set(_common_words())
     assert not {"john", "williams", "kennedy"} & set(_common_words())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I spoke to DeShawn Williams about it.", "I spoke to [NAME] about it."),
+        ("I spoke to Sarah Mills about it.", "I spoke to [NAME] about it."),
+        ("I spoke to João dos Santos about it.", "I spoke to [NAME] about it."),
+    ],
+)
+def test_a_first_name_and_a_surname_stay_a_name(redactor: Redactor, text: str, expected: str) -> None:
+    assert redactor.redact(text)[0] == expected
+
+
+def test_strong_cues_still_mark_names_in_other_languages(redactor: Redactor) -> None:
+    texts = [
+        "Je suis d'accord avec Mr. Smith, le parc doit rester ouvert pour tous.",
+        "Hola, me llamo Lucía Gómez y vivo en el Carrer d'Aragó 250 desde hace años.",
+    ]
+    done = redactor.redact_each(texts, languages=["fr", "es"])
+    assert done[0][0] == "Je suis d'accord avec [NAME], le parc doit rester ouvert pour tous."
+    assert done[1][0] == "Hola, me llamo [NAME] y vivo en el [ADDRESS] desde hace años."

@@ -93,3 +93,12 @@ name = "Parking charges"
         parse_consultation(GOOD + book + '[[codebook]]\nname = "evening buses"\n', Path("c.toml"))
     with pytest.raises(ConfigError, match=r"codebook\[0\]\.name"):
         parse_consultation(GOOD + '[[codebook]]\nname = ""\n', Path("c.toml"))
+
+
+def test_an_empty_language_list_is_refused() -> None:
+    from pydantic import ValidationError
+
+    from pipeline.config import Analysis
+
+    with pytest.raises(ValidationError, match="languages"):
+        Analysis(languages=())

@@ -105,3 +105,10 @@ def test_consultation_vocabulary_holds_its_ordinary_and_recurring_words() -> Non
     assert {"housing", "Brooklyn", "costs"} <= set(vocabulary)
     assert "Evelyn" not in vocabulary
     assert "Boyd" not in vocabulary
+
+
+def test_a_name_said_in_a_few_turns_is_not_the_consultations_vocabulary() -> None:
+    from pipeline.prepare.redact import consultation_vocabulary
+
+    turns = ["Thank you, Maria.", "Maria, go ahead.", "Over to you, Maria."] + ["The buses are late."] * 50
+    assert "Maria" not in consultation_vocabulary(turns)
