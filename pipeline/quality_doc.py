@@ -125,9 +125,9 @@ def _redaction(part: dict[str, Any]) -> list[str]:
     lines += [
         "",
         f"Labelled spans it missed (not shown: they are people's names): {missed}. They are mostly",
-        "surnames that are also common words after a first name (\u201cYoung\u201d), lone first names",
-        "without a cue, names garbled by speech recognition, and the one name in a Spanish sentence",
-        "(non-English text gets the patterns only: email, phone, address, URL).",
+        "lone surnames or first names with no title or introduction, names garbled by speech",
+        "recognition, and names in other-language sentences with no title or \u201cme llamo\u201d",
+        "(non-English text gets the patterns and the strong cues only, never the English name finder).",
         "",
     ]
     return lines
