@@ -35,7 +35,9 @@ LISTED_COLUMNS = 12  # an error lists a file's columns up to this many, else poi
 PERSONAL_FIELD = re.compile(
     r"\b(?:first|last|full|given|family|middle|sur|user|author|contact|respondent|your)? ?names?\b"
     r"|^(?:your |the )?organi[sz]ations?$|\be ?mail\b|\b(?:tele)?phone\b|\bmobile\b|\baddress\b"
-    r"|\bpost ?code\b|\bpostal code\b|\bzip(?: code)?\b",
+    r"|\bpost ?code\b|\bpostal code\b|\bzip(?: code)?\b"
+    # who wrote it, as platforms export it: CONSUL's "author", regulations.gov's "Submitter Name"
+    r"|^(?:author|autor|autora|submitter|signatory|signed by|nombre|nom|apellidos?|cognoms?)$",
     re.IGNORECASE,
 )
 

@@ -86,6 +86,9 @@ def test_the_sources_block_is_valid_toml_whatever_the_headers(names: list[str]) 
         "Postcode",
         "Post code:",
         "ZIP code",
+        "author",  # CONSUL's proposer (Valladolid's proposals_data.csv)
+        "Autor",
+        "Nombre",
     ],
 )
 def test_personal_columns_are_recognised(header: str) -> None:
