@@ -156,8 +156,9 @@ def _language(part: dict[str, Any]) -> list[str]:
         )
     lines += [
         "",
-        "Decidim's Spanish titles are translations inside a Catalan export: short ones take the",
-        "export's main language (Catalan), which is the price of not guessing on a few words.",
+        "Each set is one consultation, so its short texts take its own main language. The mixed row",
+        "shows the price of not guessing on a few words: in an English consultation with one Spanish",
+        "title in ten, the short Spanish titles are taken for English (and themed with the English model).",
         "",
     ]
     return lines
