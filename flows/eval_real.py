@@ -47,14 +47,16 @@ class MissingData(Exception):
     """The real data sets (or a file of them that a part needs) are not where they were looked for."""
 
 
-def commit() -> str:
-    """The checked-out commit, with ``+changes`` when the tree differs from it."""
+def commit(written: tuple[Path, ...] = ()) -> str:
+    """The checked-out commit, with ``+changes`` when the tree differs from it (besides ``written``)."""
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True)
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+    ours = {p.resolve() for p in written}
+    changed = [line[3:] for line in dirty.stdout.splitlines() if line.strip()]
+    return head.stdout.strip() + ("+changes" if any(Path(c).resolve() not in ours for c in changed) else "")
 
 
 def run_eval_real(
@@ -73,7 +75,7 @@ def run_eval_real(
         started = time.perf_counter()
         result = RUNNERS[part](data)
         result["seconds"] = round(time.perf_counter() - started, 1)
-        result["commit"] = commit()
+        result["commit"] = commit((output, doc))
         result["date"] = datetime.now(UTC).strftime("%Y-%m-%d")
         results["parts"][part] = result
         output.parent.mkdir(parents=True, exist_ok=True)
