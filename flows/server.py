@@ -10,11 +10,11 @@ A ``PREFECT_API_URL`` set by the user always wins.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+
+from flows.child import run_child
 
 URL_FILE = "server-url"
 
@@ -57,15 +57,7 @@ def serve(prefect_home: Path, port: int) -> int:
     env.pop("PREFECT_API_URL", None)
     command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     url_file(prefect_home).write_text(url + "\n")
-    process = subprocess.Popen(command, env=env)
-    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the clean-up on `kill` too
     try:
-        return process.wait()
-    except KeyboardInterrupt:
-        return 0
+        return run_child(command, env)  # SIGTERM, SIGINT and SIGHUP stop the server's whole process group
     finally:
-        signal.signal(signal.SIGTERM, previous)
         url_file(prefect_home).unlink(missing_ok=True)
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
