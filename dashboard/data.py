@@ -305,3 +305,11 @@ def _filtered_cells(run: str, version: int, filters: Filters) -> pl.DataFrame:
 def _internal(run: str, name: str) -> pl.DataFrame:
     """A reviewed table as analysed, before public mode's hiding: for aggregates computed here only."""
     return _reviewed(run, review_store(run).version())[name]
+
+
+def unthemed_languages(info: dict[str, Any]) -> dict[str, int]:
+    """Responses left out of the themes for their language, per language, from a run's manifest."""
+    counts: dict[str, int] | None = info["counts"].get("unthemed_languages")
+    if counts is None:  # a run from before the count was kept: every language but English
+        counts = {k: v for k, v in info.get("languages", {}).items() if k not in ("en", "und")}
+    return counts

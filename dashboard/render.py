@@ -39,3 +39,8 @@ def attribute_label(column: str) -> str:
     """``attr_respondent_type`` → ``Respondent type``."""
     name = column.removeprefix("attr_").replace("_", " ")
     return name[:1].upper() + name[1:]
+
+
+def counted(counts: dict[str, int]) -> str:
+    """``{"cy": 1, "pl": 2}`` as "cy: 1, pl: 2"."""
+    return ", ".join(f"{key}: {n}" for key, n in counts.items())

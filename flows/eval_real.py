@@ -33,7 +33,7 @@ from pipeline.prepare.passages import PLACEHOLDER, split_texts
 from pipeline.prepare.redact import consultation_vocabulary
 from pipeline.privacy_eval import LABEL_OF, SpanScore, Typed, score_spans
 from pipeline.quality_doc import quality_markdown
-from pipeline.realtext import csv_rows, html_text, real_sentences, records
+from pipeline.realtext import csv_rows, html_text, real_sentences, records, text_hash
 
 PARTS = ("redaction", "language", "placeholders", "dates")
 LABELS = Path(__file__).resolve().parent.parent / "evaluation" / "redaction" / "labels.jsonl"
@@ -106,8 +106,6 @@ def _main_languages(texts: dict[str, list[str]]) -> dict[str, str]:
 
 def _labelled(data: Path) -> list[tuple[str, str, str, list[Typed]]]:
     """(split, id, sentence, spans) of the hand-labelled set, each sentence checked against its hash."""
-    from pipeline.realtext import text_hash
-
     sentences = real_sentences(data)
     rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
     changed = [r["id"] for r in rows if r["id"] not in sentences or text_hash(sentences[r["id"]]) != r["sha"]]

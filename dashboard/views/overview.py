@@ -5,8 +5,16 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import manifest, response_period, selected_run, table, themes_with_status, traced_stages
-from dashboard.render import STATUS_LABELS, inert, percent
+from dashboard.data import (
+    manifest,
+    response_period,
+    selected_run,
+    table,
+    themes_with_status,
+    traced_stages,
+    unthemed_languages,
+)
+from dashboard.render import STATUS_LABELS, counted, inert, percent
 from pipeline.responsiveness import headline
 from pipeline.trace import status_counts, trace_gap
 
@@ -121,13 +129,10 @@ if run is not None:
             width="stretch",
         )
     languages = info.get("languages", {})
-    other = info["counts"].get("unthemed_languages")
-    if other is None:  # a run from before the count was kept
-        other = {k: v for k, v in languages.items() if k not in ("en", "und")}
+    other = unthemed_languages(info)
     if other:
-        listed = ", ".join(f"{k}: {v}" for k, v in other.items())
         st.warning(
-            f"{sum(other.values())} responses are not themed because of their language ({listed}). They are kept, "
+            f"{sum(other.values())} responses are not themed because of their language ({counted(other)}). They are kept, "
             "counted and listed with the responses. To theme them, set analysis.languages and a multilingual "
             "embedding model in the consultation file (README: Other languages)."
         )

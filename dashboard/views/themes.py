@@ -31,8 +31,9 @@ from dashboard.data import (
     theme_counts,
     theme_trend,
     themes_with_status,
+    unthemed_languages,
 )
-from dashboard.render import STATUS_LABELS, attribute_label, inert, percent
+from dashboard.render import STATUS_LABELS, attribute_label, counted, inert, percent
 from pipeline import review
 from pipeline.breakdowns import NEGATIVE
 
@@ -345,11 +346,10 @@ def _caption(run: str, themes: pl.DataFrame, filters: Filters) -> None:
             else ""
         )
     )
-    other = info["counts"].get("unthemed_languages") or {}
+    other = unthemed_languages(info)
     if other:
-        listed = ", ".join(f"{language}: {n}" for language, n in other.items())
         st.warning(
-            f"{sum(other.values())} responses are not in these themes because of their language ({listed}). "
+            f"{sum(other.values())} responses are not in these themes because of their language ({counted(other)}). "
             "They are kept and counted on the Overview; to theme them, name a multilingual embedding model "
             "and list analysis.languages in the consultation file."
         )
