@@ -147,3 +147,50 @@ def sampled_ids(sentences: dict[str, str], quotas: dict[str, int] = QUOTAS) -> l
         rest = [i for i in pool if i not in set(cued)][: quota - len(cued)]
         chosen += cued + rest
     return chosen
+
+
+def substance_records(data: Path) -> Iterator[tuple[str, str, str]]:
+    """The records of :func:`records` plus the NHS comments (short answers such as "N/A", "Nothing")."""
+    yield from records(data)
+    nhs = data / "nhs-fft-phase1" / "text_data.csv"
+    if nhs.exists():
+        for row in csv_rows(nhs):
+            yield "nhs", row["row_index"], row.get("feedback") or ""
+
+
+# Passages likely to be procedure or boilerplate: so that the non-substantive kind is not too rare to score.
+_PROCEDURE_CUES = re.compile(
+    r"(?i)\b(?:thank|good (?:morning|afternoon|evening)|my name|on behalf|chair|see (?:the )?attach|attached|"
+    r"no comment|n/?a\b|next speaker|calendar number|testimony|minute|microphone|unmute|can you hear|"
+    r"I represent|I'm here|I am here|hello|hi\b|sincerely|dear\b)"
+)
+SUBSTANCE_QUOTAS = {"nyc": 200, "regs": 110, "qmsum": 130, "polis": 60, "nhs": 100}
+
+
+def substance_sentences(data: Path, sets: set[str]) -> dict[str, str]:
+    """Every passage of ``sets`` by id, however short ("N/A" counts); Polis in English only."""
+    out: dict[str, str] = {}
+    for name, record, text in substance_records(data):
+        if name not in sets or (name == "polis" and record.startswith("vtaiwan")):
+            continue
+        for n, sentence in enumerate(sentences_of(text)):
+            if 2 <= len(sentence) <= MAX_CHARS:
+                out[f"{name}:{record}:{n}"] = sentence
+    return out
+
+
+def substance_sample(data: Path, quotas: dict[str, int] = SUBSTANCE_QUOTAS) -> dict[str, str]:
+    """The substance set's passages by id: per set, half with a procedure cue, half any others.
+
+    Ids are those of :func:`real_sentences` (``<set>:<record>:<n>``), drawn by the hash of each id
+    (salted, so the draw differs from the redaction set's); Polis is English only.
+    """
+    sentences = substance_sentences(data, set(quotas))
+    order = sorted(sentences, key=lambda i: hashlib.sha1(f"substance:{i}".encode()).hexdigest())
+    chosen: list[str] = []
+    for name, quota in quotas.items():
+        pool = [i for i in order if i.startswith(name + ":")]
+        cued = [i for i in pool if _PROCEDURE_CUES.search(sentences[i])][: quota // 2]
+        taken = set(cued)
+        chosen += cued + [i for i in pool if i not in taken][: quota - len(cued)]
+    return {i: sentences[i] for i in chosen}
