@@ -46,7 +46,7 @@ from pipeline.theme_eval import (
     load_coded,
     multilabel_scores,
 )
-from pipeline.themes import parent_count, parents_of
+from pipeline.themes.parents import parent_count, parents_of
 
 EVAL_BATCH = 32
 ZEROSHOT_DEFAULT_SIMILARITY = 0.7  # BERTopic's zeroshot_min_similarity

@@ -221,15 +221,11 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     run's themes are kept and extended to new passages when they still fit (``extend_themes``).
     """
     from models.topics import TopicSettings, fit_topics
-    from pipeline.labels import clean_keywords
     from pipeline.prepare.campaigns import group_maps
     from pipeline.prepare.language import in_languages, unthemed_by_language
-    from pipeline.themes import (
-        centroid_scores,
-        group_labels,
-        propagated_to_members,
-        topic_assignments,
-    )
+    from pipeline.themes.labels import clean_keywords
+    from pipeline.themes.parents import group_labels
+    from pipeline.themes.tables import centroid_scores, propagated_to_members, topic_assignments
 
     started = time.perf_counter()
     analysis = config.analysis
@@ -356,7 +352,8 @@ def _write_themes(
     """Themes (ids by size), tone, parents, quotes and breakdowns from passage → theme rows."""
     from models.sentiment import sentiment_scores
     from pipeline.breakdowns import breakdowns
-    from pipeline.themes import quotes_table, themes_table, with_parents, with_sentiment
+    from pipeline.themes.parents import with_parents
+    from pipeline.themes.tables import quotes_table, themes_table, with_sentiment
 
     analysis = config.analysis
     labels, keywords, origin = naming
@@ -392,7 +389,7 @@ def _extension(
 ) -> tuple[Any, str]:
     """The earlier run's themes extended to this run's passages, or None and why they were not."""
     from pipeline.prepare.language import in_languages
-    from pipeline.themes import extend_themes
+    from pipeline.themes.extend import extend_themes
 
     analysis = config.analysis
     if analysis.refit == "always" or earlier_run is None:

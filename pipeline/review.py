@@ -299,7 +299,7 @@ def _respondents(view: RunView) -> pl.DataFrame:
 
 def _resize(view: RunView, changed: list[str]) -> None:
     """Recount the respondents, weight and passages of ``changed`` themes (share over all respondents)."""
-    from pipeline.themes import theme_sizes  # imports spaCy (for labels): only needed here
+    from pipeline.themes.tables import theme_sizes  # imports spaCy (for labels): only needed here
 
     themes, assignments = view.tables["themes"], view.tables["assignments"]
     people = answering(_respondents(view), view.tables["passages"])

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from pipeline.labels import phrase_of, theme_labels
+from pipeline.themes.labels import phrase_of, theme_labels
 
 pytestmark = pytest.mark.slow
 

@@ -2,15 +2,9 @@ import numpy as np
 import polars as pl
 from polars.testing import assert_frame_equal
 
-from pipeline.themes import (
-    centroid_scores,
-    extend_themes,
-    parent_count,
-    parents_of,
-    quotes_table,
-    themes_table,
-    topic_assignments,
-)
+from pipeline.themes.extend import extend_themes
+from pipeline.themes.parents import parent_count, parents_of
+from pipeline.themes.tables import centroid_scores, quotes_table, themes_table, topic_assignments
 
 LABELS = {"5": "Parking costs", "2": "Buses"}
 KEYWORDS = {"5": ["parking", "cost"], "2": ["buses"]}
@@ -92,7 +86,7 @@ def test_quotes_are_verbatim_distinct_and_one_per_response() -> None:
 
 
 def test_members_follow_their_representative() -> None:
-    from pipeline.themes import propagated_to_members
+    from pipeline.themes.tables import propagated_to_members
 
     public = pl.DataFrame({"passage_id": ["a:0:0", "a:0:1", "b:0:0", "b:0:1"], "response_id": ["a", "a", "b", "b"]})
     vectors = np.array([[1, 0], [0, 1], [0.1, 1], [1, 0.1]], dtype=np.float32)

@@ -9,19 +9,13 @@ broken by keywords, so the order is stable.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from itertools import zip_longest
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
-from sklearn.cluster import AgglomerativeClustering
-from spacy.language import Language
 
 from pipeline.breakdowns import NEGATIVE
-from pipeline.labels import Encode, ThemeLabel, parent_label, theme_labels
 from pipeline.overlap import jaccard
 from pipeline.prepare.campaigns import shingles
 from pipeline.schema import conform, empty
@@ -139,23 +133,6 @@ def themes_table(
     return conform(themes.sort("theme_id"), "themes"), conform(final.sort("theme_id", "passage_id"), "assignments")
 
 
-def parent_count(n_themes: int) -> int:
-    """Parent themes by default: none under 8 themes, else about the square root of their number."""
-    return 0 if n_themes < 8 else max(2, round(math.sqrt(n_themes)))
-
-
-def parents_of(centres: Matrix, n_parents: int) -> list[int]:
-    """Parent group (0…) of each theme centre: Ward agglomerative clustering of the unit vectors.
-
-    On unit vectors Euclidean distance is a function of cosine; Ward keeps groups balanced where
-    average linkage chains: on the sample it put 8 of 10 themes under one parent.
-    """
-    if n_parents < 2 or len(centres) <= n_parents:
-        return list(range(len(centres)))
-    model = AgglomerativeClustering(n_clusters=n_parents, linkage="ward")
-    return [int(x) for x in model.fit_predict(centres)]
-
-
 def quotes_table(
     assignments: pl.DataFrame, passages: pl.DataFrame, per_theme: int, campaign_of: dict[str, str] | None = None
 ) -> pl.DataFrame:
@@ -231,89 +208,6 @@ def central_texts(assigned: pl.DataFrame, public: pl.DataFrame, key: str) -> dic
     return {str(k): list(v) for k, v in zip(ranked[key], ranked["text"].to_list(), strict=True)}
 
 
-def interleaved(lists: list[list[str]]) -> list[str]:
-    """Round robin over the lists: a parent's label should come from all its children, not its biggest."""
-    out: list[str] = []
-    for row in zip_longest(*lists):
-        out.extend(t for t in row if t is not None)
-    return out
-
-
-def group_labels(
-    assigned: pl.DataFrame,
-    public: pl.DataFrame,
-    vectors: np.ndarray,
-    context: tuple[Language, Encode],
-    fallback: dict[str, list[str]],
-    key: str = "theme_id",
-    texts: dict[str, list[str]] | None = None,
-    centres: dict[str, np.ndarray] | None = None,
-) -> dict[str, ThemeLabel]:
-    """Noun-phrase labels per ``key`` group of ``assigned`` (most central passages first)."""
-    row_of = {p: i for i, p in enumerate(public["passage_id"])}
-    nlp, encode = context
-    return theme_labels(
-        texts or central_texts(assigned, public, key),
-        centres or theme_centres(assigned, vectors, row_of, key),
-        nlp,
-        encode,
-        fallback,
-    )
-
-
-def with_parents(
-    table: pl.DataFrame,
-    assignments: pl.DataFrame,
-    public: pl.DataFrame,
-    vectors: np.ndarray,
-    context: tuple[Language, Encode],
-    people: pl.DataFrame,
-    requested: int | None,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Parent themes over the themes (agglomerative on theme centres); sets ``themes.parent_id``."""
-    wanted = parent_count(table.height) if requested is None else requested
-    if wanted < 2 or table.height <= wanted:
-        return table, empty("theme_groups")
-    row_of = {p: i for i, p in enumerate(public["passage_id"])}
-    centres = theme_centres(assignments, vectors, row_of, "theme_id")
-    ids = table["theme_id"].to_list()
-    groups = parents_of(np.stack([centres[t] for t in ids]), wanted)
-    provisional = dict(zip(ids, [f"g{g}" for g in groups], strict=True))
-    grouped = assignments.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional))
-    sizes = theme_sizes(grouped, people.select("response_id", "respondent_id", "weight"), by="parent_id")
-    order = sizes.sort(["n_respondents", "parent_id"], descending=[True, False])["parent_id"].to_list()
-    final = {g: f"P{i}" for i, g in enumerate(order, start=1)}
-    grouped = grouped.with_columns(pl.col("parent_id").replace_strict(final))
-    by_theme = central_texts(assignments, public, "theme_id")
-    children = {final[g]: [t for t in ids if provisional[t] == g] for g in order}
-    texts = {parent: interleaved([by_theme[t] for t in kids]) for parent, kids in children.items()}
-    # each child weighs the same: a campaign of 46 letters must not name the whole parent
-    middle = {parent: np.mean([centres[t] for t in kids], axis=0) for parent, kids in children.items()}
-    middle = {parent: m / (np.linalg.norm(m) or 1.0) for parent, m in middle.items()}
-    labels = group_labels(grouped, public, vectors, context, {}, key="parent_id", texts=texts, centres=middle)
-    label_of = dict(zip(table["theme_id"], table["label"], strict=True))
-    members = (
-        table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
-        .group_by("parent_id")
-        .agg(pl.col("theme_id").sort().alias("theme_ids"))
-    )
-    frame = (
-        sizes.with_columns(pl.col("parent_id").replace_strict(final))
-        .join(members, on="parent_id")
-        .with_columns(
-            label=pl.col("parent_id").replace_strict(
-                {k: parent_label(v) if len(children[k]) > 1 else label_of[children[k][0]] for k, v in labels.items()}
-            ),
-            keywords=pl.col("parent_id").replace_strict(
-                {k: v.phrases for k, v in labels.items()}, return_dtype=pl.List(pl.String())
-            ),
-        )
-        .sort("parent_id")
-    )
-    table = table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))
-    return table, conform(frame, "theme_groups")
-
-
 def with_sentiment(
     table: pl.DataFrame, assignments: pl.DataFrame, sentiment: pl.DataFrame, people: pl.DataFrame
 ) -> pl.DataFrame:
@@ -335,71 +229,3 @@ def with_sentiment(
         .with_columns(sentiment=pl.col("mean"), share_negative=pl.col("negative"))
         .pipe(conform, "themes")
     )
-
-
-@dataclass(frozen=True)
-class Extension:
-    """An earlier run's themes extended to new passages: provisional keys are its theme ids."""
-
-    assigned: pl.DataFrame
-    labels: dict[str, str]
-    keywords: dict[str, list[str]]
-    origin: dict[str, str]
-    new_passages: int
-    joined: int
-
-
-def extend_themes(
-    earlier: dict[str, str],
-    previous: pl.DataFrame,
-    previous_themes: pl.DataFrame,
-    public: pl.DataFrame,
-    vectors: Matrix,
-    *,
-    threshold: float,
-    max_new_share: float,
-    max_unthemed: float,
-) -> tuple[Extension | None, str]:
-    """Keep an earlier run's themes for ``public`` when they still fit, else say why not.
-
-    ``earlier`` maps the earlier run's themed-or-not public passages to their text, ``previous``
-    is its assignments and ``previous_themes`` its themes table. The themes still fit when
-    (1) every earlier passage is still here with the same text, (2) the new passages are at most
-    ``max_new_share`` of the earlier ones, and (3) at most ``max_unthemed`` of the new passages are
-    further than ``threshold`` (cosine) from every theme's centre. New passages then join their
-    nearest theme; everything else stays as it was. Otherwise the caller fits afresh.
-    """
-    texts = dict(zip(public["passage_id"], public["text"], strict=True))
-    changed = sum(texts.get(p) != t for p, t in earlier.items())
-    if changed:
-        return None, f"{changed} passages of the earlier run changed or were removed"
-    new = public.with_row_index("_row").filter(~pl.col("passage_id").is_in(list(earlier)))
-    if new.height > max_new_share * max(1, len(earlier)):
-        return None, f"{new.height} new passages are more than {max_new_share:.0%} of the {len(earlier)} fitted"
-    row_of = {p: i for i, p in enumerate(public["passage_id"])}
-    centres = theme_centres(previous, vectors, row_of, "theme_id")
-    ids = [t for t in previous_themes["theme_id"].to_list() if t in centres]
-    if not ids:
-        return None, "the earlier run has no themes"
-    sims = vectors[new["_row"].to_numpy()] @ np.stack([centres[t] for t in ids]).T if new.height else np.zeros((0, 1))
-    best = sims.max(axis=1) if new.height else np.zeros(0)
-    nearest = sims.argmax(axis=1) if new.height else np.zeros(0, dtype=int)
-    join = best >= threshold
-    if new.height and 1 - join.mean() > max_unthemed:
-        return None, f"only {join.mean():.0%} of the {new.height} new passages are close to an earlier theme"
-    rows = [
-        (p, r, ids[int(k)], round(float(b), 6))
-        for p, r, k, b, ok in zip(new["passage_id"], new["response_id"], nearest, best, join, strict=True)
-        if ok
-    ]
-    columns = previous.select("passage_id", "response_id", "theme_id", "score")
-    assigned = pl.concat([columns, pl.DataFrame(rows, schema=columns.schema, orient="row")])
-    extension = Extension(
-        assigned=assigned,
-        labels=dict(zip(previous_themes["theme_id"], previous_themes["label"], strict=True)),
-        keywords=dict(zip(previous_themes["theme_id"], previous_themes["keywords"].to_list(), strict=True)),
-        origin=dict(zip(previous_themes["theme_id"], previous_themes["origin"], strict=True)),
-        new_passages=new.height,
-        joined=len(rows),
-    )
-    return extension, f"{len(rows)} of {new.height} new passages joined the earlier run's themes"
