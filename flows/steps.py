@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from models.onnx_embed import OnnxEmbedder
     from models.pii import PrivacySettings, Redactor
     from models.topics import TopicSettings
+    from pipeline.themes.cluster import ClusterSettings
     from pipeline.trace import TraceSettings
 
 Summary = dict[str, Any]
@@ -220,12 +220,13 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     With ``earlier_run`` (the consultation's latest complete run) and ``refit = "auto"``, that
     run's themes are kept and extended to new passages when they still fit (``extend_themes``).
     """
-    from models.topics import TopicSettings, fit_topics
     from pipeline.prepare.campaigns import group_maps
     from pipeline.prepare.language import in_languages, unthemed_by_language
+    from pipeline.themes.discover import discover_themes, too_few_note
     from pipeline.themes.labels import clean_keywords
     from pipeline.themes.parents import group_labels
-    from pipeline.themes.tables import centroid_scores, propagated_to_members, topic_assignments
+    from pipeline.themes.stability import perturbation_stability
+    from pipeline.themes.tables import set_aside_counts
 
     started = time.perf_counter()
     analysis = config.analysis
@@ -265,53 +266,42 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
         }
     # 1. Guided coding: passages close enough to a codebook theme take it (one or more codes).
     coded, uncoded = _coded(config, public, vectors, encode)
-    # 2. Discovery on what is left, one representative per group of near-identical responses.
+    # 2. Discovery on what is left, per question (pipeline.themes.discover).
     rest, rest_vectors = _subset(public, vectors, uncoded)
-    reps, rep_vectors = _subset(rest, rest_vectors, ~rest["response_id"].is_in(list(canonical_of)))
-    settings = TopicSettings(
-        seed=analysis.seed,
-        min_cluster_size=analysis.min_theme_size,
-        min_cluster_share=analysis.min_theme_share,
-        target_topics=analysis.target_themes,
-        outlier_threshold=analysis.outlier_threshold,
-        outlier_floor=analysis.outlier_floor,
-        max_unthemed=analysis.max_unthemed,
+    found = discover_themes(
+        rest, rest_vectors, canonical_of, cluster_settings(analysis), _topic_settings(analysis), embedder
     )
-    fit = fit_topics(reps["text"].to_list(), rep_vectors, embedder, settings)
-    discovered = topic_assignments(reps, fit.topics, centroid_scores(rep_vectors, fit.topics)).with_columns(
-        theme_id="d" + pl.col("theme_id")
-    )
-    discovered = propagated_to_members(discovered, rest, rest_vectors, canonical_of)
-    assigned = pl.concat([coded, discovered])
-    # 3. Labels: the codebook's names, noun phrases for discovered themes.
+    assigned = pl.concat([coded, found.assigned])
+    write_table(staging, "set_aside", found.set_aside)
+    # 3. Labels: the codebook's names, noun phrases for discovered themes (never background words).
     context = (nlp_for(analysis.spacy_model, parser=True), encode)
-    keywords = {f"d{t}": clean_keywords(words) for t, words in fit.keywords.items()}
-    found = group_labels(assigned, public, vectors, context, keywords)
+    keywords = {key: clean_keywords(words) for key, words in found.keywords.items()}
+    background = {key: found.background.get(q, frozenset()) for key, q in found.questions.items()}
+    named = group_labels(assigned, public, vectors, context, keywords, background=background)
     names = {f"c{j}": code.name for j, code in enumerate(config.codebook)}
-    labels = {key: names.get(key, found[key].label) for key in found}
-    keywords = {key: keywords.get(key) or found[key].phrases for key in found}
-    origin = {key: "codebook" if key in names else "discovered" for key in found}
+    labels = {key: names.get(key, named[key].label) for key in named}
+    keywords = {key: keywords.get(key) or named[key].phrases for key in named}
+    origin = {key: "codebook" if key in names else "discovered" for key in named}
     table, assignments, groups = _write_themes(
-        config, staging, assigned, (labels, keywords, origin), public, vectors, responses, campaign_of
+        config, staging, assigned, (labels, keywords, origin), public, vectors, responses, campaign_of, found.questions
     )
-    stability = _stability(reps, rep_vectors, fit.topics, settings, analysis.stability_seeds)
     return {
         **_theme_counts(table, groups, assignments, public, responses),
+        **set_aside_counts(found.set_aside, public, assignments),
         "seconds": time.perf_counter() - started,
         "passages_coded": coded["passage_id"].n_unique(),
         "responses_other_language": sum(other_language.values()),
         "unthemed_languages": other_language,
         "fit": {"mode": "fitted", "note": fit_note},
-        "min_theme_size": fit.min_cluster_size,
+        "questions": found.fits,
+        "notes": too_few_note(found.fits),
+        "min_theme_size": min((f["min_theme_size"] for f in found.fits), default=0),
         "outliers": {
-            "found": fit.outliers_found,
-            "reassigned": fit.outliers_reassigned,
-            "threshold": fit.outlier_threshold,
-            "configured_threshold": analysis.outlier_threshold,
+            "unthemed": sum(f["unthemed"] for f in found.fits),
             "floor": analysis.outlier_floor,
             "max_unthemed": analysis.max_unthemed,
         },
-        "stability": stability,
+        "stability": perturbation_stability(rest, rest_vectors, canonical_of, cluster_settings(analysis), found),
     }
 
 
@@ -348,6 +338,7 @@ def _write_themes(
     vectors: np.ndarray,
     responses: pl.DataFrame,
     campaign_of: dict[str, str],
+    questions: dict[str, str | None] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Themes (ids by size), tone, parents, quotes and breakdowns from passage → theme rows."""
     from models.sentiment import sentiment_scores
@@ -359,7 +350,7 @@ def _write_themes(
     labels, keywords, origin = naming
     people = answering(responses, public)
     table, assignments = themes_table(
-        assigned, people.select("response_id", "respondent_id", "weight"), labels, keywords, origin
+        assigned, people.select("response_id", "respondent_id", "weight"), labels, keywords, origin, questions
     )
     sentiment = pl.DataFrame(
         {"passage_id": public["passage_id"], "sentiment": sentiment_scores(public["text"].to_list())}
@@ -441,22 +432,23 @@ def _coded(
     return coded, pl.Series([not taken for taken in codes])
 
 
-def _stability(
-    reps: pl.DataFrame, vectors: np.ndarray, topics: list[int], settings: TopicSettings, extra: int
-) -> dict[str, Any]:
-    """Adjusted Rand index between this fit and fits with other seeds (keywords skipped)."""
-    from sklearn.metrics import adjusted_rand_score
+def cluster_settings(analysis: Analysis) -> ClusterSettings:
+    """The clustering's granularity from the consultation file's ``[analysis]``."""
+    from pipeline.themes.cluster import ClusterSettings
 
-    from models.topics import fit_topics
+    return ClusterSettings(
+        target=analysis.target_themes,
+        min_size=analysis.min_theme_size,
+        min_share=analysis.min_theme_share,
+        max_share=analysis.max_theme_share,
+        join_threshold=analysis.outlier_floor,
+    )
 
-    if extra == 0 or len(set(topics)) < 2:
-        return {"seeds": [], "ari": [], "mean_ari": None}
-    seeds = [settings.seed + i for i in range(1, extra + 1)]
-    scores = []
-    for seed in seeds:
-        other = fit_topics(reps["text"].to_list(), vectors, None, replace(settings, seed=seed))
-        scores.append(round(float(adjusted_rand_score(topics, other.topics)), 4))
-    return {"seeds": seeds, "ari": scores, "mean_ari": round(sum(scores) / len(scores), 4)}
+
+def _topic_settings(analysis: Analysis) -> TopicSettings:
+    from models.topics import TopicSettings
+
+    return TopicSettings(seed=analysis.seed)
 
 
 def trace_settings(analysis: Analysis) -> TraceSettings:

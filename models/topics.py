@@ -360,3 +360,45 @@ def plain_bertopic_zeroshot(
     index = {text: i for i, text in enumerate(topic_texts)}
     labels = model.topic_labels_
     return [index.get(labels.get(int(t), "")) for t in topics]
+
+
+def topic_keywords(
+    docs: Sequence[str],
+    topics: Sequence[int],
+    vectors: Vectors,
+    embedder: Embedder | None,
+    settings: TopicSettings,
+    background: Sequence[str] = (),
+) -> dict[int, list[str]]:
+    """Keywords of given topics: BERTopic's manual topic modelling (c-TF-IDF, then KeyBERT + MMR).
+
+    The clusters come from elsewhere (``pipeline.themes.cluster``): BERTopic takes them as ``y``
+    with its dimensionality reduction and clustering steps left empty. ``background`` words (those
+    every answer to the question uses) are stop words here, so they never become a keyword.
+    """
+    from bertopic.cluster import BaseCluster
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    if len(set(topics) - {OUTLIER}) == 0:
+        return {}
+    random.seed(settings.seed)
+    np.random.seed(settings.seed)
+    model = BERTopic(
+        embedding_model=_EmbedderBackend(embedder) if embedder is not None else None,
+        umap_model=BaseDimensionalityReduction(),
+        hdbscan_model=BaseCluster(),
+        vectorizer_model=CountVectorizer(
+            stop_words=sorted(ENGLISH_STOP_WORDS | set(background)), ngram_range=(1, 2), min_df=1
+        ),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        representation_model=keyword_models(settings) if embedder is not None else None,
+        top_n_words=settings.n_keywords * 2,
+        calculate_probabilities=False,
+    )
+    with _quiet("BERTopic"):
+        model.fit(list(docs), embeddings=np.asarray(vectors), y=np.asarray(topics))
+    # BERTopic renumbers topics by size: map its numbers back to the clusters given
+    ours = dict(zip((int(t) for t in model.topics_), (int(t) for t in topics), strict=True))
+    found = model.get_topics()
+    return {ours[t]: [w for w, _ in words if w] for t, words in found.items() if t != OUTLIER and t in ours}

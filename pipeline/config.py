@@ -107,6 +107,9 @@ class Analysis(_Frozen):
     target_themes: int | None = Field(default=None, ge=2, le=500)
     # Parent themes over the themes: None = chosen from the number of themes, 0 = no hierarchy.
     parent_themes: int | None = Field(default=None, ge=0, le=100)
+    # A theme holding more than this share of a question's passages is split along its own tree
+    # while both halves keep the minimum theme size (pipeline/themes/cluster.py).
+    max_theme_share: float = Field(default=0.30, gt=0.0, le=1.0)
     # Outliers join their nearest theme at cosine ≥ outlier_threshold; if more than max_unthemed of
     # passages would stay unthemed the threshold is lowered (not below outlier_floor) to meet it.
     outlier_threshold: float = Field(default=0.45, gt=0.0, lt=1.0)

@@ -79,6 +79,13 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "parent_id": pl.String(),
         "sentiment": pl.Float64(),
         "share_negative": pl.Float64(),
+        "question": pl.String(),
+    },
+    "set_aside": {
+        "passage_id": pl.String(),
+        "response_id": pl.String(),
+        "question": pl.String(),
+        "category": pl.String(),
     },
     "theme_groups": {
         "parent_id": pl.String(),
@@ -233,7 +240,11 @@ TABLE_DESCRIPTIONS: Final = {
     "campaigns": "Groups of near-identical responses (campaigns, duplicates) and their representative.",
     "passages": "Units of analysis: answer passages, transcript turns and document sections.",
     "themes": "Themes of the public's passages: label, key phrases, size in respondents, share, tone.",
-    "theme_groups": "Parent themes grouping related themes.",
+    "theme_groups": "Parent themes grouping related themes (across questions where they are the same concern).",
+    "set_aside": (
+        "Passages with nothing to theme (thanks, greetings, introductions, procedure, 'see attached', "
+        "no comment, filler), with their category."
+    ),
     "breakdowns": "Theme by respondent group: counts, share, lift, chi-square; small cells suppressed.",
     "quotes": "Verbatim quotes chosen for each theme.",
     "assignments": "Which passages belong to which theme.",

@@ -72,6 +72,23 @@ def _joined(tokens: list[Token], form: Callable[[Token], str]) -> str:
     return out
 
 
+def _acronym(word: str) -> bool:
+    """SMEs, DIHs, NHS, ADUs: written with two capitals or more, and kept as written."""
+    return sum(c.isupper() for c in word) >= 2
+
+
+def _same_words(text: str) -> frozenset[str]:
+    """A label's words without case or a plural s: "SMEs" and "Smes", "bus lane" and "bus lanes"."""
+    return frozenset(w.lower().rstrip("s") for w in re.findall(r"\w+", text))
+
+
+def _background_only(key: str, display: str, background: frozenset[str]) -> bool:
+    """True when every word of a phrase is one the whole question uses ("AI", "Europe", "proposal")."""
+    return bool(background) and (
+        all(w in background for w in key.split()) or all(w in background for w in display.lower().split())
+    )
+
+
 def phrase_of(chunk: Span) -> tuple[str, str] | None:
     """(display text, matching key) of a noun chunk's content words, or None if nothing is left."""
     tokens = [t for t in chunk if _kept(t)]
@@ -82,7 +99,7 @@ def phrase_of(chunk: Span) -> tuple[str, str] | None:
     tokens = [t for t in tokens if t.lemma_.lower() not in EVALUATIVE and t.lower_ not in EVALUATIVE][-MAX_WORDS:]
     if not tokens or all(len(t.text) < 3 for t in tokens):
         return None
-    display = _joined(tokens, lambda t: t.text if t.pos_ == "PROPN" else t.text.lower())
+    display = _joined(tokens, lambda t: t.text if t.pos_ == "PROPN" or _acronym(t.text) else t.text.lower())
     key = _joined(tokens, lambda t: t.lemma_.lower())
     return display, key
 
@@ -138,11 +155,14 @@ def theme_labels(
     encode: Encode,
     fallback: Mapping[str, Sequence[str]],
     n_phrases: int = 5,
+    background: Mapping[str, frozenset[str]] | None = None,
 ) -> dict[str, ThemeLabel]:
     """A label per theme from its passages (most central first) and its normalised centre.
 
     ``fallback`` (theme → keywords) is used when no noun phrase is found (a blank spaCy pipeline
-    has no parser); labels are made unique by falling back to a theme's next phrase.
+    has no parser); labels are made unique by falling back to a theme's next phrase (the same
+    words in another case or number count as the same label). ``background`` (theme → the words
+    its question's answers all use) keeps such words from naming a theme alone.
     """
     parsed = {
         theme: _theme_phrases(nlp, list(items)[:PASSAGES_PER_THEME]) if nlp.has_pipe("parser") else (Counter(), {})
@@ -150,9 +170,13 @@ def theme_labels(
     }
     spread = Counter(key for counts, _ in parsed.values() for key in counts)
     out: dict[str, ThemeLabel] = {}
-    used: set[str] = set()
+    used: set[frozenset[str]] = set()
     for theme in sorted(texts, key=lambda t: (-len(texts[t]), t)):
         counts, forms = parsed[theme]
+        common_words = (background or {}).get(theme, frozenset())
+        counts = Counter(
+            {k: c for k, c in counts.items() if not _background_only(k, forms[k].most_common(1)[0][0], common_words)}
+        )
         n = max(1, min(len(texts[theme]), PASSAGES_PER_THEME))
         ranked = sorted(
             ((c / n) * math.log(1 + len(texts) / spread[key]), key) for key, c in counts.items() if c >= 2 or n < 10
@@ -168,12 +192,12 @@ def theme_labels(
             first = int(np.where(common, closeness, -np.inf).argmax()) if common.any() else int(closeness.argmax())
             order = _mmr(closeness, vectors, n_phrases, first)
             phrases = [shown[i] for i in order]
-        phrases = phrases or [k for k in fallback.get(theme, []) if k]
-        label = next((p for p in phrases if p.lower() not in used), phrases[0] if phrases else "")
+        phrases = phrases or [k for k in fallback.get(theme, []) if k and not _background_only(k, k, common_words)]
+        label = next((p for p in phrases if _same_words(p) not in used), phrases[0] if phrases else "")
         label = sentence_case(label) if label else "Unlabelled theme"
-        if label.lower() in used:
+        if _same_words(label) in used:
             label = f"{label} ({theme})"
-        used.add(label.lower())
+        used.add(_same_words(label))
         out[theme] = ThemeLabel(label=label, phrases=phrases)
     return out
 

@@ -49,6 +49,7 @@ def group_labels(
     key: str = "theme_id",
     texts: dict[str, list[str]] | None = None,
     centres: dict[str, np.ndarray] | None = None,
+    background: dict[str, frozenset[str]] | None = None,
 ) -> dict[str, ThemeLabel]:
     """Noun-phrase labels per ``key`` group of ``assigned`` (most central passages first)."""
     row_of = {p: i for i, p in enumerate(public["passage_id"])}
@@ -59,6 +60,7 @@ def group_labels(
         nlp,
         encode,
         fallback,
+        background=background,
     )
 
 

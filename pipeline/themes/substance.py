@@ -92,7 +92,7 @@ _EMPTY = (set(STOP_WORDS) - _ANSWERS) | {
     "testify", "testimony", "comment", "comments", "submit", "submitted", "submission", "file", "files",
     "document", "documents", "attached", "attachment", "attachments", "please", "find", "see", "hear", "just",
     "like", "want", "wanted", "going", "thank", "thanks", "thanked", "appreciate", "appreciated", "sorry",
-    "question", "questions", "yes", "no.", "hello", "hi", "welcome", "name", "behalf", "represent",
+    "question", "questions", "no.", "hello", "hi", "welcome", "name", "behalf", "represent",
 }  # fmt: skip
 # A word with a clear tone in VADER's lexicon is a view ("excellent", "rude", "support"), however short.
 _TONE = 1.5
@@ -100,6 +100,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MAX_CONTENT_WORDS = 2  # words of content a formula may carry and still be one ("Thank you, Jared")
 # "See attached comments of Health Level Seven on CMS-0042-NC" names what is attached; still nothing to theme
 ALLOWANCE = {"attachment": 6}
+MAX_FORMULA_WORDS = 30  # a longer passage has room for a view, whatever formulae it holds
 MAX_FRAGMENT_WORDS = 3  # a passage this short with no content at all is filler ("Okay.", "Chair.")
 MAX_NAME_WORDS = 6
 
@@ -138,19 +139,20 @@ def category_of(text: str, background: frozenset[str] = frozenset()) -> str | No
     rest = stripped
     for pattern in _COMPILED.values():
         rest = pattern.sub(" ", rest)
-    if any(abs(_lexicon().get(word, 0.0)) >= _TONE for word in _content_words(rest, frozenset())):
+    everything = _content_words(rest, frozenset())
+    if any(abs(_lexicon().get(word, 0.0)) >= _TONE for word in everything):
         return None
+    words = _WORD.findall(PLACEHOLDER.sub(" ", stripped))
     content = _content_words(rest, background)
-    if found:
+    if found and len(words) <= MAX_FORMULA_WORDS:
         kinds = {c for _, c in found}
         for kind in ("no_comment", "attachment"):
             if kind in kinds and len(content) <= ALLOWANCE.get(kind, MAX_CONTENT_WORDS):
                 return kind
-        return min(found)[1] if len(content) <= MAX_CONTENT_WORDS else None
-    words = _WORD.findall(PLACEHOLDER.sub(" ", stripped))
-    if not content and len(words) <= MAX_FRAGMENT_WORDS:
+        return min(found)[1] if len(content) <= MAX_CONTENT_WORDS and len(everything) <= 2 * MAX_CONTENT_WORDS else None
+    if not everything and len(words) <= MAX_FRAGMENT_WORDS:
         return "filler"
-    if len(words) <= MAX_NAME_WORDS and all(
+    if 2 <= len(words) <= MAX_NAME_WORDS and all(
         (w[:1].isupper() or w.lower() in _EMPTY) and w.lower() not in _ANSWERS for w in words
     ):
         return "filler"  # a name, a signature or a heading on its own: "Mehmet Oz", "Silva, PhD, MBA"

@@ -109,6 +109,7 @@ def themes_table(
     labels: dict[str, str],
     keywords: dict[str, list[str]],
     origin: dict[str, str] | None = None,
+    questions: dict[str, str | None] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The ``themes`` and ``assignments`` tables, with final theme ids ``T01``… by size.
 
@@ -124,6 +125,7 @@ def themes_table(
         keywords=pl.col("theme_id").replace_strict(keywords, default=[], return_dtype=pl.List(pl.String())),
         label=pl.col("theme_id").replace_strict(labels, default="Unlabelled theme"),
         origin=pl.col("theme_id").replace_strict(origin or {}, default="discovered"),
+        question=pl.col("theme_id").replace_strict(questions or {}, default=None, return_dtype=pl.String()),
         parent_id=pl.lit(None, pl.String()),
         sentiment=pl.lit(None, pl.Float64()),
         share_negative=pl.lit(None, pl.Float64()),
@@ -229,3 +231,16 @@ def with_sentiment(
         .with_columns(sentiment=pl.col("mean"), share_negative=pl.col("negative"))
         .pipe(conform, "themes")
     )
+
+
+def set_aside_counts(set_aside: pl.DataFrame, public: pl.DataFrame, assignments: pl.DataFrame) -> dict[str, object]:
+    """Passages set aside per category, and responses with nothing but set-aside passages."""
+    per_category = dict(set_aside.group_by("category").len().sort("category").iter_rows())
+    themed = set(assignments["response_id"].to_list())
+    asides = set(set_aside["response_id"].to_list())
+    substantive = set(public.filter(~pl.col("passage_id").is_in(set_aside["passage_id"]))["response_id"].to_list())
+    return {
+        "passages_set_aside": set_aside.height,
+        "set_aside": per_category,
+        "responses_set_aside": len(asides - substantive - themed),
+    }

@@ -1,0 +1,160 @@
+"""Themes discovered per question: substance first, then clusters, then keywords.
+
+A consultation with several free-text questions gets themes for each question (what analysts and
+consultation tools do: "what should change?" and "what works?" are different lists); a single
+question, a transcript or a survey without a question column is one group. For each question:
+
+1. passages with nothing to theme are set aside with their category (``substance``);
+2. one passage per campaign group stands for its members, and each distinct text is clustered
+   once (``cluster``), on vectors centred on the question's own mean;
+3. members and repeated texts take their representative's cluster;
+4. keywords come from BERTopic's c-TF-IDF over the clusters, with the question's background
+   words (``background``) as stop words.
+
+Provisional theme keys are ``q<i>.<cluster>`` (``i`` the question's position); ``questions`` maps
+each key back to its question (None when there is only one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from models.embed import Embedder
+from models.topics import TopicSettings, topic_keywords
+from pipeline.themes.background import background_words
+from pipeline.themes.cluster import MIN_PASSAGES, UNTHEMED, ClusterSettings, Matrix, cluster
+from pipeline.themes.substance import categories
+from pipeline.themes.tables import centroid_scores, propagated_to_members, topic_assignments
+
+NO_QUESTION = ""
+# Words in a fifth of a question's passages never label a theme or become its keyword; the
+# substance check takes the wider background (words in 5% of passages) as no content.
+LABEL_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Discovered:
+    """Passage → provisional theme rows, their keywords and question, and what was set aside."""
+
+    assigned: pl.DataFrame
+    keywords: dict[str, list[str]]
+    questions: dict[str, str | None]
+    set_aside: pl.DataFrame  # passage_id, response_id, question, category
+    background: dict[str | None, frozenset[str]]
+    fits: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _distinct(texts: Sequence[str]) -> tuple[list[str], list[int]]:
+    keys = [" ".join(t.lower().split()) for t in texts]
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    return keys, list(first.values())
+
+
+def question_groups(public: pl.DataFrame) -> list[str]:
+    """The questions of ``public`` in order of first appearance ("" for passages with none)."""
+    if "question" not in public.columns:
+        return [NO_QUESTION]
+    return list(dict.fromkeys(public["question"].fill_null(NO_QUESTION).to_list())) or [NO_QUESTION]
+
+
+def set_aside_rows(public: pl.DataFrame, background: frozenset[str]) -> pl.DataFrame:
+    """``public`` passages that say nothing to theme, with their category."""
+    found = categories(public["text"].to_list(), background)
+    return public.select("passage_id", "response_id", "question").with_columns(
+        category=pl.Series(found, dtype=pl.String())
+    )
+
+
+def discover_themes(
+    public: pl.DataFrame,
+    vectors: Matrix,
+    canonical_of: dict[str, str],
+    settings: ClusterSettings,
+    topic_settings: TopicSettings,
+    embedder: Embedder | None,
+    keywords_too: bool = True,
+) -> Discovered:
+    """Themes of ``public`` (passage_id, response_id, question, text) per question.
+
+    ``keywords_too=False`` skips the keywords (a stability check needs only the clusters).
+    """
+    column = pl.col("question").fill_null(NO_QUESTION) if "question" in public.columns else pl.lit(NO_QUESTION)
+    frame = public.with_columns(question=column)
+    groups = question_groups(frame)
+    several = len(groups) > 1
+    assigned, aside, fits = [], [], []
+    keywords: dict[str, list[str]] = {}
+    questions: dict[str, str | None] = {}
+    backgrounds: dict[str | None, frozenset[str]] = {}
+    for i, question in enumerate(groups):
+        mask = (frame["question"] == question).to_numpy()
+        rows, rows_vectors = frame.filter(pl.Series(mask)), vectors[mask]
+        distinct_texts = list(dict.fromkeys(rows.filter(~pl.col("response_id").is_in(list(canonical_of)))["text"]))
+        background = background_words(distinct_texts)  # a campaign's 46 letters must not make its words common
+        backgrounds[question or None] = background_words(distinct_texts, LABEL_SHARE)
+        found = set_aside_rows(rows, background)
+        aside.append(found.filter(pl.col("category").is_not_null()))
+        substantive = found["category"].is_null().to_numpy()
+        rest, rest_vectors = rows.filter(pl.Series(substantive)), rows_vectors[substantive]
+        reps_mask = ~rest["response_id"].is_in(list(canonical_of)).to_numpy()
+        reps, rep_vectors = rest.filter(pl.Series(reps_mask)), rest_vectors[reps_mask]
+        keys, firsts = _distinct(reps["text"].to_list())
+        docs = [reps["text"][j] for j in firsts]
+        fit = cluster(docs, rep_vectors[firsts], settings)
+        by_key = dict(zip([keys[j] for j in firsts], fit.labels, strict=True))
+        topics = [by_key[k] for k in keys]
+        prefix = f"q{i + 1}."
+        found_rows = topic_assignments(reps, topics, centroid_scores(rep_vectors, topics)).with_columns(
+            theme_id=prefix + pl.col("theme_id")
+        )
+        assigned.append(propagated_to_members(found_rows, rest, rest_vectors, canonical_of))
+        words = (
+            topic_keywords(
+                docs, fit.labels, rep_vectors[firsts], embedder, topic_settings, sorted(backgrounds[question or None])
+            )
+            if keywords_too
+            else {t: [] for t in set(fit.labels) - {UNTHEMED}}
+        )
+        for topic, kws in words.items():
+            keywords[f"{prefix}{topic}"] = kws
+            questions[f"{prefix}{topic}"] = (question or None) if several else None
+        fits.append(
+            {
+                "question": question or None,
+                "passages": rows.height,
+                "set_aside": int((~substantive).sum()),
+                "distinct": len(docs),
+                "themes": len(set(fit.labels) - {UNTHEMED}),
+                "requested": fit.requested,
+                "min_theme_size": fit.min_size,
+                "catch_alls_split": fit.split,
+                "small_dissolved": fit.dissolved,
+                "unthemed": sum(t == UNTHEMED for t in topics),
+                "too_few": len(docs) < MIN_PASSAGES,
+            }
+        )
+    schema = {"passage_id": pl.String(), "response_id": pl.String(), "theme_id": pl.String(), "score": pl.Float64()}
+    return Discovered(
+        assigned=pl.concat(assigned) if assigned else pl.DataFrame(schema=schema),
+        keywords=keywords,
+        questions=questions,
+        set_aside=pl.concat(aside).with_columns(pl.col("question").replace(NO_QUESTION, None)),
+        background=backgrounds,
+        fits=fits,
+    )
+
+
+def too_few_note(fits: list[dict[str, Any]]) -> list[str]:
+    """Plain sentences for the questions whose answers were too few for themes."""
+    return [
+        f"{fit['question'] or 'The answers'}: {fit['distinct']} distinct substantive passages, "
+        f"too few for themes (at least {MIN_PASSAGES} are needed)"
+        for fit in fits
+        if fit["too_few"]
+    ]
