@@ -442,6 +442,7 @@ def cluster_settings(analysis: Analysis) -> ClusterSettings:
         min_share=analysis.min_theme_share,
         max_share=analysis.max_theme_share,
         join_threshold=analysis.outlier_floor,
+        per_question_min=analysis.per_question_min,
     )
 
 
@@ -466,13 +467,14 @@ def trace_settings(analysis: Analysis) -> TraceSettings:
 
 def trace(config: ConsultationFile, staging: Path) -> Summary:
     """Link themes to options and decision passages; write links and theme_status."""
+    from pipeline.themes.tables import with_sibling_answers
     from pipeline.trace import document_stages, theme_links, theme_status
 
     started = time.perf_counter()
     public, public_vectors, documents, document_vectors = _public(staging)
     table = read_table(staging, "themes")
     links = theme_links(
-        read_table(staging, "assignments"),
+        with_sibling_answers(read_table(staging, "assignments"), table),
         public,
         public_vectors,
         documents,

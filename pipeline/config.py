@@ -110,6 +110,9 @@ class Analysis(_Frozen):
     # A theme holding more than this share of a question's passages is split along its own tree
     # while both halves keep the minimum theme size (pipeline/themes/cluster.py).
     max_theme_share: float = Field(default=0.30, gt=0.0, le=1.0)
+    # Each free-text question gets its own themes when every question has at least this many
+    # distinct answers (passages); below, the questions are themed as one pool. 0: always separate.
+    per_question_min: int = Field(default=500, ge=0)
     # Outliers join their nearest theme at cosine ≥ outlier_threshold; if more than max_unthemed of
     # passages would stay unthemed the threshold is lowered (not below outlier_floor) to meet it.
     outlier_threshold: float = Field(default=0.45, gt=0.0, lt=1.0)

@@ -49,6 +49,7 @@ class ClusterSettings:
     min_share: float | None = None
     max_share: float = 0.30
     join_threshold: float = 0.25
+    per_question_min: int = 500  # distinct texts each question needs for themes of its own
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Clusters:
 
 def default_count(n: int) -> int:
     """Clusters for ``n`` distinct passages when none are asked for: about √n / 2."""
-    return max(2, min(MAX_DEFAULT, round(math.sqrt(n) / 2)))
+    return max(2, min(MAX_DEFAULT, round(0.5 * math.sqrt(n))))
 
 
 def default_min_size(n: int) -> int:

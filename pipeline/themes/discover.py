@@ -71,6 +71,18 @@ def set_aside_rows(public: pl.DataFrame, background: frozenset[str]) -> pl.DataF
     )
 
 
+def separate_questions(frame: pl.DataFrame, canonical_of: dict[str, str], minimum: int) -> bool:
+    """Whether each question gets its own themes: several questions, each with ``minimum`` distinct texts.
+
+    A question with a few hundred answers gives its own clusters only a handful of passages each,
+    too few to separate concerns; such consultations are themed as one pool (each theme still
+    shows which questions its passages answer). ``minimum`` 0 always separates.
+    """
+    reps = frame.filter(~pl.col("response_id").is_in(list(canonical_of)))
+    sizes = reps.group_by("question").agg(pl.col("text").str.to_lowercase().n_unique())["text"].to_list()
+    return len(sizes) > 1 and min(sizes) >= minimum
+
+
 def discover_themes(
     public: pl.DataFrame,
     vectors: Matrix,
@@ -86,6 +98,8 @@ def discover_themes(
     """
     column = pl.col("question").fill_null(NO_QUESTION) if "question" in public.columns else pl.lit(NO_QUESTION)
     frame = public.with_columns(question=column)
+    if not separate_questions(frame, canonical_of, settings.per_question_min):
+        frame = frame.with_columns(question=pl.lit(NO_QUESTION))
     groups = question_groups(frame)
     several = len(groups) > 1
     assigned, aside, fits = [], [], []

@@ -244,3 +244,32 @@ def set_aside_counts(set_aside: pl.DataFrame, public: pl.DataFrame, assignments:
         "set_aside": per_category,
         "responses_set_aside": len(asides - substantive - themed),
     }
+
+
+def with_sibling_answers(assignments: pl.DataFrame, themes: pl.DataFrame) -> pl.DataFrame:
+    """Assignments plus, per theme, its respondents' answers in the same concern's other questions.
+
+    Per-question themes split one concern across questions: "no buses after six" (the problems
+    question) and "run evening buses" (what should change). A decision answers the second in its
+    own words; the first is the same people's same concern. So, for tracing only, a theme's
+    passages are joined by the passages its own responses have in *sibling* themes — themes of
+    other questions under the same parent group. Without questions or parents nothing is added.
+    """
+    if assignments.is_empty() or "question" not in themes.columns or themes["question"].null_count() == themes.height:
+        return assignments
+    family = themes.select("theme_id", "parent_id", "question").filter(pl.col("parent_id").is_not_null())
+    mine = assignments.select("theme_id", "response_id").unique().join(family, on="theme_id")
+    theirs = assignments.join(family, on="theme_id").rename(
+        {"theme_id": "sibling", "question": "sibling_question", "passage_id": "sibling_passage"}
+    )
+    extra = (
+        mine.join(
+            theirs.select("response_id", "parent_id", "sibling_question", "sibling_passage", "score"),
+            on=["response_id", "parent_id"],
+        )
+        .filter(pl.col("sibling_question") != pl.col("question"))
+        .select(passage_id="sibling_passage", response_id="response_id", theme_id="theme_id", score="score")
+    )
+    return pl.concat([assignments.select(extra.columns), extra]).unique(
+        ["theme_id", "passage_id"], keep="first", maintain_order=True
+    )
