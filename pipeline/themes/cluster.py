@@ -32,12 +32,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy.cluster.hierarchy import ClusterNode, linkage, to_tree
 from scipy.spatial.distance import squareform
+from sklearn.metrics import silhouette_score
 
 Matrix = npt.NDArray[np.float32]
 UNTHEMED = -1
 EXACT_MAX = 6000  # a full distance matrix of 6,000 passages is 288 MB of float64
 MIN_PASSAGES = 12  # fewer distinct substantive passages than this: too few for themes
 MAX_DEFAULT = 40
+SPLIT_SILHOUETTE = 0.15  # a catch-all's halves must be this well separated to become two themes
+SILHOUETTE_SAMPLE = 2000
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,26 @@ def _cut(root: ClusterNode, k: int) -> list[ClusterNode]:
     return nodes
 
 
-def _split_large(nodes: list[ClusterNode], n: int, max_share: float, min_size: int) -> tuple[list[ClusterNode], int]:
-    """Clusters above ``max_share`` of ``n`` split along their tree while both halves stay ≥ min_size."""
+def coherent_split(rows: npt.NDArray[np.float64], node: ClusterNode) -> bool:
+    """Whether a cluster's two halves are sub-themes, not one theme cut in two: mean silhouette ≥ ``SPLIT_SILHOUETTE``."""
+    left, right = node.get_left().pre_order(), node.get_right().pre_order()
+    members = np.array(left + right)
+    labels = np.array([0] * len(left) + [1] * len(right))
+    if len(members) > SILHOUETTE_SAMPLE:  # every k-th member: deterministic
+        keep = np.arange(0, len(members), len(members) // SILHOUETTE_SAMPLE + 1)
+        members, labels = members[keep], labels[keep]
+    if len(set(labels.tolist())) < 2:
+        return False
+    return float(silhouette_score(rows[members], labels, metric="cosine")) >= SPLIT_SILHOUETTE
+
+
+def _split_large(
+    rows: npt.NDArray[np.float64], nodes: list[ClusterNode], n: int, max_share: float, min_size: int
+) -> tuple[list[ClusterNode], int]:
+    """Clusters above ``max_share`` of ``n`` split along their tree into coherent halves.
+
+    Both halves must keep ``min_size`` passages and form sub-themes of their own (``coherent_split``).
+    """
     out, split, todo = [], 0, list(nodes)
     while todo:
         node = todo.pop()
@@ -113,6 +134,7 @@ def _split_large(nodes: list[ClusterNode], n: int, max_share: float, min_size: i
             node.count > max_share * n
             and not node.is_leaf()
             and min(node.get_left().count, node.get_right().count) >= min_size
+            and coherent_split(rows, node)
         ):
             todo += [node.get_left(), node.get_right()]
             split += 1
@@ -138,7 +160,9 @@ def cluster(texts: Sequence[str], vectors: Matrix, settings: ClusterSettings = C
     rows = centred(vectors)
     fitted = np.arange(n) if n <= EXACT_MAX else _sample(texts, EXACT_MAX)
     root = _ward_tree(rows[fitted])
-    nodes, split = _split_large(_cut(root, k), len(fitted), settings.max_share, max(2, min_size * len(fitted) // n))
+    nodes, split = _split_large(
+        rows[fitted], _cut(root, k), len(fitted), settings.max_share, max(2, min_size * len(fitted) // n)
+    )
     members = [fitted[node.pre_order()] for node in nodes]
     labels = np.full(n, UNTHEMED, dtype=np.int64)
     for c, rows_of in enumerate(members):
