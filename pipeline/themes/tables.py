@@ -238,7 +238,9 @@ def set_aside_counts(set_aside: pl.DataFrame, public: pl.DataFrame, assignments:
     per_category = dict(set_aside.group_by("category").len().sort("category").iter_rows())
     themed = set(assignments["response_id"].to_list())
     asides = set(set_aside["response_id"].to_list())
-    substantive = set(public.filter(~pl.col("passage_id").is_in(set_aside["passage_id"]))["response_id"].to_list())
+    substantive = set(
+        public.filter(~pl.col("passage_id").is_in(set_aside["passage_id"].to_list()))["response_id"].to_list()
+    )
     return {
         "passages_set_aside": set_aside.height,
         "set_aside": per_category,
