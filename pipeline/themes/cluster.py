@@ -41,6 +41,7 @@ MIN_PASSAGES = 12  # fewer distinct substantive passages than this: too few for 
 MAX_DEFAULT = 40
 SPLIT_SILHOUETTE = 0.15  # a catch-all's halves must be this well separated to become two themes
 SILHOUETTE_SAMPLE = 2000
+REFINE_ROUNDS = 10
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Clusters:
 
 def default_count(n: int) -> int:
     """Clusters for ``n`` distinct passages when none are asked for: about √n / 2."""
-    return max(2, min(MAX_DEFAULT, round(0.5 * math.sqrt(n))))
+    return max(2, min(MAX_DEFAULT, round(0.75 * math.sqrt(n))))
 
 
 def default_min_size(n: int) -> int:
@@ -167,12 +168,29 @@ def cluster(texts: Sequence[str], vectors: Matrix, settings: ClusterSettings = C
     labels = np.full(n, UNTHEMED, dtype=np.int64)
     for c, rows_of in enumerate(members):
         labels[rows_of] = c
-    if len(fitted) < n:  # passages outside the sample join their nearest cluster centre
-        centres = _centres(rows, labels)
-        rest = np.setdiff1d(np.arange(n), fitted)
-        labels[rest] = np.argmax(rows[rest] @ centres.T, axis=1)
+    labels = refined(rows, labels)  # passages outside a sample join their nearest centre here too
     labels, dissolved = _dissolve_small(rows, labels, min_size, settings.join_threshold)
     return Clusters(_renumbered(labels), k, min_size, split, dissolved)
+
+
+def refined(
+    rows: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], rounds: int = REFINE_ROUNDS
+) -> npt.NDArray[np.int64]:
+    """Each passage moved to its nearest cluster centre, centres recomputed, until nothing moves.
+
+    Ward merges greedily and never revisits a merge: a passage joined early to the wrong group
+    stays there. A few rounds of spherical k-means started from the Ward clusters put it right;
+    it starts from the tree, not from random centres, so it stays deterministic. Unlabelled rows
+    (``UNTHEMED``, e.g. outside the sample the tree was built on) join their nearest centre.
+    """
+    out = labels.copy()
+    for _ in range(rounds):
+        ids = np.array(sorted(set(out.tolist()) - {UNTHEMED}))
+        nearest = ids[np.argmax(rows @ _centres(rows, out).T, axis=1)]
+        if np.array_equal(nearest, out):
+            break
+        out = nearest
+    return out
 
 
 def _centres(rows: npt.NDArray[np.float64], labels: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
