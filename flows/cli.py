@@ -501,7 +501,8 @@ def evaluate_real(
         "../shared/data"
     ),
     only: Annotated[
-        str | None, typer.Option(help="Comma-separated parts to run: redaction, language, placeholders, dates.")
+        str | None,
+        typer.Option(help="Comma-separated parts to run: redaction, language, placeholders, dates, substance, themes."),
     ] = None,
     output: Annotated[Path, typer.Option(help="The figures as JSON.", dir_okay=False)] = Path(
         "evaluation/results/real.json"

@@ -26,7 +26,8 @@ def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | Non
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _with_ci(value: float | None, successes: int | None, n: int) -> str:
+def with_ci(value: float | None, successes: int | None, n: int) -> str:
+    """A percentage with its 95% Wilson interval."""
     interval = wilson(successes, n) if successes is not None else None
     if value is None or interval is None:
         return _pct(value)
@@ -37,7 +38,7 @@ def _stamp(part: dict[str, Any]) -> str:
     return f"*Measured {part.get('date', '?')} at commit `{part.get('commit', '?')}` in {part.get('seconds', '?')} s.*"
 
 
-def _opening(title: str, part: dict[str, Any], *intro: str) -> list[str]:
+def opening(title: str, part: dict[str, Any], *intro: str) -> list[str]:
     """A part's heading, when and where it was measured, and what it measures."""
     return [f"## {title}", "", _stamp(part), "", *intro, *([""] if intro else [])]
 
@@ -55,11 +56,15 @@ def quality_markdown(results: dict[str, Any]) -> str:
         "shows that nothing is broken.",
         "",
     ]
+    from pipeline.quality_themes import substance_section, themes_section  # they use this module's helpers
+
     renderers = {
         "redaction": _redaction,
         "language": _language,
         "placeholders": _placeholders,
         "dates": _dates,
+        "substance": substance_section,
+        "themes": themes_section,
     }
     for name, render in renderers.items():
         if name in parts:
@@ -74,7 +79,7 @@ def _redaction(part: dict[str, Any]) -> list[str]:
     test = part["splits"]["test"]
     dev = part["splits"]["dev"]
     lines = [
-        *_opening("Redaction", part),
+        *opening("Redaction", part),
         f"A hand-labelled set of {test['sentences'] + dev['sentences']} real sentences "
         "(`evaluation/redaction/labels.jsonl`: hearing transcripts, regulations.gov comments,",
         "committee transcripts, Polis statements, Valladolid and Decidim proposals in Spanish and Catalan,",
@@ -95,8 +100,8 @@ def _redaction(part: dict[str, Any]) -> list[str]:
             target = TARGETS.get(kind)
             mark = f" (target ≥ {target[0]:.0%} / {target[1]:.0%})" if target and system == "throughline" else ""
             lines.append(
-                f"| {system} | {kind}{mark} | {_with_ci(row['precision'], row.get('right'), row['detected'])} "
-                f"| {_with_ci(row['recall'], row.get('found'), row['labelled'])} "
+                f"| {system} | {kind}{mark} | {with_ci(row['precision'], row.get('right'), row['detected'])} "
+                f"| {with_ci(row['recall'], row.get('found'), row['labelled'])} "
                 f"| {row['labelled']} | {row['detected']} |"
             )
     labelled = test["systems"]["throughline"].get("non_english_labelled", 0)
@@ -135,7 +140,7 @@ def _redaction(part: dict[str, Any]) -> list[str]:
 
 def _language(part: dict[str, Any]) -> list[str]:
     lines = [
-        *_opening(
+        *opening(
             "Language of short answers",
             part,
             "Texts under 8 words, from sets whose language is known. *Throughline*: the identifier's",
@@ -166,7 +171,7 @@ def _language(part: dict[str, Any]) -> list[str]:
 
 def _placeholders(part: dict[str, Any]) -> list[str]:
     lines = [
-        *_opening(
+        *opening(
             "Placeholders kept whole",
             part,
             "Per set, records (chosen by hash) redacted and cut into sentence passages; a passage is",
@@ -187,7 +192,7 @@ def _placeholders(part: dict[str, Any]) -> list[str]:
 
 def _dates(part: dict[str, Any]) -> list[str]:
     lines = [
-        *_opening(
+        *opening(
             "Dates",
             part,
             "Every date column of the real sets, read by `pipeline.ingest.dates` (the order of day and",
