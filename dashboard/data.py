@@ -57,7 +57,7 @@ def public_mode() -> bool:
     return os.environ.get("THROUGHLINE_PUBLIC", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-HIDDEN_IN_PUBLIC = ("responses", "quotes", "campaigns")
+HIDDEN_IN_PUBLIC = ("responses", "quotes", "campaigns", "set_aside")
 
 
 def table(run: str, name: str) -> pl.DataFrame:
@@ -313,3 +313,18 @@ def unthemed_languages(info: dict[str, Any]) -> dict[str, int]:
     if counts is None:  # a run from before the count was kept: every language but English
         counts = {k: v for k, v in info.get("languages", {}).items() if k not in ("en", "und")}
     return counts
+
+
+def theme_questions(themes: pl.DataFrame) -> list[str]:
+    """The questions that have themes of their own, in theme order (empty when themed as one pool)."""
+    if "question" not in themes.columns:
+        return []
+    return list(dict.fromkeys(q for q in themes.sort("theme_id")["question"].to_list() if q))
+
+
+def set_aside_passages(run: str) -> pl.DataFrame:
+    """The run's set-aside passages with their text and category (empty in public mode and for old runs)."""
+    aside = table(run, "set_aside")
+    if aside.is_empty():
+        return aside.with_columns(text=pl.lit(None, pl.String()))
+    return aside.join(table(run, "passages").select("passage_id", "text"), on="passage_id", how="left")

@@ -163,6 +163,9 @@ def manifest(
             "responses_unthemed": summaries["themes"]["responses_unthemed"],
             "responses_other_language": summaries["themes"]["responses_other_language"],
             "unthemed_languages": summaries["themes"].get("unthemed_languages", {}),
+            "passages_set_aside": summaries["themes"].get("passages_set_aside", 0),
+            "set_aside": summaries["themes"].get("set_aside", {}),
+            "responses_set_aside": summaries["themes"].get("responses_set_aside", 0),
             "passages_embedded_new": summaries["embed"]["embedded_new"],
         },
         "themes": {
@@ -175,7 +178,10 @@ def manifest(
                 "outliers",
                 "stability",
                 "fit",
+                "questions",
+                "notes",
             )
+            if k in summaries["themes"]
         },
         "languages": summaries["prepare"]["languages"],
         "redactions": summaries["prepare"]["redactions"],

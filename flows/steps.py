@@ -222,7 +222,7 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     """
     from pipeline.prepare.campaigns import group_maps
     from pipeline.prepare.language import in_languages, unthemed_by_language
-    from pipeline.themes.discover import discover_themes, too_few_note
+    from pipeline.themes.discover import discover_themes, grouped, set_aside_passages, too_few_note
     from pipeline.themes.labels import clean_keywords
     from pipeline.themes.parents import group_labels
     from pipeline.themes.stability import perturbation_stability
@@ -244,13 +244,17 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     extension, fit_note = _extension(config, earlier_run, embedder.model_id, public, vectors)
     if extension is not None and earlier_run is not None:
         naming = (extension.labels, extension.keywords, extension.origin)
+        aside = set_aside_passages(grouped(public, canonical_of, analysis.per_question_min), canonical_of)
+        write_table(staging, "set_aside", aside)
+        kept = extension.assigned.filter(~pl.col("passage_id").is_in(aside["passage_id"].to_list()))
         table, assignments, groups = _write_themes(
-            config, staging, extension.assigned, naming, public, vectors, responses, campaign_of
+            config, staging, kept, naming, public, vectors, responses, campaign_of, extension.questions
         )
         earlier = read_manifest(earlier_run)["themes"]  # the fit's own figures are the earlier run's
         codebook_ids = table.filter(pl.col("origin") == "codebook")["theme_id"].to_list()
         return {
             **_theme_counts(table, groups, assignments, public, responses),
+            **set_aside_counts(aside, public, assignments),
             "seconds": time.perf_counter() - started,
             "passages_coded": assignments.filter(pl.col("theme_id").is_in(codebook_ids))["passage_id"].n_unique(),
             "responses_other_language": sum(other_language.values()),
@@ -262,7 +266,7 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
                 "new_passages": extension.new_passages,
                 "joined": extension.joined,
             },
-            **{k: earlier[k] for k in ("min_theme_size", "outliers", "stability")},
+            **{k: earlier.get(k) for k in ("min_theme_size", "outliers", "stability", "questions", "notes")},
         }
     # 1. Guided coding: passages close enough to a codebook theme take it (one or more codes).
     coded, uncoded = _coded(config, public, vectors, encode)

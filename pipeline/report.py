@@ -49,6 +49,17 @@ class ThemeSection:
     options: list[dict[str, Any]] = field(default_factory=list)
     decision: list[dict[str, Any]] = field(default_factory=list)
     reviewed: list[str] = field(default_factory=list)
+    question: str | None = None  # the question its passages answer, when each question has its own themes
+
+
+def question_headings(themes: list[ThemeSection]) -> list[str | None]:
+    """Per theme, the question heading to print before it (None: same question as the theme before)."""
+    out: list[str | None] = []
+    previous: str | None = None
+    for t in themes:
+        out.append(f"Answers to: {t.question}" if t.question and t.question != previous else None)
+        previous = t.question
+    return out
 
 
 @dataclass
@@ -100,8 +111,11 @@ def report_data(tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Re
                 options=_evidence(mine, "options"),
                 decision=_evidence(mine, "decision"),
                 reviewed=sorted(set(mine["review"].drop_nulls().to_list())),
+                question=row.get("question"),
             )
         )
+    order = {q: i for i, q in enumerate(dict.fromkeys(s.question for s in sections))}
+    sections.sort(key=lambda s: order[s.question])  # by question, largest first within each (stable)
     responsiveness = tables["responsiveness"]
     documents = document_stages(tables["passages"])
     gap = trace_gap(documents)  # no decision: no responsiveness, overall or by group
@@ -138,10 +152,14 @@ def _method(manifest: dict[str, Any]) -> str:
     analysis = manifest.get("config", {}).get("resolved", {}).get("analysis", {})
     threshold = analysis.get("link_threshold", 0.6)
     words = analysis.get("carryover_min_words", 3)
+    aside = manifest.get("counts", {}).get("passages_set_aside", 0)
     return (
         "Responses were read, personal data redacted and campaign copies grouped; each answer was split into "
-        "passages and themes were found by clustering sentence embeddings (all-MiniLM-L6-v2 unless configured "
-        "otherwise) with BERTopic. Each theme was compared with every passage of the options and decision "
+        "passages. Passages with nothing to theme (thanks, greetings, introductions, procedure, 'see attached', "
+        f"'no comment': {aside} in this run) were set aside and counted. Themes were found by clustering sentence "
+        "embeddings (all-MiniLM-L6-v2 unless configured otherwise), centred on each question's common direction, "
+        "with Ward's method (each free-text question on its own when every question has enough answers), and "
+        "named from their noun phrases and BERTopic's c-TF-IDF keywords. Each theme was compared with every passage of the options and decision "
         f"documents in three ways: meaning (mean cosine of the five closest theme passages, at least {threshold}), "
         f"carry-over of the public's own words (a local alignment of at least {words} content words used by "
         "several of the theme's respondents) and references to a numbered option the theme links to. A theme is "
@@ -197,7 +215,8 @@ def to_markdown(data: ReportData) -> str:
         ]
         out.append("")
     out += ["## Theme by theme", ""]
-    for t in data.themes:
+    for t, heading in zip(data.themes, question_headings(data.themes), strict=True):
+        out += [f"### {_md(heading)}", ""] if heading else []
         out += [
             f"### {_md(t.label)} ({t.theme_id}): {_label(t.status)}",
             "",
@@ -296,7 +315,9 @@ def to_html(data: ReportData) -> str:
             *(["<li>None: every theme reached the options or the decision.</li>"] if not data.not_taken_up else []),
             "</ul><h2>Theme by theme</h2>",
         ]
-    for t in data.themes:
+    for t, heading in zip(data.themes, question_headings(data.themes), strict=True):
+        if heading:
+            body.append(f"<h2 class='question'>{e(heading)}</h2>")
         css = t.status.replace(" ", "-")
         body += [
             f"<section><h3>{e(t.label)} <small>({e(t.theme_id)})</small> "
@@ -381,7 +402,9 @@ def to_docx(data: ReportData, path: Path) -> None:
         if not data.not_taken_up:
             document.add_paragraph("None: every theme reached the options or the decision.")
     document.add_heading("Theme by theme", level=1)
-    for t in data.themes:
+    for t, heading in zip(data.themes, question_headings(data.themes), strict=True):
+        if heading:
+            document.add_heading(heading, level=1)
         document.add_heading(f"{t.label} ({t.theme_id}): {_label(t.status)}", level=2)
         meta = f"{t.n_respondents} respondents ({_pct(t.share)}).{_confidence(t.confidence)}"
         document.add_paragraph(meta + (f" Reviewed: {', '.join(t.reviewed)}." if t.reviewed else ""))

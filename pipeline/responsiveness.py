@@ -96,7 +96,9 @@ def headline(table: pl.DataFrame) -> dict[str, Any]:
 def fates(themes: pl.DataFrame, status: pl.DataFrame) -> pl.DataFrame:
     """Themes ranked by public weight (respondents) with their status and its plain-English label."""
     return (
-        themes.select("theme_id", "label", "n_respondents", "share")
+        themes.select(
+            "theme_id", "label", "n_respondents", "share", *(["question"] if "question" in themes.columns else [])
+        )
         .join(status.select("theme_id", "status", "confidence", "reason"), on="theme_id", how="left")
         .with_columns(
             status=pl.col("status").fill_null("not taken up"),

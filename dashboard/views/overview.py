@@ -9,6 +9,7 @@ from dashboard.data import (
     manifest,
     response_period,
     selected_run,
+    set_aside_passages,
     table,
     themes_with_status,
     traced_stages,
@@ -128,6 +129,26 @@ if run is not None:
             hide_index=True,
             width="stretch",
         )
+    aside = info["counts"].get("set_aside") or {}
+    if aside:
+        n_aside = info["counts"].get("passages_set_aside", sum(aside.values()))
+        with st.expander(
+            f"Set aside: {n_aside} passages with nothing to theme ({counted(aside)}); "
+            f"{info['counts'].get('responses_set_aside', 0)} responses said nothing else"
+        ):
+            st.caption(
+                "Thanks, greetings, introductions, procedure ('can you hear me?'), 'see attached', 'no comment' and "
+                "fragments are kept and counted here, never made into themes (docs/QUALITY.md: how well they are "
+                "recognised)."
+            )
+            st.dataframe(
+                set_aside_passages(run).select("category", "text", "response_id", "question"),
+                hide_index=True,
+                width="stretch",
+            )
+    notes = info.get("themes", {}).get("notes") or []
+    for note in notes:
+        st.info(note, icon=":material/info:")
     languages = info.get("languages", {})
     other = unthemed_languages(info)
     if other:

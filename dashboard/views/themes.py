@@ -29,6 +29,7 @@ from dashboard.data import (
     selected_run,
     table,
     theme_counts,
+    theme_questions,
     theme_trend,
     themes_with_status,
     unthemed_languages,
@@ -253,6 +254,8 @@ def _card(row: dict[str, Any], quotes: dict[str, pl.DataFrame], campaigns: pl.Da
         origin = " · from the codebook" if row["origin"] == "codebook" else ""
         head.subheader(f"{row['theme_id']} · {inert(row['label'])}")
         head.caption("Key phrases: " + inert(", ".join(row["keywords"])) + origin)
+        if row.get("question"):
+            head.caption(f"Answers to: {inert(row['question'])}")
         shown = "respondents shown" if filtered else "respondents"
         size.metric("Respondents", row["n"], help=f"{percent(row['share'])} of {shown}")
         size.caption(STATUS_LABELS.get(row["status"], row["status"] or ""))
@@ -324,18 +327,29 @@ def _breakdown(run: str, themes: pl.DataFrame, filters: Filters) -> None:
 def _caption(run: str, themes: pl.DataFrame, filters: Filters) -> None:
     info = manifest(run)
     outliers = info.get("themes", {}).get("outliers", {})
-    stability = info.get("themes", {}).get("stability", {}).get("mean_ari")
-    unthemed = info["counts"].get("responses_unthemed", 0)
+    fit_check = info.get("themes", {}).get("stability", {})
+    stability = fit_check.get("mean_ari")
+    deterministic = fit_check.get("method") == "deterministic"
+    aside = info["counts"].get("responses_set_aside", 0)
+    unthemed = info["counts"].get("responses_unthemed", 0) - aside
     st.caption(
         f"{themes.height} themes. Size counts respondents, not sentences; share is of all respondents whose "
         f"answers were analysed. {unthemed} responses fit no theme"
         + (
             f" (a passage joins its nearest theme when their similarity is at least {outliers['threshold']:.2f})."
-            if outliers
+            if outliers.get("threshold") is not None
             else "."
         )
         + (
-            f" Refitting with another random seed reproduces {stability:.0%} of the grouping (adjusted Rand index)."
+            f" {aside} responses said nothing to theme (thanks, procedure, 'see attached'…; see the Overview)."
+            if aside
+            else ""
+        )
+        + (
+            " The grouping has no random state; moving every vector by a millionth reproduces "
+            f"{stability:.0%} of it (adjusted Rand index)."
+            if stability is not None and deterministic
+            else f" Refitting with another random seed reproduces {stability:.0%} of the grouping (adjusted Rand index)."
             if stability is not None
             else ""
         )
@@ -356,6 +370,11 @@ def _caption(run: str, themes: pl.DataFrame, filters: Filters) -> None:
 
 
 VIEWS = ("Theme cards", "Breakdown heatmap", "Trend table")
+ALL_QUESTIONS = "All questions"
+QUESTION_HELP = (
+    "Each free-text question has its own themes; parent themes group the themes of different questions "
+    "that are the same concern."
+)
 
 run = selected_run()
 if run is not None:
@@ -363,6 +382,12 @@ if run is not None:
     reviewer_box()
     all_themes = themes_with_status(run)
     query = st.text_input("Filter themes by word", key="theme_filter", max_chars=100).strip().lower()
+    asked = theme_questions(all_themes)
+    question = (
+        st.selectbox("Question", [ALL_QUESTIONS, *asked], key="theme_question", help=QUESTION_HELP)
+        if asked
+        else ALL_QUESTIONS
+    )
     filters = _filters(run)
     if filters:
         themes = (
@@ -379,6 +404,8 @@ if run is not None:
             pl.col("label").str.to_lowercase().str.contains(query, literal=True)
             | pl.col("keywords").list.join(" ").str.to_lowercase().str.contains(query, literal=True)
         )
+    if question != ALL_QUESTIONS:
+        themes = themes.filter(pl.col("question") == question)
     _caption(run, themes, filters)
 
     trend, unit = theme_trend(run, filters)

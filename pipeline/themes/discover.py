@@ -63,12 +63,40 @@ def question_groups(public: pl.DataFrame) -> list[str]:
     return list(dict.fromkeys(public["question"].fill_null(NO_QUESTION).to_list())) or [NO_QUESTION]
 
 
-def set_aside_rows(public: pl.DataFrame, background: frozenset[str]) -> pl.DataFrame:
-    """``public`` passages that say nothing to theme, with their category."""
-    found = categories(public["text"].to_list(), background)
-    return public.select("passage_id", "response_id", "question").with_columns(
-        category=pl.Series(found, dtype=pl.String())
-    )
+def _distinct_texts(rows: pl.DataFrame, canonical_of: dict[str, str]) -> list[str]:
+    """Each distinct text once, campaign members left out: 46 copies of a letter must not make its words common."""
+    return list(dict.fromkeys(rows.filter(~pl.col("response_id").is_in(list(canonical_of)))["text"]))
+
+
+def grouped(public: pl.DataFrame, canonical_of: dict[str, str], per_question_min: int) -> pl.DataFrame:
+    """``public`` with ``question`` the group themed together and ``asked`` the question as asked.
+
+    The group is the question when the questions are themed separately (``separate_questions``),
+    else ``NO_QUESTION`` for every passage.
+    """
+    column = pl.col("question") if "question" in public.columns else pl.lit(None, pl.String())
+    frame = public.with_columns(asked=column, question=column.fill_null(NO_QUESTION))
+    if not separate_questions(frame, canonical_of, per_question_min):
+        frame = frame.with_columns(question=pl.lit(NO_QUESTION))
+    return frame
+
+
+def set_aside_passages(frame: pl.DataFrame, canonical_of: dict[str, str]) -> pl.DataFrame:
+    """Passages with nothing to theme (``substance``), each group judged against its own background.
+
+    ``frame`` is :func:`grouped`'s; returns passage_id, response_id, question (as asked), category.
+    """
+    parts = []
+    for question in question_groups(frame):
+        rows = frame.filter(pl.col("question") == question)
+        found = categories(rows["text"].to_list(), background_words(_distinct_texts(rows, canonical_of)))
+        parts.append(
+            rows.select("passage_id", "response_id", question="asked").with_columns(
+                category=pl.Series(found, dtype=pl.String())
+            )
+        )
+    schema = {"passage_id": pl.String(), "response_id": pl.String(), "question": pl.String(), "category": pl.String()}
+    return pl.concat(parts).filter(pl.col("category").is_not_null()) if parts else pl.DataFrame(schema=schema)
 
 
 def separate_questions(frame: pl.DataFrame, canonical_of: dict[str, str], minimum: int) -> bool:
@@ -96,25 +124,19 @@ def discover_themes(
 
     ``keywords_too=False`` skips the keywords (a stability check needs only the clusters).
     """
-    column = pl.col("question").fill_null(NO_QUESTION) if "question" in public.columns else pl.lit(NO_QUESTION)
-    frame = public.with_columns(question=column)
-    if not separate_questions(frame, canonical_of, settings.per_question_min):
-        frame = frame.with_columns(question=pl.lit(NO_QUESTION))
+    frame = grouped(public, canonical_of, settings.per_question_min)
+    aside = set_aside_passages(frame, canonical_of)
     groups = question_groups(frame)
     several = len(groups) > 1
-    assigned, aside, fits = [], [], []
+    assigned, fits = [], []
     keywords: dict[str, list[str]] = {}
     questions: dict[str, str | None] = {}
     backgrounds: dict[str | None, frozenset[str]] = {}
     for i, question in enumerate(groups):
         mask = (frame["question"] == question).to_numpy()
         rows, rows_vectors = frame.filter(pl.Series(mask)), vectors[mask]
-        distinct_texts = list(dict.fromkeys(rows.filter(~pl.col("response_id").is_in(list(canonical_of)))["text"]))
-        background = background_words(distinct_texts)  # a campaign's 46 letters must not make its words common
-        backgrounds[question or None] = background_words(distinct_texts, LABEL_SHARE)
-        found = set_aside_rows(rows, background)
-        aside.append(found.filter(pl.col("category").is_not_null()))
-        substantive = found["category"].is_null().to_numpy()
+        backgrounds[question or None] = background_words(_distinct_texts(rows, canonical_of), LABEL_SHARE)
+        substantive = (~rows["passage_id"].is_in(aside["passage_id"].to_list())).to_numpy()
         rest, rest_vectors = rows.filter(pl.Series(substantive)), rows_vectors[substantive]
         reps_mask = ~rest["response_id"].is_in(list(canonical_of)).to_numpy()
         reps, rep_vectors = rest.filter(pl.Series(reps_mask)), rest_vectors[reps_mask]
@@ -158,7 +180,7 @@ def discover_themes(
         assigned=pl.concat(assigned) if assigned else pl.DataFrame(schema=schema),
         keywords=keywords,
         questions=questions,
-        set_aside=pl.concat(aside).with_columns(pl.col("question").replace(NO_QUESTION, None)),
+        set_aside=aside,
         background=backgrounds,
         fits=fits,
     )

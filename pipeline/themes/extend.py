@@ -18,6 +18,7 @@ class Extension:
     labels: dict[str, str]
     keywords: dict[str, list[str]]
     origin: dict[str, str]
+    questions: dict[str, str | None]
     new_passages: int
     joined: int
 
@@ -72,6 +73,15 @@ def extend_themes(
         labels=dict(zip(previous_themes["theme_id"], previous_themes["label"], strict=True)),
         keywords=dict(zip(previous_themes["theme_id"], previous_themes["keywords"].to_list(), strict=True)),
         origin=dict(zip(previous_themes["theme_id"], previous_themes["origin"], strict=True)),
+        questions=dict(
+            zip(
+                previous_themes["theme_id"],
+                previous_themes["question"]
+                if "question" in previous_themes.columns
+                else [None] * previous_themes.height,
+                strict=True,
+            )
+        ),
         new_passages=new.height,
         joined=len(rows),
     )
