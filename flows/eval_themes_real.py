@@ -47,7 +47,7 @@ from pipeline.realsets import (
 from pipeline.realtext import SUBSTANCE_QUOTAS, substance_sentences
 from pipeline.theme_eval import UNTHEMED, clustering_scores
 from pipeline.themes.cluster import ClusterSettings
-from pipeline.themes.discover import discover_themes
+from pipeline.themes.discover import discover_themes, theme_naming
 from pipeline.themes.stability import perturbed, same_passages_ari
 from pipeline.themes.substance import categories
 
@@ -93,18 +93,11 @@ class _Runner:
         self, passages: pl.DataFrame, vectors: np.ndarray, settings: ClusterSettings
     ) -> tuple[dict[str, str], dict[str, str], Any]:
         """Passage → theme (set-aside passages as ``SET_ASIDE``), theme → label, and the discovery."""
-        from pipeline.themes.labels import clean_keywords
-        from pipeline.themes.parents import group_labels
-
         found = discover_themes(passages, vectors, {}, settings, TopicSettings(), self.embedder)
-        keywords = {k: clean_keywords(w) for k, w in found.keywords.items()}
-        background = {k: found.background.get(q, frozenset()) for k, q in found.questions.items()}
-        named = group_labels(
-            found.assigned, passages, vectors, (self.nlp, self.embedder.encode), keywords, background=background
-        )
+        labels, _, _ = theme_naming(found, found.assigned, passages, vectors, (self.nlp, self.embedder.encode), {})
         theme_of = dict(zip(found.assigned["passage_id"], found.assigned["theme_id"], strict=True))
         theme_of |= dict.fromkeys(found.set_aside["passage_id"], SET_ASIDE)
-        return theme_of, {k: v.label for k, v in named.items()}, found
+        return theme_of, labels, found
 
     def plain(
         self, passages: pl.DataFrame, vectors: np.ndarray, seed: int = 42

@@ -222,9 +222,7 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     """
     from pipeline.prepare.campaigns import group_maps
     from pipeline.prepare.language import in_languages, unthemed_by_language
-    from pipeline.themes.discover import discover_themes, grouped, set_aside_passages, too_few_note
-    from pipeline.themes.labels import clean_keywords
-    from pipeline.themes.parents import group_labels
+    from pipeline.themes.discover import discover_themes, grouped, set_aside_passages, theme_naming, too_few_note
     from pipeline.themes.stability import perturbation_stability
     from pipeline.themes.tables import set_aside_counts
 
@@ -279,15 +277,10 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     write_table(staging, "set_aside", found.set_aside)
     # 3. Labels: the codebook's names, noun phrases for discovered themes (never background words).
     context = (nlp_for(analysis.spacy_model, parser=True), encode)
-    keywords = {key: clean_keywords(words) for key, words in found.keywords.items()}
-    background = {key: found.background.get(q, frozenset()) for key, q in found.questions.items()}
-    named = group_labels(assigned, public, vectors, context, keywords, background=background)
-    names = {f"c{j}": code.name for j, code in enumerate(config.codebook)}
-    labels = {key: names.get(key, named[key].label) for key in named}
-    keywords = {key: keywords.get(key) or named[key].phrases for key in named}
-    origin = {key: "codebook" if key in names else "discovered" for key in named}
+    codebook = {f"c{j}": code.name for j, code in enumerate(config.codebook)}
+    naming = theme_naming(found, assigned, public, vectors, context, codebook)
     table, assignments, groups = _write_themes(
-        config, staging, assigned, (labels, keywords, origin), public, vectors, responses, campaign_of, found.questions
+        config, staging, assigned, naming, public, vectors, responses, campaign_of, found.questions
     )
     return {
         **_theme_counts(table, groups, assignments, public, responses),

@@ -22,11 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
+from spacy.language import Language
 
 from models.embed import Embedder
 from models.topics import TopicSettings, topic_keywords
 from pipeline.themes.background import background_words
 from pipeline.themes.cluster import MIN_PASSAGES, UNTHEMED, ClusterSettings, Matrix, cluster
+from pipeline.themes.labels import Encode
 from pipeline.themes.substance import categories
 from pipeline.themes.tables import centroid_scores, propagated_to_members, topic_assignments
 
@@ -194,3 +196,28 @@ def too_few_note(fits: list[dict[str, Any]]) -> list[str]:
         for fit in fits
         if fit["too_few"]
     ]
+
+
+def theme_naming(
+    found: Discovered,
+    assigned: pl.DataFrame,
+    public: pl.DataFrame,
+    vectors: Matrix,
+    context: tuple[Language, Encode],
+    codebook: dict[str, str],
+) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
+    """Labels, keywords and origin per provisional theme key.
+
+    Codebook themes (``codebook``: key → name) keep their names; discovered themes get noun-phrase
+    labels (never their question's background words) with BERTopic's keywords beside them.
+    """
+    from pipeline.themes.labels import clean_keywords
+    from pipeline.themes.parents import group_labels
+
+    keywords = {key: clean_keywords(words) for key, words in found.keywords.items()}
+    background = {key: found.background.get(q, frozenset()) for key, q in found.questions.items()}
+    named = group_labels(assigned, public, vectors, context, keywords, background=background)
+    labels = {key: codebook.get(key, named[key].label) for key in named}
+    keywords = {key: keywords.get(key) or named[key].phrases for key in named}
+    origin = {key: "codebook" if key in codebook else "discovered" for key in named}
+    return labels, keywords, origin
