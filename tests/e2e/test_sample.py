@@ -152,3 +152,24 @@ def test_a_second_cold_run_gives_identical_tables(sample_run: Path, tmp_path: Pa
     )
     for name in TABLES:
         assert read_run_table(again, name).equals(read_run_table(sample_run, name)), name
+
+
+def test_themes_hold_under_noise_and_nothing_but_substance_is_themed(sample_run: Path) -> None:
+    manifest = read_manifest(sample_run)
+    assert manifest["themes"]["stability"]["method"] == "deterministic"
+    assert manifest["themes"]["stability"]["ari"] == 1.0  # a refit on vectors moved by 1e-6: the same themes
+    aside = read_run_table(sample_run, "set_aside")
+    assert manifest["counts"]["passages_set_aside"] == aside.height > 0
+    assert set(aside["category"]) <= {
+        "thanks",
+        "greeting",
+        "introduction",
+        "procedure",
+        "attachment",
+        "no_comment",
+        "filler",
+    }
+    themed = read_run_table(sample_run, "assignments")["passage_id"].to_list()
+    assert not set(aside["passage_id"].to_list()) & set(themed)
+    texts = read_run_table(sample_run, "passages").filter(pl.col("passage_id").is_in(aside["passage_id"].to_list()))
+    assert "n/a" in [t.lower() for t in texts["text"].to_list()]

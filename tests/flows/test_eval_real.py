@@ -25,11 +25,11 @@ def test_broken_placeholders_are_brackets_outside_a_whole_one() -> None:
 def test_the_page_says_what_is_not_yet_measured() -> None:
     page = quality_markdown({"parts": {}})
     assert page.startswith("# Quality on real data")
-    assert "Not yet measured: redaction, language, placeholders, dates" in page
+    assert "Not yet measured: redaction, language, placeholders, dates, substance, themes" in page
 
 
 def test_unknown_parts_and_a_missing_data_folder_are_one_clear_line(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["eval-real", "--only", "themes", "--data", str(tmp_path)])
+    result = runner.invoke(app, ["eval-real", "--only", "topics", "--data", str(tmp_path)])
     assert result.exit_code == 2
     assert "unknown part" in result.output
     result = runner.invoke(app, ["eval-real", "--data", str(tmp_path / "absent"), "--output", str(tmp_path / "r.json")])

@@ -118,3 +118,14 @@ def test_responses_left_out_for_their_language_are_said_in_every_format(tmp_path
     assert said in to_html(data)
     assert said in docx_text(data, tmp_path)
     assert "not themed because of their language" not in to_markdown(report_data(tables(("decision",)), MANIFEST))
+
+
+def test_themes_of_several_questions_are_grouped_under_their_question() -> None:
+    from pipeline.report import ThemeSection, question_headings
+
+    def section(theme_id: str, question: str | None) -> ThemeSection:
+        return ThemeSection(theme_id, theme_id, "adopted", None, "", 1, 0.1, [], question=question)
+
+    themes = [section("T01", "Q1"), section("T03", "Q1"), section("T02", "Q2")]
+    assert question_headings(themes) == ["Answers to: Q1", None, "Answers to: Q2"]
+    assert question_headings([section("T01", None), section("T02", None)]) == [None, None]
