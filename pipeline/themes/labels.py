@@ -57,7 +57,17 @@ class ThemeLabel:
     phrases: list[str]
 
 
+def _placeholder(token: Token) -> bool:
+    """A word inside brackets ("[NAME]", "[redacted]"): a redaction, never part of a label."""
+    doc = token.doc
+    before = doc[token.i - 1].text if token.i > 0 else ""
+    after = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
+    return before.endswith("[") or after.startswith("]")
+
+
 def _kept(token: Token) -> bool:
+    if _placeholder(token):
+        return False
     if token.like_num and not token.whitespace_ and token.i + 1 < len(token.doc) and token.nbor().is_alpha:
         return True  # "20mph", "24hr"
     return token.pos_ not in DROP_POS and not token.is_stop and token.is_alpha
