@@ -144,7 +144,19 @@ def _summary(run: Path, seconds: float) -> None:
     )
     fit = manifest["themes"].get("fit", {})
     how = f" (kept from {fit['note']})" if fit.get("mode") == "extended" else ""
-    table.add_row("themes", f"{manifest['counts']['themes']}{how}")
+    questions = [q for q in manifest["themes"].get("questions") or [] if q.get("question")]
+    per = f", each of {len(questions)} questions on its own" if len(questions) > 1 else ""
+    table.add_row("themes", f"{manifest['counts']['themes']}{per}{how}")
+    aside = manifest["counts"].get("set_aside") or {}
+    if aside:
+        listed = ", ".join(f"{category} {n}" for category, n in aside.items())
+        table.add_row(
+            "set aside",
+            f"{manifest['counts'].get('passages_set_aside', sum(aside.values()))} passages with nothing to theme "
+            f"({listed}); {manifest['counts'].get('responses_set_aside', 0)} responses said nothing else",
+        )
+    for note in manifest["themes"].get("notes") or []:
+        table.add_row("too few", note)
     other = manifest["counts"].get("unthemed_languages") or {}
     if other:
         listed = ", ".join(f"{language} {n}" for language, n in other.items())
