@@ -23,6 +23,7 @@ the issue's examples before any measurement. Passages are cut by ``pipeline.real
 from __future__ import annotations
 
 import json
+import sys
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -90,11 +91,15 @@ class _Runner:
         return embed_cached(self.embedder, texts, self.cache)[0]
 
     def ours(
-        self, passages: pl.DataFrame, vectors: np.ndarray, settings: ClusterSettings
+        self, passages: pl.DataFrame, vectors: np.ndarray, settings: ClusterSettings, named: bool = True
     ) -> tuple[dict[str, str], dict[str, str], Any]:
         """Passage → theme (set-aside passages as ``SET_ASIDE``), theme → label, and the discovery."""
-        found = discover_themes(passages, vectors, {}, settings, TopicSettings(), self.embedder)
-        labels, _, _ = theme_naming(found, found.assigned, passages, vectors, (self.nlp, self.embedder.encode), {})
+        found = discover_themes(passages, vectors, {}, settings, TopicSettings(), self.embedder, named)
+        labels = (
+            theme_naming(found, found.assigned, passages, vectors, (self.nlp, self.embedder.encode), {})[0]
+            if named
+            else {}
+        )
         theme_of = dict(zip(found.assigned["passage_id"], found.assigned["theme_id"], strict=True))
         theme_of |= dict.fromkeys(found.set_aside["passage_id"], SET_ASIDE)
         return theme_of, labels, found
@@ -195,7 +200,7 @@ def qmsum_set(runner: _Runner, data: Path) -> Result:
         if passages.height < 30:
             continue
         vectors = runner.vectors(passages["text"].to_list())
-        mine, _, _ = runner.ours(passages, vectors, _settings())
+        mine, _, _ = runner.ours(passages, vectors, _settings(), named=False)  # NMI needs no labels
         theirs, _ = runner.plain(passages, vectors)
         labelled = passages.filter(pl.col("topic").is_not_null())
         gold = [str(t) for t in labelled["topic"]]
@@ -272,7 +277,11 @@ def _stable_set(runner: _Runner, frame: pl.DataFrame) -> Result:
     }
 
 
-def themes_part(data: Path, progress: Callable[[str], None] = lambda _: None) -> Result:
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def themes_part(data: Path, progress: Callable[[str], None] = _stderr) -> Result:
     """Every theme figure of the scoreboard (see the module's docstring)."""
     runner = _Runner()
     progress("themes: nhs…")
