@@ -23,8 +23,8 @@ the issue's examples before any measurement. Passages are cut by ``pipeline.real
 from __future__ import annotations
 
 import json
-import sys
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -278,7 +278,8 @@ def _stable_set(runner: _Runner, frame: pl.DataFrame) -> Result:
 
 
 def _stderr(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
 
 
 def themes_part(data: Path, progress: Callable[[str], None] = _stderr) -> Result:
