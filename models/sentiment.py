@@ -26,3 +26,8 @@ def sentiment_scores(texts: Sequence[str]) -> list[float]:
     """VADER compound score of each text, from -1 to 1."""
     analyser = _analyser()
     return [float(analyser.polarity_scores(text)["compound"]) for text in texts]
+
+
+def word_valence(word: str) -> float:
+    """A lower-case word's rating in VADER's lexicon, -4 … 4 (0 for a word it does not rate)."""
+    return float(_analyser().lexicon.get(word, 0.0))

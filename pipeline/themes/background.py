@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
 SHARE = 0.05
 MIN_COUNT = 5
 
@@ -23,6 +23,6 @@ def background_words(texts: Iterable[str], share: float = SHARE, min_count: int 
     n = 0
     for text in texts:
         n += 1
-        counts.update({w.lower() for w in _WORD.findall(text)})
+        counts.update({w.lower() for w in WORD.findall(text)})
     floor = max(min_count, share * n)
     return frozenset(w for w, c in counts.items() if c >= floor)

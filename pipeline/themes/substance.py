@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from models.sentiment import word_valence
 from pipeline.prepare.passages import PLACEHOLDER
+from pipeline.themes.background import WORD
 
 CATEGORIES = ("thanks", "greeting", "introduction", "procedure", "attachment", "no_comment", "filler")
 
@@ -96,7 +97,6 @@ _EMPTY = (set(STOP_WORDS) - _ANSWERS) | {
 }  # fmt: skip
 # A word with a clear tone in VADER's lexicon is a view ("excellent", "rude", "support"), however short.
 _TONE = 1.5
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 MAX_CONTENT_WORDS = 2  # words of content a formula may carry and still be one ("Thank you, Jared")
 # "See attached comments of Health Level Seven on CMS-0042-NC" names what is attached; still nothing to theme
 ALLOWANCE = {"attachment": 6}
@@ -105,18 +105,11 @@ MAX_FRAGMENT_WORDS = 3  # a passage this short with no content at all is filler 
 MAX_NAME_WORDS = 6
 
 
-@cache
-def _lexicon() -> dict[str, float]:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return dict(SentimentIntensityAnalyzer().lexicon)
-
-
 def _content_words(text: str, background: frozenset[str]) -> list[str]:
     """The words of ``text`` that say something: not function words, formulae, names or placeholders."""
     text = PLACEHOLDER.sub(" ", text)
     out = []
-    for i, word in enumerate(_WORD.findall(text)):
+    for i, word in enumerate(WORD.findall(text)):
         lower = word.lower().strip("'’-")
         if lower in _EMPTY or (lower in background and lower not in _ANSWERS) or len(lower) < 2:
             continue
@@ -140,9 +133,9 @@ def category_of(text: str, background: frozenset[str] = frozenset()) -> str | No
     for pattern in _COMPILED.values():
         rest = pattern.sub(" ", rest)
     everything = _content_words(rest, frozenset())
-    if any(abs(_lexicon().get(word, 0.0)) >= _TONE for word in everything):
+    if any(abs(word_valence(word)) >= _TONE for word in everything):
         return None
-    words = _WORD.findall(PLACEHOLDER.sub(" ", stripped))
+    words = WORD.findall(PLACEHOLDER.sub(" ", stripped))
     content = _content_words(rest, background)
     if found and len(words) <= MAX_FORMULA_WORDS:
         kinds = {c for _, c in found}
