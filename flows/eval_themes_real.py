@@ -84,10 +84,20 @@ class _Runner:
         from pipeline.config import Analysis
 
         self.embedder = embedder_for(DEFAULT_MODEL, BATCH)
+        self.one_by_one = embedder_for(DEFAULT_MODEL, 1)
         self.nlp = nlp_for(Analysis().spacy_model, parser=True)
         self.cache = EmbeddingCache(CACHE, f"{self.embedder.model_id}/batch{BATCH}")
+        self.cache_one = EmbeddingCache(CACHE, f"{self.embedder.model_id}/batch1")
 
-    def vectors(self, texts: list[str]) -> np.ndarray:
+    def vectors(self, texts: list[str], long: bool = False) -> np.ndarray:
+        """Vectors of ``texts``; ``long`` texts (whole turns) one at a time.
+
+        Batches hold texts of one token length, a short batch filled with copies
+        (``models.embed``): long texts rarely share a length, so in batches of 32 each would cost
+        32 — QMSum's turns ran at ~2 a second.
+        """
+        if long:
+            return embed_cached(self.one_by_one, texts, self.cache_one)[0]
         return embed_cached(self.embedder, texts, self.cache)[0]
 
     def ours(
@@ -199,7 +209,7 @@ def qmsum_set(runner: _Runner, data: Path) -> Result:
         passages = exploded(turns, split=False).filter(pl.col("text").str.strip_chars().str.len_chars() > 0)
         if passages.height < 30:
             continue
-        vectors = runner.vectors(passages["text"].to_list())
+        vectors = runner.vectors(passages["text"].to_list(), long=True)
         mine, _, _ = runner.ours(passages, vectors, _settings(), named=False)  # NMI needs no labels
         theirs, _ = runner.plain(passages, vectors)
         labelled = passages.filter(pl.col("topic").is_not_null())
