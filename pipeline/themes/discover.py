@@ -29,7 +29,7 @@ from models.topics import TopicSettings, topic_keywords
 from pipeline.themes.background import background_words
 from pipeline.themes.cluster import MIN_PASSAGES, UNTHEMED, ClusterSettings, Matrix, cluster
 from pipeline.themes.labels import Encode
-from pipeline.themes.substance import categories
+from pipeline.themes.substance import categories, formula_of, procedure_clusters
 from pipeline.themes.tables import centroid_scores, propagated_to_members, topic_assignments
 
 NO_QUESTION = ""
@@ -50,8 +50,12 @@ class Discovered:
     fits: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _keys(texts: Sequence[str]) -> list[str]:
+    return [" ".join(t.lower().split()) for t in texts]
+
+
 def _distinct(texts: Sequence[str]) -> tuple[list[str], list[int]]:
-    keys = [" ".join(t.lower().split()) for t in texts]
+    keys = _keys(texts)
     first: dict[str, int] = {}
     for i, key in enumerate(keys):
         first.setdefault(key, i)
@@ -130,7 +134,7 @@ def discover_themes(
     aside = set_aside_passages(frame, canonical_of)
     groups = question_groups(frame)
     several = len(groups) > 1
-    assigned, fits = [], []
+    assigned, fits, extra = [], [], []
     keywords: dict[str, list[str]] = {}
     questions: dict[str, str | None] = {}
     backgrounds: dict[str | None, frozenset[str]] = {}
@@ -145,8 +149,19 @@ def discover_themes(
         keys, firsts = _distinct(reps["text"].to_list())
         docs = [reps["text"][j] for j in firsts]
         fit = cluster(docs, rep_vectors[firsts], settings)
-        by_key = dict(zip([keys[j] for j in firsts], fit.labels, strict=True))
+        procedure = procedure_clusters(docs, fit.labels)
+        kept = [UNTHEMED if label in procedure else label for label in fit.labels]
+        by_key = dict(zip([keys[j] for j in firsts], kept, strict=True))
         topics = [by_key[k] for k in keys]
+        dropped = [j for j, label in enumerate(fit.labels) if label in procedure]
+        set_aside_keys = {keys[firsts[j]] for j in dropped}
+        if dropped:  # a procedure theme's passages are set aside with the rest of the procedure
+            moved = rest.filter(pl.Series([k in set_aside_keys for k in _keys(rest["text"].to_list())]))
+            extra.append(
+                moved.select("passage_id", "response_id", question="asked").with_columns(
+                    category=pl.Series([formula_of(t) or "procedure" for t in moved["text"]], dtype=pl.String())
+                )
+            )
         prefix = f"q{i + 1}."
         found_rows = topic_assignments(reps, topics, centroid_scores(rep_vectors, topics)).with_columns(
             theme_id=prefix + pl.col("theme_id")
@@ -154,10 +169,10 @@ def discover_themes(
         assigned.append(propagated_to_members(found_rows, rest, rest_vectors, canonical_of))
         words = (
             topic_keywords(
-                docs, fit.labels, rep_vectors[firsts], embedder, topic_settings, sorted(backgrounds[question or None])
+                docs, kept, rep_vectors[firsts], embedder, topic_settings, sorted(backgrounds[question or None])
             )
             if keywords_too
-            else {t: [] for t in set(fit.labels) - {UNTHEMED}}
+            else {t: [] for t in set(kept) - {UNTHEMED}}
         )
         for topic, kws in words.items():
             keywords[f"{prefix}{topic}"] = kws
@@ -168,12 +183,13 @@ def discover_themes(
                 "passages": rows.height,
                 "set_aside": int((~substantive).sum()),
                 "distinct": len(docs),
-                "themes": len(set(fit.labels) - {UNTHEMED}),
+                "themes": len(set(kept) - {UNTHEMED}),
+                "procedure_themes_set_aside": len(procedure),
                 "requested": fit.requested,
                 "min_theme_size": fit.min_size,
                 "catch_alls_split": fit.split,
                 "small_dissolved": fit.dissolved,
-                "unthemed": sum(t == UNTHEMED for t in topics),
+                "unthemed": sum(t == UNTHEMED and k not in set_aside_keys for t, k in zip(topics, keys, strict=True)),
                 "too_few": len(docs) < MIN_PASSAGES,
             }
         )
@@ -182,7 +198,7 @@ def discover_themes(
         assigned=pl.concat(assigned) if assigned else pl.DataFrame(schema=schema),
         keywords=keywords,
         questions=questions,
-        set_aside=aside,
+        set_aside=pl.concat([aside, *extra]),
         background=backgrounds,
         fits=fits,
     )

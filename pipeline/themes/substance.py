@@ -156,3 +156,27 @@ def categories(texts: Sequence[str], background: Iterable[str] = ()) -> list[str
     """:func:`category_of` of each text (None for a substantive one)."""
     words = frozenset(w.lower() for w in background)
     return [category_of(text, words) for text in texts]
+
+
+# A theme whose passages open with formulae this often is procedure however much else they say
+# (a hearing's "Good afternoon, commissioners, I hope you can hear me…": 60% in the NYC hearing's
+# "Evening" theme; the substantive themes there stay under 16%).
+PROCEDURE_THEME_SHARE = 0.35
+
+
+def formula_of(text: str) -> str | None:
+    """The category of the first formula in ``text`` (thanks, greeting, …), or None."""
+    found = [(m.start(), category) for category, pattern in _COMPILED.items() for m in [pattern.search(text)] if m]
+    return min(found)[1] if found else None
+
+
+def procedure_clusters(texts: Sequence[str], labels: Sequence[int]) -> set[int]:
+    """Clusters (of ``labels``, one per text) at least ``PROCEDURE_THEME_SHARE`` of whose texts hold a formula."""
+    sizes: dict[int, int] = {}
+    with_formula: dict[int, int] = {}
+    for text, label in zip(texts, labels, strict=True):
+        if label < 0:
+            continue
+        sizes[label] = sizes.get(label, 0) + 1
+        with_formula[label] = with_formula.get(label, 0) + (formula_of(text) is not None)
+    return {c for c, n in sizes.items() if with_formula[c] >= PROCEDURE_THEME_SHARE * n}
