@@ -58,7 +58,13 @@ class ThemeLabel:
 
 
 def _placeholder(token: Token) -> bool:
-    """A word inside brackets ("[NAME]", "[redacted]"): a redaction, never part of a label."""
+    """A redaction, never part of a label.
+
+    A word inside brackets ("[NAME]", "[redacted]"), or an export's own mask of X's ("XXXX", as
+    in the NHS comments).
+    """
+    if len(token.text) >= 3 and set(token.text.upper()) == {"X"}:
+        return True
     doc = token.doc
     before = doc[token.i - 1].text if token.i > 0 else ""
     after = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
