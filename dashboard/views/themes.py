@@ -337,7 +337,10 @@ def _caption(run: str, themes: pl.DataFrame, filters: Filters) -> None:
         f"answers were analysed. {unthemed} responses fit no theme"
         + (
             f" (a passage joins its nearest theme when their similarity is at least {outliers['threshold']:.2f})."
-            if outliers.get("threshold") is not None
+            if outliers.get("threshold") is not None  # runs before issue 17
+            else " (a passage of a cluster too small to keep joins its nearest theme when their similarity is at "
+            f"least {outliers['floor']:.2f}, on vectors centred on the question)."
+            if outliers.get("floor") is not None
             else "."
         )
         + (

@@ -174,13 +174,17 @@ def test_empty_workspace_explains_what_to_do(tmp_path: Path, monkeypatch: pytest
     assert "throughline analyse" in app.info[0].value
 
 
-def test_scrutiny(app: AppTest) -> None:
+def test_scrutiny(app: AppTest, sample_run: Path) -> None:
     app.switch_page("views/scrutiny.py").run()
     assert not app.exception
     assert app.title[0].value.startswith("Scrutiny")
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Responsiveness"].endswith("%")
-    assert sum(int(metrics.get(label, 0)) for label in STATUS_LABELS.values()) == 10
+    # one status per theme
+    assert (
+        sum(int(metrics.get(label, 0)) for label in STATUS_LABELS.values())
+        == read_run_table(sample_run, "themes").height
+    )
     assert "Not traced" not in metrics  # only shown when a run has no decision
     assert [s.value for s in app.subheader][:3] == [
         "Largest themes not taken up",
