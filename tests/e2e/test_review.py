@@ -118,7 +118,9 @@ def test_reports_open_in_every_format(sample_run: Path, tmp_path: Path) -> None:
     document = docx.Document(str(tmp_path / "you-said-we-did.docx"))
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
     assert "Theme by theme" in headings
-    assert sum(": Adopted" in h for h in headings) == 5
+    adopted = view.tables["theme_status"].filter(pl.col("status") == "adopted").height
+    assert adopted >= 5
+    assert sum(": Adopted" in h for h in headings) == adopted
     page = (tmp_path / "you-said-we-did.html").read_text(encoding="utf-8")
     assert page.count("<section>") == view.tables["themes"].height
     assert "Content-Security-Policy" in page

@@ -48,13 +48,13 @@ def test_parents_fold_every_theme(sample_run: Path) -> None:
 def test_few_respondents_left_unthemed_and_the_threshold_is_recorded(sample_run: Path) -> None:
     manifest = read_manifest(sample_run)
     outliers = manifest["themes"]["outliers"]
-    assert outliers["found"] >= outliers["reassigned"] > 0
-    assert outliers["floor"] <= outliers["threshold"] <= outliers["configured_threshold"]
+    assert outliers["unthemed"] <= 0.10 * manifest["counts"]["passages"]
+    assert outliers["floor"] == 0.25  # the join threshold of dissolved small clusters, as configured
     public = manifest["counts"]["responses"] - manifest["counts"]["responses_other_language"]
-    assert manifest["counts"]["responses_unthemed"] / public <= 0.10 + 0.02  # passages capped; a margin for respondents
+    assert manifest["counts"]["responses_unthemed"] / public <= 0.10 + 0.02  # a margin for set-aside respondents
     stability = manifest["themes"]["stability"]
-    assert stability["seeds"] == [43]
-    assert 0.3 < stability["mean_ari"] <= 1.0
+    assert stability["method"] == "deterministic"
+    assert stability["mean_ari"] == 1.0
 
 
 def test_breakdowns_by_every_attribute_with_suppression(sample_run: Path) -> None:
