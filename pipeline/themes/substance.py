@@ -162,6 +162,9 @@ def categories(texts: Sequence[str], background: Iterable[str] = ()) -> list[str
 # (a hearing's "Good afternoon, commissioners, I hope you can hear me…": 60% in the NYC hearing's
 # "Evening" theme; the substantive themes there stay under 16%).
 PROCEDURE_THEME_SHARE = 0.35
+# Only short passages count: a letter that opens "Dear Councillors, I am writing to object to …"
+# carries its view in the same passage.
+PROCEDURE_PASSAGE_WORDS = 20
 
 
 def formula_of(text: str) -> str | None:
@@ -171,12 +174,13 @@ def formula_of(text: str) -> str | None:
 
 
 def procedure_clusters(texts: Sequence[str], labels: Sequence[int]) -> set[int]:
-    """Clusters (of ``labels``, one per text) at least ``PROCEDURE_THEME_SHARE`` of whose texts hold a formula."""
+    """Clusters (of ``labels``, one per text) at least ``PROCEDURE_THEME_SHARE`` of whose texts are short and hold a formula."""
     sizes: dict[int, int] = {}
     with_formula: dict[int, int] = {}
     for text, label in zip(texts, labels, strict=True):
         if label < 0:
             continue
         sizes[label] = sizes.get(label, 0) + 1
-        with_formula[label] = with_formula.get(label, 0) + (formula_of(text) is not None)
+        short = len(text.split()) <= PROCEDURE_PASSAGE_WORDS
+        with_formula[label] = with_formula.get(label, 0) + (short and formula_of(text) is not None)
     return {c for c, n in sizes.items() if with_formula[c] >= PROCEDURE_THEME_SHARE * n}

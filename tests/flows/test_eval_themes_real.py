@@ -65,10 +65,11 @@ def test_an_element_is_covered_by_a_theme_most_of_whose_speakers_discuss_it() ->
 
 
 def test_passages_are_regex_sentences_with_fragments_joined() -> None:
-    assert passages_of("Yes. The buses stop at six every evening. Fix it now please!") == [
+    assert passages_of("Yes. The buses stop at six every evening. Please fix the evening buses now.") == [
         "Yes. The buses stop at six every evening.",
-        "Fix it now please!",
+        "Please fix the evening buses now.",
     ]
+    assert passages_of("The buses stop at six. Fix it!") == ["The buses stop at six. Fix it!"]
 
 
 def test_the_page_shows_the_substance_part(tmp_path: Path) -> None:

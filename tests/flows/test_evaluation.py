@@ -52,7 +52,8 @@ def test_eval_scores_themes_against_the_planted_codes(sample_dir: Path, tmp_path
     assert ours["nmi"] >= 0.6
     assert ours["unthemed_share"] <= 0.10
     assert ours["nmi"] > plain["nmi"]
-    assert figures["discovery"]["stability"]["throughline"]["seeds"] == 3
+    assert figures["discovery"]["stability"]["throughline"]["mean_ari"] == 1.0  # vectors moved by 1e-6
+    assert len(figures["discovery"]["stability"]["bertopic_defaults"]["ari"]) == 2  # two other seeds
     guided = figures["guided"]
     assert guided["descriptions_and_examples/forced"]["micro_f1"] >= 0.7
     low, high = guided["descriptions/forced"]["micro_f1_ci"]

@@ -145,3 +145,12 @@ def test_same_passages_ari() -> None:
     a = pl.DataFrame({"passage_id": ["a", "b", "c"], "theme_id": ["x", "x", "y"]})
     b = pl.DataFrame({"passage_id": ["a", "b", "c"], "theme_id": ["1", "1", "2"]})
     assert same_passages_ari(a, b) == 1.0
+
+
+def test_a_cluster_of_short_formulae_is_procedure_but_letters_that_open_with_one_are_not() -> None:
+    from pipeline.themes.substance import procedure_clusters
+
+    greetings = ["Good afternoon, commissioners, I hope you can all hear me today."] * 4 + ["Housing matters here."] * 6
+    letters = ["Dear Councillors, I am writing to object to the closure of the Market Square car park, which "
+               "the Tuesday and Saturday markets need for unloading and for older shoppers."] * 10  # fmt: skip
+    assert procedure_clusters(greetings + letters, [0] * 10 + [1] * 10) == {0}
