@@ -256,7 +256,7 @@ def _covered(
 def nyc_set(runner: _Runner, data: Path) -> Result:
     """The City of Yes hearing: theme list shape and which proposal elements have a theme."""
     testimonies = nyc_testimonies(data)
-    passages = exploded(testimonies.select("response_id", "text"))
+    passages = exploded(testimonies.select("response_id", "text"), spoken=True)
     vectors = runner.vectors(passages["text"].to_list())
     elements = dict(zip(testimonies["response_id"], testimonies["elements"].to_list(), strict=True))
     out: Result = {"testimonies": testimonies.height, "passages": passages.height}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.prepare.passages import chunks
+from pipeline.prepare.passages import MIN_WORDS, TURN_MIN_WORDS, chunks, is_formula
 from pipeline.realtext import csv_rows, sentences_of
 
 NYC_HEARING = "city-planning-commission-data"
@@ -27,9 +27,9 @@ def _need(path: Path) -> Path:
     return path
 
 
-def passages_of(text: str) -> list[str]:
-    """A text's passages as the evaluation cuts them: regex sentences, fragments joined (5 words)."""
-    return chunks(sentences_of(text))
+def passages_of(text: str, spoken: bool = False) -> list[str]:
+    """A text's passages as the pipeline cuts them (``pipeline.prepare.passages``), on regex sentences."""
+    return chunks(sentences_of(text), TURN_MIN_WORDS if spoken else MIN_WORDS, is_formula)
 
 
 def nhs_comments(data: Path) -> pl.DataFrame:
@@ -118,9 +118,12 @@ def polis_statements(data: Path) -> dict[str, pl.DataFrame]:
     return out
 
 
-def exploded(frame: pl.DataFrame, split: bool = True) -> pl.DataFrame:
-    """One row per passage (``passage_id``, ``response_id``, ``text`` and the frame's other columns)."""
-    texts = [passages_of(t) if split else [t] for t in frame["text"].to_list()]
+def exploded(frame: pl.DataFrame, split: bool = True, spoken: bool = False) -> pl.DataFrame:
+    """One row per passage (``passage_id``, ``response_id``, ``text`` and the frame's other columns).
+
+    ``spoken`` texts (a hearing's testimonies) are cut as the pipeline cuts transcript turns.
+    """
+    texts = [passages_of(t, spoken) if split else [t] for t in frame["text"].to_list()]
     return (
         frame.with_columns(text=pl.Series(texts, dtype=pl.List(pl.String())))
         .explode("text")

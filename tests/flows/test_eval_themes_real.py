@@ -64,12 +64,18 @@ def test_an_element_is_covered_by_a_theme_most_of_whose_speakers_discuss_it() ->
     assert UNTHEMED not in covered.values()
 
 
-def test_passages_are_regex_sentences_with_fragments_joined() -> None:
-    assert passages_of("Yes. The buses stop at six every evening. Please fix the evening buses now.") == [
-        "Yes. The buses stop at six every evening.",
+def test_passages_are_regex_sentences_with_fragments_joined_and_formulae_apart() -> None:
+    assert passages_of("Thank you, chair. The buses stop at six every evening. Please fix the evening buses now.") == [
+        "Thank you, chair.",
+        "The buses stop at six every evening.",
         "Please fix the evening buses now.",
     ]
     assert passages_of("The buses stop at six. Fix it!") == ["The buses stop at six. Fix it!"]
+    spoken = "Thank you, chair. The buses stop at six every evening. Please fix the evening buses now."
+    assert passages_of(spoken, spoken=True) == [
+        "Thank you, chair.",
+        "The buses stop at six every evening. Please fix the evening buses now.",
+    ]
 
 
 def test_the_page_shows_the_substance_part(tmp_path: Path) -> None:

@@ -150,7 +150,9 @@ def test_same_passages_ari() -> None:
 def test_a_cluster_of_short_formulae_is_procedure_but_letters_that_open_with_one_are_not() -> None:
     from pipeline.themes.substance import procedure_clusters
 
-    greetings = ["Good afternoon, commissioners, I hope you can all hear me today."] * 4 + ["Housing matters here."] * 6
+    greetings = ["Good afternoon, commissioners, can you all hear me today?"] * 4 + ["Housing matters here."] * 6
     letters = ["Dear Councillors, I am writing to object to the closure of the Market Square car park, which "
                "the Tuesday and Saturday markets need for unloading and for older shoppers."] * 10  # fmt: skip
-    assert procedure_clusters(greetings + letters, [0] * 10 + [1] * 10) == {0}
+    praise = ["Thank you for the excellent care you gave my mother."] * 10  # praise, not procedure
+    runs = ["Good evening. Thank you for having me. Can you hear me?"] * 2 + ["The bus is late every day."] * 8
+    assert procedure_clusters(greetings + letters + praise + runs, [0] * 10 + [1] * 10 + [2] * 10 + [3] * 10) == {0, 3}
