@@ -14,6 +14,9 @@ vectors, then scores both the same way:
   respondents, procedure themes, and agreement between two fits (another seed for BERTopic; a
   1e-6 perturbation of the vectors for Throughline, which has no random state).
 
+Every set's texts are redacted first, as ``throughline analyse`` redacts before theming (a
+commenter's first name must not become a theme's label).
+
 A theme *covers* an element when at least half of its labelled testimonies discuss the element
 and that is 1.5 times the element's rate over all testimonies. A theme is *procedure* when every
 word of its label (BERTopic: its top c-TF-IDF word) is in ``PROCEDURE_WORDS``, a list fixed from
@@ -88,6 +91,17 @@ class _Runner:
         self.nlp = nlp_for(Analysis().spacy_model, parser=True)
         self.cache = EmbeddingCache(CACHE, f"{self.embedder.model_id}/batch{BATCH}")
         self.cache_one = EmbeddingCache(CACHE, f"{self.embedder.model_id}/batch1")
+
+    @staticmethod
+    def redacted(frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with ``text`` redacted by the pipeline's redactor (its vocabulary from these texts)."""
+        from models.pii import PrivacySettings, Redactor
+        from pipeline.prepare.redact import consultation_vocabulary
+
+        texts = frame["text"].to_list()
+        redactor = Redactor(PrivacySettings(vocabulary=consultation_vocabulary(texts)))
+        done = redactor.redact_each(texts, languages=["en"] * len(texts))
+        return frame.with_columns(text=pl.Series([t or "" for t, _ in done], dtype=pl.String()))
 
     def vectors(self, texts: list[str], long: bool = False) -> np.ndarray:
         """Vectors of ``texts``; ``long`` texts (whole turns) one at a time.
@@ -176,7 +190,7 @@ def _agreement(first: dict[str, str], second: dict[str, str]) -> float:
 
 def nhs_set(runner: _Runner, data: Path) -> Result:
     """NHS comments: NMI / ARI per comment against the 9 and 44 human codes, for each method."""
-    comments = nhs_comments(data)
+    comments = runner.redacted(nhs_comments(data))
     passages = exploded(comments)
     vectors = runner.vectors(passages["text"].to_list())
     gold = {
@@ -256,7 +270,7 @@ def _covered(
 def nyc_set(runner: _Runner, data: Path) -> Result:
     """The City of Yes hearing: theme list shape and which proposal elements have a theme."""
     testimonies = nyc_testimonies(data)
-    passages = exploded(testimonies.select("response_id", "text"), spoken=True)
+    passages = exploded(runner.redacted(testimonies.select("response_id", "text")), spoken=True)
     vectors = runner.vectors(passages["text"].to_list())
     elements = dict(zip(testimonies["response_id"], testimonies["elements"].to_list(), strict=True))
     out: Result = {"testimonies": testimonies.height, "passages": passages.height}
@@ -270,7 +284,7 @@ def nyc_set(runner: _Runner, data: Path) -> Result:
 
 
 def _stable_set(runner: _Runner, frame: pl.DataFrame) -> Result:
-    passages = exploded(frame)
+    passages = exploded(runner.redacted(frame))
     vectors = runner.vectors(passages["text"].to_list())
     mine, labels, found = runner.ours(passages, vectors, _settings())
     again = discover_themes(passages, perturbed(vectors), {}, _settings(), TopicSettings(), None, False)

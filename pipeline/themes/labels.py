@@ -89,8 +89,10 @@ def _joined(tokens: list[Token], form: Callable[[Token], str]) -> str:
 
 
 def _acronym(word: str) -> bool:
-    """SMEs, DIHs, NHS, ADUs: written with two capitals or more, and kept as written."""
-    return sum(c.isupper() for c in word) >= 2
+    """SMEs, DIHs, NHS, ADUs: capitals (a plural s allowed), kept as written; "VIsIt" is a typo, not one."""
+    stem = word[:-1] if word.endswith("s") else word
+    letters = [c for c in stem if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _same_words(text: str) -> frozenset[str]:

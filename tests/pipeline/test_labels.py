@@ -72,3 +72,10 @@ def test_a_placeholder_is_never_part_of_a_label(parser_nlp) -> None:  # type: ig
     assert phrases
     assert all("NAME" not in p and "ADDRESS" not in p and "XXXX" not in p for p in phrases)
     assert "SMEs" in phrases  # acronyms as written
+
+
+def test_acronyms_are_capitals_and_a_stray_capital_is_a_typo() -> None:
+    from pipeline.themes.labels import _acronym
+
+    assert all(_acronym(w) for w in ("SMEs", "DIHs", "NHS", "ADUs", "COVID-19"))
+    assert not any(_acronym(w) for w in ("VIsIt", "InformatIve", "Parking", "s"))
