@@ -79,6 +79,7 @@ _FORMULAE: dict[str, str] = {
     ),
 }
 _COMPILED = {category: re.compile(pattern, re.IGNORECASE) for category, pattern in _FORMULAE.items()}
+_ANY_FORMULA = re.compile("|".join(f"(?:{pattern})" for pattern in _FORMULAE.values()), re.IGNORECASE)
 
 # Words that carry no content on their own. Negations and "nothing"/"everything"/"all" are kept out of
 # this list on purpose: in an answer they are the answer ("Nothing.", "All good").
@@ -128,6 +129,9 @@ def category_of(text: str, background: frozenset[str] = frozenset()) -> str | No
     stripped = text.strip()
     if not stripped or not any(c.isalpha() for c in stripped):
         return "filler"
+    size = len(WORD.findall(PLACEHOLDER.sub(" ", stripped)))
+    if size > MAX_FORMULA_WORDS or (size > MAX_NAME_WORDS and not _ANY_FORMULA.search(stripped)):
+        return None  # too long for a formula, or no formula and too long for a fragment or a name
     found = [(m.start(), category) for category, pattern in _COMPILED.items() for m in [pattern.search(stripped)] if m]
     rest = stripped
     for pattern in _COMPILED.values():
