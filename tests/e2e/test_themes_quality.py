@@ -27,7 +27,7 @@ def test_labels_are_short_noun_phrases_not_stop_word_soup(sample_run: Path) -> N
         assert not re.search(r"\d+_", label), label
     # what an analyst would call the planted themes (allowing the model its wording)
     text = " | ".join(labels).lower()
-    for expected in ("toilet", "bus", "parking", "cycle", "school", "speed"):
+    for expected in ("toilet", "bus", "parking", "cycl", "school", "speed"):  # "cycle" or "cycling"
         assert expected in text, (expected, labels)
     assert (themes["keywords"].list.len() >= 1).all()
 
