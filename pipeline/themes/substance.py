@@ -120,6 +120,13 @@ def _content_words(text: str, background: frozenset[str]) -> list[str]:
     return out
 
 
+def _without_formulae(text: str) -> str:
+    """``text`` with every formula (thanks, greeting, introduction, …) blanked out."""
+    for pattern in _COMPILED.values():
+        text = pattern.sub(" ", text)
+    return text
+
+
 def category_of(text: str, background: frozenset[str] = frozenset()) -> str | None:
     """The non-substantive category of ``text``, or None when it says something.
 
@@ -133,9 +140,7 @@ def category_of(text: str, background: frozenset[str] = frozenset()) -> str | No
     if size > MAX_FORMULA_WORDS or (size > MAX_NAME_WORDS and not _ANY_FORMULA.search(stripped)):
         return None  # too long for a formula, or no formula and too long for a fragment or a name
     found = [(m.start(), category) for category, pattern in _COMPILED.items() for m in [pattern.search(stripped)] if m]
-    rest = stripped
-    for pattern in _COMPILED.values():
-        rest = pattern.sub(" ", rest)
+    rest = _without_formulae(stripped)
     everything = _content_words(rest, frozenset())
     if any(abs(word_valence(word)) >= _TONE for word in everything):
         return None
@@ -191,9 +196,7 @@ def formulaic(text: str) -> bool:
     "Thank you for the excellent care" is praise, not procedure (an NHS comment).
     """
     if len(text.split()) <= PROCEDURE_PASSAGE_WORDS and formula_of(text) is not None:
-        rest = text
-        for pattern in _COMPILED.values():
-            rest = pattern.sub(" ", rest)  # "Good afternoon" is a greeting, not a word of tone
+        rest = _without_formulae(text)  # "Good afternoon" is a greeting, not a word of tone
         return not any(abs(word_valence(w.lower())) >= _TONE for w in WORD.findall(rest))
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     return len(sentences) > 1 and all(category_of(s) is not None for s in sentences)
