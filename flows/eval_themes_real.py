@@ -41,10 +41,13 @@ from sklearn.metrics import adjusted_rand_score
 from models.embed import DEFAULT_MODEL, EmbeddingCache, embed_cached
 from models.topics import OUTLIER, TopicSettings, plain_bertopic_topics, topic_keywords
 from pipeline.realsets import (
+    NYC_TITLE,
+    REGULATIONS_TITLE,
     exploded,
     nhs_comments,
     nyc_testimonies,
     polis_statements,
+    polis_topic,
     qmsum_meetings,
     regulations_comments,
 )
@@ -115,15 +118,20 @@ class _Runner:
         return embed_cached(self.embedder, texts, self.cache)[0]
 
     def ours(
-        self, passages: pl.DataFrame, vectors: np.ndarray, settings: ClusterSettings, named: bool = True
+        self,
+        passages: pl.DataFrame,
+        vectors: np.ndarray,
+        settings: ClusterSettings,
+        named: bool = True,
+        title: str = "",
     ) -> tuple[dict[str, str], dict[str, str], Any]:
-        """Passage → theme (set-aside passages as ``SET_ASIDE``), theme → label, and the discovery."""
+        """Passage → theme (set-aside passages as ``SET_ASIDE``), theme → label, and the discovery.
+
+        ``title`` is the consultation's, as the pipeline has it from the consultation file.
+        """
         found = discover_themes(passages, vectors, {}, settings, TopicSettings(), self.embedder, named)
-        labels = (
-            theme_naming(found, found.assigned, passages, vectors, (self.nlp, self.embedder.encode), {})[0]
-            if named
-            else {}
-        )
+        context = (self.nlp, self.embedder.encode)
+        labels = theme_naming(found, found.assigned, passages, vectors, context, {}, title)[0] if named else {}
         theme_of = dict(zip(found.assigned["passage_id"], found.assigned["theme_id"], strict=True))
         theme_of |= dict.fromkeys(found.set_aside["passage_id"], SET_ASIDE)
         return theme_of, labels, found
@@ -275,7 +283,7 @@ def nyc_set(runner: _Runner, data: Path) -> Result:
     elements = dict(zip(testimonies["response_id"], testimonies["elements"].to_list(), strict=True))
     out: Result = {"testimonies": testimonies.height, "passages": passages.height}
     for name, (theme_of, labels) in (
-        ("throughline", runner.ours(passages, vectors, _settings())[:2]),
+        ("throughline", runner.ours(passages, vectors, _settings(), title=NYC_TITLE)[:2]),
         ("bertopic", runner.plain(passages, vectors)),
     ):
         covered = _covered(passages, theme_of, labels, elements)
@@ -283,12 +291,12 @@ def nyc_set(runner: _Runner, data: Path) -> Result:
     return out
 
 
-def _stable_set(runner: _Runner, frame: pl.DataFrame) -> Result:
+def _stable_set(runner: _Runner, frame: pl.DataFrame, title: str) -> Result:
     passages = exploded(runner.redacted(frame))
     vectors = runner.vectors(passages["text"].to_list())
-    mine, labels, found = runner.ours(passages, vectors, _settings())
+    mine, labels, found = runner.ours(passages, vectors, _settings(), title=title)
     again = discover_themes(passages, perturbed(vectors), {}, _settings(), TopicSettings(), None, False)
-    target, target_labels, _ = runner.ours(passages, vectors, _settings(25))
+    target, target_labels, _ = runner.ours(passages, vectors, _settings(25), title=title)
     theirs, plain_labels = runner.plain(passages, vectors, 42)
     other, _ = runner.plain(passages, vectors, 43)
     return {
@@ -316,10 +324,10 @@ def themes_part(data: Path, progress: Callable[[str], None] = _stderr) -> Result
     progress("themes: nyc…")
     out["nyc"] = nyc_set(runner, data)
     progress("themes: regulations…")
-    out["regulations"] = _stable_set(runner, regulations_comments(data))
+    out["regulations"] = _stable_set(runner, regulations_comments(data), REGULATIONS_TITLE)
     for name, statements in polis_statements(data).items():
         progress(f"themes: polis {name}…")
-        out[f"polis:{name}"] = _stable_set(runner, statements)
+        out[f"polis:{name}"] = _stable_set(runner, statements, polis_topic(data, name))
     return out
 
 

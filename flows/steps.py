@@ -278,7 +278,7 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
     # 3. Labels: the codebook's names, noun phrases for discovered themes (never background words).
     context = (nlp_for(analysis.spacy_model, parser=True), encode)
     codebook = {f"c{j}": code.name for j, code in enumerate(config.codebook)}
-    naming = theme_naming(found, assigned, public, vectors, context, codebook)
+    naming = theme_naming(found, assigned, public, vectors, context, codebook, config.consultation.title)
     table, assignments, groups = _write_themes(
         config, staging, assigned, naming, public, vectors, responses, campaign_of, found.questions
     )
@@ -356,7 +356,9 @@ def _write_themes(
     )
     table = with_sentiment(table, assignments, sentiment, people)
     context = (nlp_for(analysis.spacy_model, parser=True), _embedder(config).encode)
-    table, groups = with_parents(table, assignments, public, vectors, context, people, analysis.parent_themes)
+    table, groups = with_parents(
+        table, assignments, public, vectors, context, people, analysis.parent_themes, config.consultation.title
+    )
     write_table(staging, "themes", table)
     write_table(staging, "theme_groups", groups)
     write_table(staging, "assignments", assignments)

@@ -118,6 +118,18 @@ def polis_statements(data: Path) -> dict[str, pl.DataFrame]:
     return out
 
 
+def polis_topic(data: Path, name: str) -> str:
+    """A Polis conversation's topic, its title (``summary.csv``: "Improving Bowling Green / Warren County")."""
+    path = data / "polis" / name / "summary.csv"
+    rows = [line.split(",", 1) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return next((value.strip().strip('"') for key, *rest in rows if key == "topic" for value in rest), "")
+
+
+# The titles of the other sets, as their bodies published them.
+NYC_TITLE = "City of Yes for Housing Opportunity"
+REGULATIONS_TITLE = "Request for Information: Health Technology Ecosystem"
+
+
 def exploded(frame: pl.DataFrame, split: bool = True, spoken: bool = False) -> pl.DataFrame:
     """One row per passage (``passage_id``, ``response_id``, ``text`` and the frame's other columns).
 

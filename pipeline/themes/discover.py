@@ -221,17 +221,20 @@ def theme_naming(
     vectors: Matrix,
     context: tuple[Language, Encode],
     codebook: dict[str, str],
+    title: str = "",
 ) -> tuple[dict[str, str], dict[str, list[str]], dict[str, str]]:
     """Labels, keywords and origin per provisional theme key.
 
     Codebook themes (``codebook``: key → name) keep their names; discovered themes get noun-phrase
-    labels (never their question's background words) with BERTopic's keywords beside them.
+    labels (never their question's background words nor the consultation's ``title``) with
+    BERTopic's keywords beside them.
     """
-    from pipeline.themes.labels import clean_keywords
+    from pipeline.themes.labels import clean_keywords, title_words
     from pipeline.themes.parents import group_labels
 
     keywords = {key: clean_keywords(words) for key, words in found.keywords.items()}
-    background = {key: found.background.get(q, frozenset()) for key, q in found.questions.items()}
+    named_after = title_words(title)
+    background = {key: found.background.get(q, frozenset()) | named_after for key, q in found.questions.items()}
     named = group_labels(assigned, public, vectors, context, keywords, background=background)
     labels = {key: codebook.get(key, named[key].label) for key in named}
     keywords = {key: keywords.get(key) or named[key].phrases for key in named}

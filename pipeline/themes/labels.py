@@ -49,6 +49,21 @@ EVALUATIVE = frozenset(
 )
 
 
+# Nouns any consultation uses of itself: a label of only these (and background words) names nothing.
+GENERIC = frozenset(
+    """
+    proposal proposals propose policy policies reason reasons statement statements plan plans
+    opinion opinions response responses comment comments thank thanks initiative initiatives idea
+    ideas view views point points question questions answer answers testimony yes
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+def title_words(title: str) -> frozenset[str]:
+    """The lower-cased words of a consultation's title ("City of Yes for Housing Opportunity")."""
+    return frozenset(w.lower() for w in re.findall(r"[^\W\d_]+", title) if len(w) > 2 or w.isupper())
+
+
 @dataclass(frozen=True)
 class ThemeLabel:
     """A label and the key phrases behind it (best first)."""
@@ -100,11 +115,45 @@ def _same_words(text: str) -> frozenset[str]:
     return frozenset(w.lower().rstrip("s") for w in re.findall(r"\w+", text))
 
 
+class _Said:
+    """The labels given so far, and whether a new one says the same: the same words, or one the other's acronym.
+
+    "UAP" and "Universal affordability preference" are one label; "Parking spaces" and "Pedestrian
+    safety" share initials but are not.
+    """
+
+    def __init__(self) -> None:
+        self.words: set[frozenset[str]] = set()
+        self.initials: set[str] = set()
+        self.acronyms: set[str] = set()
+
+    @staticmethod
+    def _parts(text: str) -> tuple[frozenset[str], str | None, str | None]:
+        words = re.findall(r"\w+", text)
+        initials = "".join(w[0] for w in words).lower() if len(words) >= 2 else None
+        acronym = words[0].lower().rstrip("s") if len(words) == 1 and _acronym(words[0]) else None
+        return _same_words(text), initials, acronym
+
+    def said(self, text: str) -> bool:
+        words, initials, acronym = self._parts(text)
+        return words in self.words or initials in self.acronyms or acronym in self.initials
+
+    def add(self, text: str) -> None:
+        words, initials, acronym = self._parts(text)
+        self.words.add(words)
+        self.initials |= {initials} if initials else set()
+        self.acronyms |= {acronym} if acronym else set()
+
+
 def _background_only(key: str, display: str, background: frozenset[str]) -> bool:
-    """True when every word of a phrase is one the whole question uses ("AI", "Europe", "proposal")."""
-    return bool(background) and (
-        all(w in background for w in key.split()) or all(w in background for w in display.lower().split())
-    )
+    """True when every word of a phrase is one the whole question uses ("AI", "Europe") or names nothing.
+
+    Words that say a passage is *about* something without saying what ("proposal", "reasons",
+    "response") name no theme on their own or beside background words ("Yes proposal" at a hearing
+    on City of Yes); inside a phrase with a word of its own they stay ("Local plan").
+    """
+    words = background | GENERIC
+    return all(w in words for w in key.split()) or all(w in words for w in display.lower().split())
 
 
 def phrase_of(chunk: Span) -> tuple[str, str] | None:
@@ -188,7 +237,7 @@ def theme_labels(
     }
     spread = Counter(key for counts, _ in parsed.values() for key in counts)
     out: dict[str, ThemeLabel] = {}
-    used: set[frozenset[str]] = set()
+    used = _Said()
     for theme in sorted(texts, key=lambda t: (-len(texts[t]), t)):
         counts, forms = parsed[theme]
         common_words = (background or {}).get(theme, frozenset())
@@ -211,11 +260,11 @@ def theme_labels(
             order = _mmr(closeness, vectors, n_phrases, first)
             phrases = [shown[i] for i in order]
         phrases = phrases or [k for k in fallback.get(theme, []) if k and not _background_only(k, k, common_words)]
-        label = next((p for p in phrases if _same_words(p) not in used), phrases[0] if phrases else "")
+        label = next((p for p in phrases if not used.said(p)), phrases[0] if phrases else "")
         label = sentence_case(label) if label else "Unlabelled theme"
-        if _same_words(label) in used:
+        if used.said(label):
             label = f"{label} ({theme})"
-        used.add(_same_words(label))
+        used.add(label)
         out[theme] = ThemeLabel(label=label, phrases=phrases)
     return out
 

@@ -11,7 +11,7 @@ from sklearn.cluster import AgglomerativeClustering
 from spacy.language import Language
 
 from pipeline.schema import conform, empty
-from pipeline.themes.labels import Encode, ThemeLabel, parent_label, theme_labels
+from pipeline.themes.labels import Encode, ThemeLabel, parent_label, theme_labels, title_words
 from pipeline.themes.tables import Matrix, central_texts, theme_centres, theme_sizes
 
 
@@ -72,8 +72,12 @@ def with_parents(
     context: tuple[Language, Encode],
     people: pl.DataFrame,
     requested: int | None,
+    title: str = "",
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Parent themes over the themes (agglomerative on theme centres); sets ``themes.parent_id``."""
+    """Parent themes over the themes (agglomerative on theme centres); sets ``themes.parent_id``.
+
+    Parents are labelled like themes, never by the consultation's ``title`` alone.
+    """
     wanted = parent_count(table.height) if requested is None else requested
     if wanted < 2 or table.height <= wanted:
         return table, empty("theme_groups")
@@ -93,7 +97,10 @@ def with_parents(
     # each child weighs the same: a campaign of 46 letters must not name the whole parent
     middle = {parent: np.mean([centres[t] for t in kids], axis=0) for parent, kids in children.items()}
     middle = {parent: m / (np.linalg.norm(m) or 1.0) for parent, m in middle.items()}
-    labels = group_labels(grouped, public, vectors, context, {}, key="parent_id", texts=texts, centres=middle)
+    named_after = title_words(title)
+    labels = group_labels(
+        grouped, public, vectors, context, {}, "parent_id", texts, middle, dict.fromkeys(texts, named_after)
+    )
     label_of = dict(zip(table["theme_id"], table["label"], strict=True))
     members = (
         table.with_columns(parent_id=pl.col("theme_id").replace_strict(provisional).replace_strict(final))

@@ -79,3 +79,45 @@ def test_acronyms_are_capitals_and_a_stray_capital_is_a_typo() -> None:
 
     assert all(_acronym(w) for w in ("SMEs", "DIHs", "NHS", "ADUs", "COVID-19"))
     assert not any(_acronym(w) for w in ("VIsIt", "InformatIve", "Parking", "s"))
+
+
+PROPOSAL = [
+    "I support the City of Yes proposal because we need homes.",
+    "The City of Yes proposal will change every neighbourhood.",
+    "Please vote for the City of Yes proposal and its accessory dwelling units.",
+    "I oppose the City of Yes proposal; accessory dwelling units will flood basements.",
+    "The City of Yes proposal ignores accessory dwelling units in flood zones.",
+]
+
+
+def test_the_title_and_generic_nouns_never_label_a_theme(parser_nlp, embedder) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.themes.labels import title_words
+
+    centre = embedder.encode(PROPOSAL).mean(axis=0)
+    centres = {"a": centre / np.linalg.norm(centre)}
+    untitled = theme_labels({"a": PROPOSAL}, centres, parser_nlp, embedder.encode, {})["a"]
+    titled = theme_labels(
+        {"a": PROPOSAL},
+        centres,
+        parser_nlp,
+        embedder.encode,
+        {},
+        background={"a": title_words("City of Yes for Housing Opportunity")},
+    )["a"]
+    assert "City" in untitled.phrases  # without the title, the proposal's name is a key phrase
+    assert not any("proposal" in p.lower() for p in untitled.phrases)  # "Yes proposal" names nothing
+    assert titled.label == "Accessory dwelling units"
+    assert not any(set(p.lower().split()) <= {"city", "yes", "proposal"} for p in titled.phrases)
+
+
+def test_an_acronym_and_its_expansion_are_one_label() -> None:
+    from pipeline.themes.labels import _Said
+
+    said = _Said()
+    said.add("Universal affordability preference")
+    assert said.said("UAP") and said.said("UAPs") and said.said("Universal affordability preferences")
+    assert not said.said("Unit area plan")
+    said.add("Parking spaces")
+    assert not said.said("Pedestrian safety")  # shared initials are not an acronym
+    said.add("ADUs")
+    assert said.said("Accessory dwelling units")
