@@ -12,6 +12,7 @@ before it. Parts (``--only``):
 - ``placeholders``: passages with a placeholder cut by sentence splitting, after redaction, per set;
 - ``dates``: each set's date column read as dates, beside Polars' own parser;
 - ``substance``, ``themes``: the non-substantive detector and the themes (``flows/eval_themes_real.py``).
+- ``trace``: options, attribution per option and outcomes per option (``flows/eval_trace_real.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import Any
 import polars as pl
 
 from flows.eval_themes_real import substance_part, themes_part
+from flows.eval_trace_real import trace_part
 from pipeline.ingest.dates import read_dates
 from pipeline.prepare.language import CONFIDENT_WORDS, detected, languages_of, main_language, word_count
 from pipeline.prepare.passages import PLACEHOLDER, split_texts
@@ -37,7 +39,7 @@ from pipeline.privacy_eval import LABEL_OF, SpanScore, Typed, score_spans
 from pipeline.quality_doc import quality_markdown
 from pipeline.realtext import csv_rows, html_text, real_sentences, records, text_hash
 
-PARTS = ("redaction", "language", "placeholders", "dates", "substance", "themes")
+PARTS = ("redaction", "language", "placeholders", "dates", "substance", "themes", "trace")
 LABELS = Path(__file__).resolve().parent.parent / "evaluation" / "redaction" / "labels.jsonl"
 TYPES = ("NAME", "EMAIL", "PHONE", "ADDRESS", "URL")
 NON_ENGLISH_SETS = ("valladolid", "decidim")
@@ -402,6 +404,7 @@ def dates_part(data: Path) -> Result:
 RUNNERS: dict[str, Callable[[Path], Result]] = {
     "substance": substance_part,
     "themes": themes_part,
+    "trace": trace_part,
     "redaction": redaction_part,
     "language": language_part,
     "placeholders": placeholders_part,

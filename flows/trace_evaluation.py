@@ -17,7 +17,7 @@ import numpy as np
 from flows.steps import embedder_for
 from models.embed import DEFAULT_MODEL, EmbeddingCache, embed_cached
 from pipeline.trace import TraceSettings
-from pipeline.trace_eval import by_method, load_decidim_links, predicted_links, ranking
+from pipeline.trace.evaluate import by_method, load_decidim_links, predicted_links, ranking
 
 LANGUAGES = ("ca", "es")
 

@@ -57,6 +57,7 @@ def quality_markdown(results: dict[str, Any]) -> str:
         "",
     ]
     from pipeline.quality_themes import substance_section, themes_section  # they use this module's helpers
+    from pipeline.quality_trace import trace_section
 
     renderers = {
         "redaction": _redaction,
@@ -65,6 +66,7 @@ def quality_markdown(results: dict[str, Any]) -> str:
         "dates": _dates,
         "substance": substance_section,
         "themes": themes_section,
+        "trace": trace_section,
     }
     for name, render in renderers.items():
         if name in parts:

@@ -8,6 +8,7 @@ raise ``FileNotFoundError`` naming the file when a set is missing.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -93,6 +94,70 @@ def nyc_testimonies(data: Path) -> pl.DataFrame:
         ]
         rows.append((f"T{i:03d}", " ".join(words), elements.get(round(start, 1), [])))
     return pl.DataFrame(rows, schema=["response_id", "text", "elements"], orient="row")
+
+
+def nyc_elements(data: Path) -> list[tuple[str | None, str, str]]:
+    """The City of Yes proposal's 8 elements as City Planning describes them: (silver key, title, text).
+
+    The descriptions are the ``PROMPT`` of ``proposal_elements_analysis.py`` after "has the
+    following elements:", one ``# Heading`` section each; the key is the silver labels' name for
+    the element (None for the two elements the labels never use).
+    """
+    import ast
+
+    source = _need(data / "nyc-city-of-yes" / "proposal_elements_analysis.py").read_text(encoding="utf-8")
+    prompt = next(
+        str(ast.literal_eval(node.value))
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "PROMPT" for t in node.targets)
+    )
+    body = prompt.split("following elements:", 1)[1]
+    keys = sorted({k for ks in nyc_silver_keys(data) for k in ks})
+    out: list[tuple[str | None, str, str]] = []
+    for section in re.split(r"^# ", body, flags=re.MULTILINE)[1:]:
+        title, _, text = section.partition("\n")
+        words = {w.rstrip("s") for w in re.findall(r"[a-z]+", re.sub(r"\(.*?\)", "", title).lower())}
+        key = next((k for k in keys if words <= {w.rstrip("s") for w in k.lower().split("_")}), None)
+        text = " ".join(text.split())
+        out.append((key, title.strip(), text[: text.find("{") if "{" in text else len(text)].strip()))
+    return out
+
+
+def nyc_silver_keys(data: Path) -> list[list[str]]:
+    """The element keys each silver label file marks as discussed."""
+    out = []
+    for path in sorted((data / "nyc-city-of-yes" / "proposal-elements-analysis").glob("*.json")):
+        item = json.loads(path.read_text(encoding="utf-8"))
+        out.append([e["element_of_proposal"] for e in item["elements_discussed"].values() if e["element_is_discussed"]])
+    return out
+
+
+VALLADOLID = "valladolid-pb-2027"
+# The table minutes' own summary of each proposal's fate (``situacion``), as the outcome it means.
+VALLADOLID_SITUATIONS = {
+    "Mesa y final": "approved",
+    "Mesa pero no final": "approved",
+    "Descartada por mesa y fuera de la final": "rejected",
+    "Descartada por mesa y en la final": "rejected",
+    "Final pero no detectada en mesa": "not mentioned",
+}
+
+
+def valladolid_proposals(data: Path) -> pl.DataFrame:
+    """Valladolid's participatory-budget proposals: code, title, description (Spanish)."""
+    rows = [
+        (r["code"], r["title"], r.get("description") or "")
+        for r in csv_rows(_need(data / VALLADOLID / "proposals_data.csv"))
+    ]
+    return pl.DataFrame(rows, schema=["code", "title", "description"], orient="row")
+
+
+def valladolid_minutes(data: Path) -> pl.DataFrame:
+    """The district tables' decisions: one row per proposal the minutes list, as published."""
+    rows = list(csv_rows(_need(data / VALLADOLID / "mesa-final-unificado.csv")))
+    return pl.DataFrame(rows, infer_schema_length=None).select(
+        pl.col("propuesta_id").alias("code"), "decision_mesa", "razon_exclusion", "tipo_razon_exclusion", "situacion"
+    )
 
 
 def regulations_comments(data: Path) -> pl.DataFrame:

@@ -36,7 +36,7 @@ from pipeline.responsiveness import responsiveness
 from pipeline.schema import PUBLIC_KINDS, answering, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
 from pipeline.trace import TraceSettings, document_stages, split_passages, theme_links, theme_status
-from pipeline.trace_signals import action
+from pipeline.trace.signals import action
 
 SAME_THEME = 0.5
 KINDS = ("link", "rename", "merge", "split")

@@ -115,7 +115,9 @@ def test_an_acronym_and_its_expansion_are_one_label() -> None:
 
     said = _Said()
     said.add("Universal affordability preference")
-    assert said.said("UAP") and said.said("UAPs") and said.said("Universal affordability preferences")
+    assert said.said("UAP")
+    assert said.said("UAPs")
+    assert said.said("Universal affordability preferences")
     assert not said.said("Unit area plan")
     said.add("Parking spaces")
     assert not said.said("Pedestrian safety")  # shared initials are not an acronym

@@ -4,7 +4,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipeline.trace import (
+from pipeline.trace.links import (
     NO_DECISION,
     NO_DOCUMENTS,
     TraceSettings,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline.trace import TraceSettings
-from pipeline.trace_eval import _titles, by_method, load_decidim_links, predicted_links, scores
+from pipeline.trace.evaluate import _titles, by_method, load_decidim_links, predicted_links, scores
 
 DECIDIM = "decidim-barcelona-pb/www.decidim.barcelona-open-data-projects.csv"
 

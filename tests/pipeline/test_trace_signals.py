@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.trace_signals import (
+from pipeline.trace.signals import (
     action,
     carry_over,
     defined_option,

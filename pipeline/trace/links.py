@@ -3,7 +3,7 @@
 Inputs: ``themes``, ``assignments``, the public passages with their vectors and the document
 passages (stage, heading, role) with theirs. Outputs: the ``links`` and ``theme_status`` tables.
 
-A theme links to a document passage by any of three signals (``pipeline/trace_signals.py``;
+A theme links to a document passage by any of three signals (``pipeline/trace/signals.py``;
 thresholds in docs/decisions/0014-trace-signals.md):
 
 - ``semantic``: the mean cosine between the passage and the ``TOP_K`` theme passages most
@@ -44,7 +44,7 @@ import polars as pl
 
 from pipeline.config import STAGE_ORDER
 from pipeline.schema import NOT_TRACED, PUBLIC_KINDS, STATUSES, conform, empty
-from pipeline.trace_signals import (
+from pipeline.trace.signals import (
     Alignment,
     action,
     carry_over,

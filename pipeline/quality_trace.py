@@ -1,0 +1,56 @@
+"""The trace section of ``docs/QUALITY.md`` (from ``flows/eval_trace_real.py``'s results)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pipeline.quality_doc import opening
+
+
+def _f1(scores: dict[str, Any]) -> str:
+    low, high = scores["micro_f1_ci"]
+    return (
+        f"{scores['micro_f1']:.3f} ({low:.2f}–{high:.2f}) | {scores['micro_precision']:.3f} "
+        f"| {scores['micro_recall']:.3f}"
+    )
+
+
+def trace_section(part: dict[str, Any]) -> list[str]:
+    """NYC attribution per element, and Valladolid outcomes per proposal, beside their baselines."""
+    nyc, valladolid = part["nyc"], part["valladolid"]
+    lines = [
+        *opening(
+            "Trace: which options each response addresses, and what was decided",
+            part,
+            "`flows/eval_trace_real.py` says how each figure is made. Attribution settings were tuned on",
+            "the NYC dev half (testimonies whose id hashes even) and are reported on the test half.",
+        ),
+        f"**City of Yes planning-commission hearing** ({nyc['testimonies']} testimonies; "
+        f"{nyc['test_testimonies']} in the test half): options parsed from City Planning's description "
+        f"({len(nyc['options'])} {'/'.join(nyc['options_origin'])}s: {', '.join(nyc['options'])}); "
+        "(testimony, element) pairs against the silver labels (6 elements), micro-averaged, 95% bootstrap "
+        f"interval. Attribution took {nyc['seconds_attribution']} s.",
+        "",
+        "| method | test F1 (95% CI) | precision | recall | dev F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for name, halves in nyc["methods"].items():
+        lines.append(f"| {name} | {_f1(halves['test'])} | {halves['dev']['micro_f1']:.3f} |")
+    per = nyc["methods"]["throughline"]["test"]["per_element"]
+    lines += [
+        "",
+        "Throughline's F1 per element (test): " + ", ".join(f"{k.lower()} {v:.2f}" for k, v in sorted(per.items())),
+        "",
+        f"**Valladolid participatory budget** ({valladolid['proposals']} proposals as options; the district "
+        f"tables' minutes list {valladolid['in_minutes']}): outcome per proposal read from the minutes' table "
+        f"(Spanish outcome words, ids) against the minutes' own summary column: accuracy "
+        f"**{valladolid['accuracy']:.3f}** (majority outcome, *{valladolid['majority_outcome']}*: "
+        f"{valladolid['majority_accuracy']:.3f}). Disagreements: "
+        + (", ".join(f"{k} {v}" for k, v in valladolid["confusion"].items()) or "none")
+        + ". Exclusion reasons attached to their proposal: "
+        f"{valladolid['reasons_attached']}/{valladolid['excluded_with_reason']}. Both columns come from the same "
+        "minutes, so this measures the reader, not judgement; the 7 *Reserva* proposals are read as deferred "
+        "where the summary column counts them as selected.",
+        "",
+    ]
+    return lines

@@ -1,0 +1,169 @@
+"""The options of a process: what the options paper puts forward, each with an id, a title and its text.
+
+An options paper names its options in one of a few ways, tried in this order for each document:
+
+1. *Named items*: a heading or a paragraph that starts "Option 3: …", "Project 126 – …",
+   "Proposal B. …", "Scenario 2"; the option's text is everything under it (or the paragraph).
+2. *Rows*: a table export whose rows are the options (Decidim projects, a list of proposals) —
+   blocks of role ``option`` whose heading is the row's title.
+3. *Sections*: a document made of headed sections and nothing else ("# Universal Affordability
+   Preference (UAP)", "# Residential Conversions", …): each section is an option, except the
+   sections any report has (purpose, background, recommendations, next steps…).
+
+A process may have several options documents; ids stay unique (``O3``, ``O3-2`` …). Officers
+correct the list in review (``pipeline.review``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+_NAMED = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(option|project|proposal|scenario|alternative|proyecto|propuesta)\s+"
+    r"(\d+[a-z]?|[A-Z])\b\s*[:.\-–—)]?\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+# Sections every report has: never an option of their own.
+_FRAME = re.compile(
+    r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(purpose|summary|executive summary|introduction|background|context|contents|"
+    r"recommendations?|decisions?|resolved|next steps|consultation|engagement|appendix|annex|implications|"
+    r"financial|legal|risks?|equalit|reasons?|conclusions?|options?(\s+considered)?|the options|glossary|"
+    r"contact|references)\b",
+    re.IGNORECASE,
+)
+OPTION_COLUMNS = ("option_id", "source_id", "number", "title", "text", "passage_ids", "origin")
+
+
+@dataclass
+class _Option:
+    number: str | None
+    title: str
+    origin: str
+    passages: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+def named(text: str) -> tuple[str, str] | None:
+    """(number, rest) when ``text`` names an item: "Option 3: School streets" → ("3", "School streets")."""
+    match = _NAMED.match(text)
+    if not match:
+        return None
+    return match.group(2), match.group(3).strip()
+
+
+def _title_of(rest: str) -> str:
+    """A title from what follows "Option 3": up to the first full stop or colon, at most 12 words."""
+    head = re.split(r"(?<=[a-z0-9)])[.:;]\s", rest, maxsplit=1)[0].strip().rstrip(".")
+    words = head.split()
+    return " ".join(words[:12]) + (" …" if len(words) > 12 else "")
+
+
+def _last(heading: str | None) -> str:
+    return (heading or "").split(" > ")[-1].strip()
+
+
+def _by_named_items(rows: list[dict[str, object]]) -> list[_Option]:
+    found: dict[str, _Option] = {}
+    for row in rows:
+        heading, text, pid = str(row["heading"] or ""), str(row["text"] or ""), str(row["passage_id"])
+        parts = heading.split(" > ") if heading else []
+        item = next(((i, got) for i, part in enumerate(parts) if (got := named(part))), None)
+        if item is not None:
+            _, (number, rest) = item
+            key = number.upper()
+            option = found.setdefault(key, _Option(number, rest or f"Option {number}", "heading"))
+        elif got := named(text):
+            number, rest = got
+            key = number.upper()
+            option = found.setdefault(key, _Option(number, _title_of(rest) or f"Option {number}", "item"))
+        else:
+            continue
+        option.passages.append(pid)
+        option.texts.append(text)
+    return list(found.values())
+
+
+def _by_rows(rows: list[dict[str, object]]) -> list[_Option]:
+    found: dict[str, _Option] = {}
+    for row in rows:
+        if row["role"] != "option" or not row["heading"]:
+            return []
+        title = _last(str(row["heading"]))
+        option = found.setdefault(title, _Option(None, title, "row"))
+        option.passages.append(str(row["passage_id"]))
+        option.texts.append(str(row["text"] or ""))
+    return list(found.values()) if len(found) >= 2 else []
+
+
+def _by_sections(rows: list[dict[str, object]]) -> list[_Option]:
+    found: dict[str, _Option] = {}
+    for row in rows:
+        heading = str(row["heading"] or "")
+        if not heading:
+            continue
+        parts = heading.split(" > ")
+        # The deepest heading that is not part of the report's frame names the section.
+        title = next((p.strip() for p in reversed(parts) if not _FRAME.match(p)), None)
+        if title is None or any(_FRAME.match(p) and not p.lower().startswith("option") for p in parts[1:]):
+            continue
+        option = found.setdefault(title, _Option(None, title, "section"))
+        option.passages.append(str(row["passage_id"]))
+        option.texts.append(str(row["text"] or ""))
+    return list(found.values()) if len(found) >= 2 else []
+
+
+def options_of_document(rows: list[dict[str, object]]) -> list[_Option]:
+    """The options one document puts forward (``rows``: its passages in order)."""
+    for reader in (_by_named_items, _by_rows, _by_sections):
+        found = reader(rows)
+        if len(found) >= 2:
+            return found
+    return []
+
+
+def options_table(passages: pl.DataFrame, stages: Iterable[str] = ("options",)) -> pl.DataFrame:
+    """The ``options`` table from the passages of the options documents (``stages``), in document order.
+
+    Ids are ``O`` + the option's own number where it has one ("O3", "O126"), else its place
+    ("O1", "O2" …); a number used twice (two documents) gets a suffix.
+    """
+    wanted = set(stages)
+    docs = passages.filter(pl.col("stage").is_in(list(wanted)) & pl.col("response_id").is_null())
+    out: list[dict[str, object]] = []
+    used: set[str] = set()
+    for source in dict.fromkeys(docs["source_id"].to_list()):
+        rows = docs.filter(pl.col("source_id") == source).sort("position").to_dicts()
+        for place, option in enumerate(options_of_document(rows), start=1):
+            base = f"O{option.number.upper() if option.number else place}"
+            option_id, n = base, 1
+            while option_id in used:
+                n += 1
+                option_id = f"{base}-{n}"
+            used.add(option_id)
+            out.append(
+                {
+                    "option_id": option_id,
+                    "source_id": source,
+                    "number": option.number,
+                    "title": option.title,
+                    "text": " ".join(t for t in option.texts if t),
+                    "passage_ids": option.passages,
+                    "origin": option.origin,
+                }
+            )
+    return pl.DataFrame(out, schema=OPTIONS_SCHEMA) if out else pl.DataFrame(schema=OPTIONS_SCHEMA)
+
+
+OPTIONS_SCHEMA = {
+    "option_id": pl.String(),
+    "source_id": pl.String(),
+    "number": pl.String(),
+    "title": pl.String(),
+    "text": pl.String(),
+    "passage_ids": pl.List(pl.String()),
+    "origin": pl.String(),
+}

@@ -1,0 +1,157 @@
+"""Themes inherit the options their respondents addressed, and their fate follows those options' outcomes.
+
+``theme_options``: for each theme and option, how many of the theme's respondents addressed the
+option *in the theme's own passages* (or through a column naming the option for the whole
+response), their share of the theme, and how many of them argue against a change (the stance
+cue words of ``trace_signals.opposes_change``).
+
+``theme_status_from_options``: a theme's status from the outcomes of the options that at least
+``MIN_SHARE`` of its respondents (and ``MIN_RESPONDENTS``) addressed, weighted by those shares:
+
+- *adopted*: every addressed option approved (unchanged);
+- *adopted in part*: some approved (or approved with changes) and some not, or all approved with changes;
+- *considered*: addressed options were rejected, deferred or not decided upon;
+- *contrary*: the theme's respondents mostly argue against an option that was approved (or for
+  one that was rejected is not judged: a rejected option they asked for is "considered");
+- *not taken up*: options exist and none is addressed by enough of the theme's respondents.
+
+Confidence comes from the evidence: the share of the theme's respondents whose link rests on a
+column, a mention or specific words (meaning alone counts half), times how the outcome was found
+(a named option or a table 0.9, words 0.75, meaning 0.6). A theme no option reached is "not taken
+up" with confidence at most ``NO_EVIDENCE_CONFIDENCE`` — absence of evidence is weak evidence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import polars as pl
+
+from pipeline.trace.outcomes import NOT_MENTIONED
+from pipeline.trace.signals import opposes_change
+
+MIN_SHARE = 0.10
+MIN_RESPONDENTS = 2
+CONTRARY_SHARE = 0.5
+NO_EVIDENCE_CONFIDENCE = 0.5
+_LINK_WEIGHT = {"column": 1.0, "mention": 1.0, "words": 1.0, "meaning": 0.5}
+_OUTCOME_WEIGHT = {"table": 0.9, "mention": 0.9, "words": 0.75, "meaning": 0.6}
+APPROVED = ("approved", "approved with changes")
+THEME_OPTIONS_SCHEMA = {
+    "theme_id": pl.String(),
+    "option_id": pl.String(),
+    "n_respondents": pl.Int64(),
+    "share": pl.Float64(),
+    "n_opposing": pl.Int64(),
+    "evidence": pl.Float64(),
+}
+
+
+def theme_options(
+    assignments: pl.DataFrame,
+    passage_options: pl.DataFrame,
+    respondent_of: dict[str, str],
+    texts: dict[str, str],
+    column_options: dict[str, set[str]] | None = None,
+) -> pl.DataFrame:
+    """The theme × option table.
+
+    ``assignments``: passage_id, response_id, theme_id; ``passage_options``: passage_id,
+    option_id, method (every passage-level link); ``respondent_of``: response → respondent;
+    ``column_options``: response → the options its column names.
+    """
+    linked: dict[str, dict[str, str]] = defaultdict(dict)
+    for passage, option, method in passage_options.select("passage_id", "option_id", "method").iter_rows():
+        linked[passage].setdefault(option, method)
+    people: dict[str, set[str]] = defaultdict(set)
+    hits: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    against: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for passage, response, theme in assignments.select("passage_id", "response_id", "theme_id").iter_rows():
+        person = respondent_of.get(response, response)
+        people[theme].add(person)
+        found = dict(linked.get(passage, {}))
+        for option in (column_options or {}).get(response, ()):
+            found.setdefault(option, "column")
+        for option, method in found.items():
+            key = (theme, option)
+            hits[key][person] = max(hits[key].get(person, 0.0), _LINK_WEIGHT.get(method, 0.5))
+            if opposes_change(texts.get(passage, "")):
+                against[key].add(person)
+    rows = [
+        {
+            "theme_id": theme,
+            "option_id": option,
+            "n_respondents": len(who),
+            "share": round(len(who) / max(1, len(people[theme])), 4),
+            "n_opposing": len(against[(theme, option)]),
+            "evidence": round(sum(who.values()) / max(1, len(who)), 4),
+        }
+        for (theme, option), who in sorted(hits.items())
+    ]
+    return pl.DataFrame(rows, schema=THEME_OPTIONS_SCHEMA) if rows else pl.DataFrame(schema=THEME_OPTIONS_SCHEMA)
+
+
+def theme_status_from_options(
+    themes: list[str], table: pl.DataFrame, outcomes: pl.DataFrame, titles: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Per theme: status, confidence, the options it addressed and why (plain words, with numbers)."""
+    outcome_of = {r["option_id"]: r for r in outcomes.iter_rows(named=True)}
+    out = []
+    for theme in themes:
+        mine = table.filter(
+            (pl.col("theme_id") == theme)
+            & (pl.col("share") >= MIN_SHARE)
+            & (pl.col("n_respondents") >= MIN_RESPONDENTS)
+        ).sort("share", descending=True)
+        if mine.is_empty():
+            out.append(
+                {
+                    "theme_id": theme,
+                    "status": "not taken up",
+                    "confidence": NO_EVIDENCE_CONFIDENCE if table.height else 0.3,
+                    "options": [],
+                    "reason": "none of the options was addressed by enough of its respondents",
+                }
+            )
+            continue
+        weights: dict[str, float] = defaultdict(float)
+        found_by: list[float] = []
+        contrary = None
+        options = []
+        for row in mine.iter_rows(named=True):
+            fate = outcome_of.get(row["option_id"], {"outcome": NOT_MENTIONED, "method": None})
+            weights[str(fate["outcome"])] += row["share"]
+            found_by.append(row["evidence"] * _OUTCOME_WEIGHT.get(str(fate["method"]), 0.5))
+            options.append(row["option_id"])
+            opposing = row["n_opposing"] / max(1, row["n_respondents"])
+            if fate["outcome"] in APPROVED and opposing >= CONTRARY_SHARE and contrary is None:
+                contrary = (row, opposing)
+        total = sum(weights.values())
+        approved = weights["approved"] + weights["approved with changes"]
+        if contrary is not None:
+            row, opposing = contrary
+            status = "contrary"
+            reason = (
+                f"{opposing:.0%} of the {row['n_respondents']} respondents who addressed "
+                f"{titles.get(row['option_id'], row['option_id'])} opposed it; it was approved"
+            )
+        elif approved and approved == weights["approved"] and approved >= total - 1e-9:
+            status, reason = "adopted", "every option it addressed was approved"
+        elif approved:
+            status, reason = "adopted in part", "some of the options it addressed were approved and some were not"
+        else:
+            status, reason = "considered", "the options it addressed were not adopted"
+        listed = ", ".join(
+            f"{titles.get(o, o)} ({outcome_of.get(o, {'outcome': NOT_MENTIONED})['outcome']})" for o in options[:4]
+        )
+        out.append(
+            {
+                "theme_id": theme,
+                "status": status,
+                "confidence": round(sum(found_by) / len(found_by), 3),
+                "options": options,
+                "reason": f"{reason}: {listed}",
+            }
+        )
+    return out
