@@ -143,7 +143,7 @@ def nyc_part(data: Path, runner: Any) -> Result:
     texts = dict(zip(testimonies["response_id"], testimonies["text"], strict=True))
     methods = {
         "throughline": as_elements(ours),
-        **{f"throughline ({m} only)": as_elements(found) for m, found in sorted(by_method.items())},
+        **{f"throughline, strongest evidence {m}": as_elements(found) for m, found in sorted(by_method.items())},
         "every element": {r: {k for k in key_of.values() if k} for r in gold},
         "keyword per element (automatic)": as_elements(keyword_baseline(options, texts)),
         "keyword per element (hand-written)": {
