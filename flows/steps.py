@@ -467,30 +467,52 @@ def trace_settings(analysis: Analysis) -> TraceSettings:
 
 
 def trace(config: ConsultationFile, staging: Path) -> Summary:
-    """Link themes to options and decision passages; write links and theme_status."""
+    """Link themes to options and decision passages (links, theme_status), and trace option by option.
+
+    The option-by-option tables (options, response_options, option_outcomes, theme_options) are
+    written beside the theme links; the theme statuses still come from the links (docs/TRACE.md).
+    """
     from pipeline.themes.tables import with_sibling_answers
     from pipeline.trace import document_stages, theme_links, theme_status
+    from pipeline.trace.attribution import AttributionSettings
+    from pipeline.trace.process import trace_by_option
 
     started = time.perf_counter()
     public, public_vectors, documents, document_vectors = _public(staging)
     table = read_table(staging, "themes")
+    assignments = with_sibling_answers(read_table(staging, "assignments"), table)
     links = theme_links(
-        with_sibling_answers(read_table(staging, "assignments"), table),
-        public,
-        public_vectors,
-        documents,
-        document_vectors,
-        trace_settings(config.analysis),
+        assignments, public, public_vectors, documents, document_vectors, trace_settings(config.analysis)
     )
     status = theme_status(table, links, config.analysis.link_threshold, stages=document_stages(documents))
     write_table(staging, "links", links)
     write_table(staging, "theme_status", status)
+    responses = read_table(staging, "responses")
+    by_option = trace_by_option(
+        public,
+        public_vectors,
+        documents,
+        document_vectors,
+        assignments,
+        table["theme_id"].to_list(),
+        dict(
+            zip(responses["response_id"], responses["respondent_id"].fill_null(responses["response_id"]), strict=True)
+        ),
+        _embedder(config).encode,
+        config.consultation.title,
+        AttributionSettings(languages=config.analysis.languages),
+    )
+    for name in ("options", "response_options", "option_outcomes", "theme_options"):
+        write_table(staging, name, getattr(by_option, name))
     counts = dict(status.group_by("status").len().iter_rows())
     return {
         "seconds": time.perf_counter() - started,
         "links": int(links["linked"].sum()),
         "near_misses": int((~links["linked"]).sum()),
         "statuses": counts,
+        "options": by_option.options.height,
+        "responses_addressing_an_option": by_option.response_options["response_id"].n_unique(),
+        "option_outcomes": dict(by_option.option_outcomes.group_by("outcome").len().iter_rows()),
     }
 
 

@@ -163,6 +163,40 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "decision_passage_id": pl.String(),
         "reason": pl.String(),
     },
+    "options": {
+        "option_id": pl.String(),
+        "source_id": pl.String(),
+        "number": pl.String(),
+        "title": pl.String(),
+        "text": pl.String(),
+        "passage_ids": pl.List(pl.String()),
+        "origin": pl.String(),
+    },
+    "response_options": {
+        "response_id": pl.String(),
+        "option_id": pl.String(),
+        "method": pl.String(),
+        "score": pl.Float64(),
+        "passage_id": pl.String(),
+        "evidence": pl.String(),
+    },
+    "option_outcomes": {
+        "option_id": pl.String(),
+        "outcome": pl.String(),
+        "passage_id": pl.String(),
+        "evidence": pl.String(),
+        "method": pl.String(),
+        "reason": pl.String(),
+        "reason_passage_id": pl.String(),
+    },
+    "theme_options": {
+        "theme_id": pl.String(),
+        "option_id": pl.String(),
+        "n_respondents": pl.Int64(),
+        "share": pl.Float64(),
+        "n_opposing": pl.Int64(),
+        "evidence": pl.Float64(),
+    },
     "responsiveness": {
         "attribute": pl.String(),
         "value": pl.String(),
@@ -253,6 +287,15 @@ TABLE_DESCRIPTIONS: Final = {
         "Each theme's fate in the decision (adopted, in part, considered, not taken up, contrary; "
         "not traced when no decision was given)."
     ),
+    "options": "The options the options documents put forward: id, number, title, text and their passages.",
+    "response_options": (
+        "Which options each response addresses, with its strongest evidence (column, mention, words, meaning)."
+    ),
+    "option_outcomes": (
+        "What the decision did with each option (approved, approved with changes, rejected, deferred, "
+        "not mentioned), the deciding passage and the stated reason."
+    ),
+    "theme_options": "Theme by option: respondents of the theme who addressed the option, their share, how many opposed it.",
     "responsiveness": "Share of respondents whose themes reached the decision, overall and by group.",
     "rejects": "Input rows not analysed, with the reason, file, row and column.",
 }

@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from pipeline.schema import TABLES
 from pipeline.trace.signals import fold, option_numbers, stop_words, tokens
 
 Matrix = npt.NDArray[np.float32]
@@ -45,8 +46,8 @@ class AttributionSettings:
     option_vector: str = "title"  # meaning compares passages with the option's "title" or "mean" vector
     words: float = 0.5  # words: this much specific-term weight in one response
     gate: float = 1.0  # words count in a passage whose affinity to the option is at least this
-    public_share: float = 0.08  # a term in more than this share of the public's passages is no evidence
-    min_tf: int = 2  # a term the option's text uses at least this often (its title counts twice)
+    public_share: float = 0.4  # a term in more than this share of the public's passages is no evidence
+    min_tf: int = 2  # a term a long option's text uses at least this often (its title counts twice)
     owned: float = 0.75  # ... making at least this share of the uses of the term in all the options' texts
     languages: tuple[str, ...] = ("en",)
 
@@ -103,7 +104,8 @@ def _weight(term: str, languages: tuple[str, ...]) -> float:
     return sum(rarity(p, languages) for p in parts) + BIGRAM_BASE
 
 
-BIGRAM_BASE = 0.5  # a phrase the option repeats is specific even in everyday words ("town center")
+BIGRAM_BASE = 0.5
+LONG_OPTION_WORDS = 80  # a phrase the option repeats is specific even in everyday words ("town center")
 
 
 def specific_terms(
@@ -122,6 +124,8 @@ def specific_terms(
     for terms in per_option.values():
         used_by.update(terms)
     named = _terms(title, stop)
+    # In a long description a word used once is said in passing; in a short one every word counts.
+    min_tf = {o.option_id: settings.min_tf if len(o.text.split()) >= LONG_OPTION_WORDS else 1 for o in options}
     public = Counter(t for text in public_texts for t in _terms(text, stop))
     n = max(1, len(public_texts))
     out: dict[str, dict[str, float]] = {}
@@ -131,7 +135,7 @@ def specific_terms(
             owned = terms[term] / used_by[term]  # the share of the options' uses of the term that are this one's
             if owned < settings.owned or term in named or set(term.split()) <= named:
                 continue
-            if public[term] == 0 or public[term] / n > settings.public_share or terms[term] < settings.min_tf:
+            if public[term] == 0 or public[term] / n > settings.public_share or terms[term] < min_tf[option_id]:
                 continue  # never said (no evidence to weigh), said by everyone (no evidence at all), or in passing
             weight = _weight(term, settings.languages) * owned
             if weight > 0:
@@ -177,6 +181,10 @@ def option_affinity(vectors: Matrix, option_units: Sequence[Matrix], kind: str =
     z-score over all passages, per option: an option every passage is somewhat like (a broad one,
     or one worded like the consultation itself) needs a passage far above its usual similarity.
     """
+    if kind == "both":
+        return np.maximum(
+            option_affinity(vectors, option_units, "title"), option_affinity(vectors, option_units, "mean")
+        )
     columns = []
     for units in option_units:
         if kind == "title":
@@ -302,11 +310,4 @@ PASSAGE_OPTIONS_SCHEMA = {
     "method": pl.String(),
     "score": pl.Float64(),
 }
-RESPONSE_OPTIONS_SCHEMA = {
-    "response_id": pl.String(),
-    "option_id": pl.String(),
-    "method": pl.String(),
-    "score": pl.Float64(),
-    "passage_id": pl.String(),
-    "evidence": pl.String(),
-}
+RESPONSE_OPTIONS_SCHEMA = TABLES["response_options"]

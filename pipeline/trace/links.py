@@ -61,6 +61,7 @@ NEAR_MISSES_PER_STAGE = 3
 OPPOSING_SHARE = 0.5  # a theme opposes a change when this share of its respondents argue against one
 REFERENCE_CONFIDENCE = 0.8
 REVIEWED_CONFIDENCE = 0.95  # a link an officer confirmed
+NO_EVIDENCE_CONFIDENCE = 0.5  # "not taken up" rests on the absence of a link: at most this sure
 CONTRARY_DISCOUNT = 0.75  # contrary rests on cue words as well as the link: say so in the confidence
 
 
@@ -401,7 +402,8 @@ def _status_of(mine: pl.DataFrame, everything: pl.DataFrame, threshold: float) -
         status, deciding = "not taken up", None
     if deciding is None:
         best = float(everything["score"].fill_null(0.0).max() or 0.0)  # type: ignore[arg-type]
-        confidence = 1.0 - semantic_confidence(best, threshold) if everything.height else 0.95
+        # Nothing found is weak evidence that nothing is there: never more sure than a coin toss.
+        confidence = min(NO_EVIDENCE_CONFIDENCE, 1.0 - semantic_confidence(best, threshold))
     else:
         confidence = float(deciding["confidence"] or 0.5)
         confidence *= CONTRARY_DISCOUNT if status == "contrary" else 1.0

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pipeline.schema import TABLES
+
 _NAMED = re.compile(
     r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(option|project|proposal|scenario|alternative|proyecto|propuesta)\s+"
     r"(\d+[a-z]?|[A-Z])\b\s*[:.\-–—)]?\s*(.*)$",
@@ -35,7 +37,6 @@ _FRAME = re.compile(
     r"contact|references)\b",
     re.IGNORECASE,
 )
-OPTION_COLUMNS = ("option_id", "source_id", "number", "title", "text", "passage_ids", "origin")
 
 
 @dataclass
@@ -158,12 +159,4 @@ def options_table(passages: pl.DataFrame, stages: Iterable[str] = ("options",)) 
     return pl.DataFrame(out, schema=OPTIONS_SCHEMA) if out else pl.DataFrame(schema=OPTIONS_SCHEMA)
 
 
-OPTIONS_SCHEMA = {
-    "option_id": pl.String(),
-    "source_id": pl.String(),
-    "number": pl.String(),
-    "title": pl.String(),
-    "text": pl.String(),
-    "passage_ids": pl.List(pl.String()),
-    "origin": pl.String(),
-}
+OPTIONS_SCHEMA = TABLES["options"]

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 
 import polars as pl
 
+from pipeline.schema import TABLES
 from pipeline.trace.attribution import Option, mention_patterns
 from pipeline.trace.signals import DECIDING_ROLES, action, fold, option_numbers
 
@@ -48,15 +49,7 @@ _BECAUSE = re.compile(
     r"debido\s+a)\b\s*(.*)",
     re.IGNORECASE | re.DOTALL,
 )
-OUTCOMES_SCHEMA = {
-    "option_id": pl.String(),
-    "outcome": pl.String(),
-    "passage_id": pl.String(),
-    "evidence": pl.String(),
-    "method": pl.String(),
-    "reason": pl.String(),
-    "reason_passage_id": pl.String(),
-}
+OUTCOMES_SCHEMA = TABLES["option_outcomes"]
 
 
 def outcome_of(text: str, role: str | None) -> str | None:

@@ -11,8 +11,8 @@ cue words of ``trace_signals.opposes_change``).
 - *adopted*: every addressed option approved (unchanged);
 - *adopted in part*: some approved (or approved with changes) and some not, or all approved with changes;
 - *considered*: addressed options were rejected, deferred or not decided upon;
-- *contrary*: the theme's respondents mostly argue against an option that was approved (or for
-  one that was rejected is not judged: a rejected option they asked for is "considered");
+- *contrary*: most of the theme's respondents who addressed an approved option argue against it;
+  an option they argued against that was rejected counts as the decision going their way;
 - *not taken up*: options exist and none is addressed by enough of the theme's respondents.
 
 Confidence comes from the evidence: the share of the theme's respondents whose link rests on a
@@ -28,24 +28,19 @@ from typing import Any
 
 import polars as pl
 
+from pipeline.schema import TABLES
 from pipeline.trace.outcomes import NOT_MENTIONED
 from pipeline.trace.signals import opposes_change
 
 MIN_SHARE = 0.10
 MIN_RESPONDENTS = 2
 CONTRARY_SHARE = 0.5
+DOMINANT = 0.5  # options addressed by at least half as many of the theme's respondents as its main option
 NO_EVIDENCE_CONFIDENCE = 0.5
 _LINK_WEIGHT = {"column": 1.0, "mention": 1.0, "words": 1.0, "meaning": 0.5}
 _OUTCOME_WEIGHT = {"table": 0.9, "mention": 0.9, "words": 0.75, "meaning": 0.6}
 APPROVED = ("approved", "approved with changes")
-THEME_OPTIONS_SCHEMA = {
-    "theme_id": pl.String(),
-    "option_id": pl.String(),
-    "n_respondents": pl.Int64(),
-    "share": pl.Float64(),
-    "n_opposing": pl.Int64(),
-    "evidence": pl.Float64(),
-}
+THEME_OPTIONS_SCHEMA = TABLES["theme_options"]
 
 
 def theme_options(
@@ -119,14 +114,19 @@ def theme_status_from_options(
         found_by: list[float] = []
         contrary = None
         options = []
+        said: dict[str, str] = {}
         for row in mine.iter_rows(named=True):
             fate = outcome_of.get(row["option_id"], {"outcome": NOT_MENTIONED, "method": None})
-            weights[str(fate["outcome"])] += row["share"]
+            outcome = str(fate["outcome"])
+            opposing = row["n_opposing"] / max(1, row["n_respondents"])
+            if opposing >= CONTRARY_SHARE:  # they argued against the option: its rejection is what they asked
+                if outcome in APPROVED and contrary is None:
+                    contrary = (row, opposing)
+                if outcome == "rejected":
+                    outcome, said[row["option_id"]] = "approved", "rejected, as its respondents asked"
+            weights[outcome] += row["share"]
             found_by.append(row["evidence"] * _OUTCOME_WEIGHT.get(str(fate["method"]), 0.5))
             options.append(row["option_id"])
-            opposing = row["n_opposing"] / max(1, row["n_respondents"])
-            if fate["outcome"] in APPROVED and opposing >= CONTRARY_SHARE and contrary is None:
-                contrary = (row, opposing)
         total = sum(weights.values())
         approved = weights["approved"] + weights["approved with changes"]
         if contrary is not None:
@@ -137,13 +137,14 @@ def theme_status_from_options(
                 f"{titles.get(row['option_id'], row['option_id'])} opposed it; it was approved"
             )
         elif approved and approved == weights["approved"] and approved >= total - 1e-9:
-            status, reason = "adopted", "every option it addressed was approved"
+            status, reason = "adopted", "the decision went its way on every option it addressed"
         elif approved:
-            status, reason = "adopted in part", "some of the options it addressed were approved and some were not"
+            status, reason = "adopted in part", "the decision went its way on some of the options it addressed"
         else:
             status, reason = "considered", "the options it addressed were not adopted"
         listed = ", ".join(
-            f"{titles.get(o, o)} ({outcome_of.get(o, {'outcome': NOT_MENTIONED})['outcome']})" for o in options[:4]
+            f"{titles.get(o, o)} ({said.get(o) or outcome_of.get(o, {'outcome': NOT_MENTIONED})['outcome']})"
+            for o in options[:4]
         )
         out.append(
             {

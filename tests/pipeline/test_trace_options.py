@@ -132,7 +132,8 @@ def test_specific_words_belong_to_one_option_and_the_title_is_no_evidence() -> N
     ]
     weights = specific_terms(OPTIONS, public, "Town centre plan for Market Square", AttributionSettings())
     assert "cycle lane" in weights["O2"]
-    assert "parking" not in weights["O4"]  # two options say parking: no option's evidence
+    assert "parking" in weights["O4"]  # three of the options' four uses of "parking" are O4's
+    assert "parking" not in weights["O2"]  # "cycle parking" once: not O2's evidence
     assert "market square" not in weights["O3"]  # in the consultation's title
     assert mention_patterns([Option("O9", None, "Universal Affordability Preference (UAP)", "")], "")["O9"].search(
         "the UAPs would help"
@@ -140,21 +141,24 @@ def test_specific_words_belong_to_one_option_and_the_title_is_no_evidence() -> N
 
 
 def test_attribution_is_relative_to_the_other_options() -> None:
+    rng = np.random.default_rng(0)
+    n = 40
+    texts = ["I back option 4.", "Something about cycling.", "Anything."] + [f"General remark {i}." for i in range(n)]
     public = pl.DataFrame(
         {
-            "passage_id": ["p1", "p2", "p3", "p4"],
-            "response_id": ["r1", "r2", "r3", "r4"],
-            "text": ["I back option 4.", "Something general.", "Something about cycling.", "Anything."],
+            "passage_id": [f"p{i}" for i in range(len(texts))],
+            "response_id": [f"r{i}" for i in range(len(texts))],
+            "text": texts,
         }
     )
     axes = np.eye(4, dtype=np.float32)
     units = [axes[i : i + 1] for i in range(4)]
-    vectors = np.array(
-        [[0.5, 0.5, 0.5, 0.5], [0.5, 0.5, 0.5, 0.5], [0.2, 0.9, 0.2, 0.2], [0.0, 0.0, 0.0, 0.0]], dtype=np.float32
-    )
-    got = attribute(public, vectors, OPTIONS, units, column={"r4": "O1"})
+    general = 0.5 + 0.02 * rng.standard_normal((len(texts), 4)).astype(np.float32)  # a little like every option
+    vectors = general.copy()
+    vectors[1] = [0.2, 0.95, 0.2, 0.2]  # far closer to option 2 than passages usually are
+    got = attribute(public, vectors, OPTIONS, units, column={"r2": "O1"})
     pairs = {(r, o, m) for r, o, m in got.select("response_id", "option_id", "method").iter_rows()}
-    assert ("r1", "O4", "mention") in pairs
-    assert ("r3", "O2", "meaning") in pairs  # close to one option, far from the rest
-    assert not any(r == "r2" for r, _, _ in pairs)  # equally like every option: addresses none
-    assert ("r4", "O1", "column") in pairs
+    assert ("r0", "O4", "mention") in pairs
+    assert ("r1", "O2", "meaning") in pairs
+    assert not any(r.startswith("r") and int(r[1:]) >= 3 for r, _, _ in pairs)  # like every option: addresses none
+    assert ("r2", "O1", "column") in pairs
