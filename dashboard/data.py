@@ -73,6 +73,8 @@ def table(run: str, name: str) -> pl.DataFrame:
         return frame.clear()
     if name == "passages":
         return frame.filter(pl.col("kind") == "section")
+    if name == "response_options":  # who addressed what, never what they wrote
+        return frame.with_columns(pl.lit(None, pl.String()).alias(c) for c in ("evidence", "passage_id"))
     if name == "links":
         return frame.with_columns(
             pl.lit(None, pl.String()).alias(c) for c in ("evidence_text", "public_span", "evidence_response_id")

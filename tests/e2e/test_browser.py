@@ -115,9 +115,16 @@ def test_dashboard_in_chromium(served: str) -> None:
         page.locator(".js-plotly-plot").first.wait_for(state="attached", timeout=120_000)
         page.locator(".js-plotly-plot .sankey").first.wait_for(state="attached", timeout=120_000)
         shoot(page, "trace.png", 2_000)
+        page.get_by_role("link", name="Options").click()
+        page.get_by_text("Options: who addressed each option").wait_for(timeout=120_000)
+        page.locator(".js-plotly-plot").first.wait_for(state="attached", timeout=120_000)
+        page.get_by_text("O3 · Market Square pedestrian zone — Rejected").click()
+        page.get_by_text("following objections from market traders").first.wait_for(timeout=60_000)
+        shoot(page, "options.png", 1_500)
         browser.close()
     assert (ARTIFACTS / "overview.png").stat().st_size > 10_000
     assert (ARTIFACTS / "themes-heatmap.png").stat().st_size > 10_000
+    assert (ARTIFACTS / "options.png").stat().st_size > 10_000
 
 
 def test_a_deep_link_opens_the_page_inside_the_app(served: str) -> None:

@@ -1,0 +1,135 @@
+"""Options: each option of the options paper — who addressed it, what they said, what was decided and why.
+
+Read option by option, as a committee reads an options paper: how many respondents addressed the
+option (and how: a column naming it, a mention, words specific to it, or meaning), how many of
+them argued against it, what the decision did with it and the reason given. The heatmap shows
+which themes speak to which options.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+import streamlit as st
+
+from dashboard.data import public_mode, selected_run, table
+from dashboard.render import inert, percent
+from pipeline.trace.options_view import option_rows
+
+OUTCOME_LABELS = {
+    "approved": "Approved",
+    "approved with changes": "Approved with changes",
+    "rejected": "Rejected",
+    "deferred": "Deferred",
+    "not mentioned": "Not mentioned in the decision",
+}
+METHOD_WORDS = {
+    "column": "named in its own column",
+    "mention": "named in the text",
+    "words": "words specific to the option",
+    "meaning": "close in meaning",
+}
+
+
+def heatmap(themes: pl.DataFrame, options: pl.DataFrame, shares: pl.DataFrame) -> go.Figure:
+    """Theme × option: the share of each theme's respondents who addressed each option."""
+    theme_ids = themes["theme_id"].to_list()
+    option_ids = options["option_id"].to_list()
+    cell = {(t, o): s for t, o, s in shares.select("theme_id", "option_id", "share").iter_rows()}
+    z = [[cell.get((t, o), 0.0) for o in option_ids] for t in theme_ids]
+    label = dict(zip(themes["theme_id"], themes["label"], strict=True))
+    figure = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[f"{o} {t}"[:40] for o, t in zip(option_ids, options["title"], strict=True)],
+            y=[f"{t} {label[t]}"[:40] for t in theme_ids],
+            colorscale="Blues",
+            zmin=0,
+            zmax=max(0.01, max((max(r) for r in z), default=0.01)),
+            colorbar={"title": "Share", "tickformat": ".0%"},
+            hovertemplate="%{y}<br>%{x}<br>%{z:.0%} of the theme's respondents<extra></extra>",
+        )
+    )
+    figure.update_layout(height=max(360, 24 * len(theme_ids)), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+run = selected_run()
+if run is not None:
+    st.title("Options: who addressed each option, and what was decided")
+    options = table(run, "options")
+    if options.is_empty():
+        st.info(
+            "No options were found: no document at the options stage, or none that lists its options as "
+            "numbered or headed items (Option 1 …, Project 12 …) or headed sections.",
+            icon=":material/info:",
+        )
+        st.stop()
+    rows = option_rows(
+        options,
+        table(run, "option_outcomes"),
+        table(run, "response_options"),
+        table(run, "responses"),
+        table(run, "theme_options"),
+    )
+    decided = rows.filter(pl.col("outcome") != "not mentioned").height
+    left, middle, right = st.columns(3)
+    left.metric("Options", options.height)
+    middle.metric("With an outcome in the decision", decided)
+    right.metric("Respondents addressing an option", rows["respondents_any"][0])
+    st.dataframe(
+        rows.select(
+            "option_id",
+            "title",
+            pl.col("outcome").replace(OUTCOME_LABELS),
+            "n_respondents",
+            "share",
+            "n_opposing",
+            "reason",
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "option_id": "Option",
+            "title": "Title",
+            "outcome": "Decision",
+            "n_respondents": "Respondents addressing it",
+            "share": st.column_config.NumberColumn("Share of respondents", format="percent"),
+            "n_opposing": "Of whom argued against",
+            "reason": "Reason given",
+        },
+    )
+    themes = table(run, "themes").sort(["n_respondents", "theme_id"], descending=[True, False])
+    shares = table(run, "theme_options")
+    if not shares.is_empty():
+        st.subheader("Which themes speak to which options")
+        st.plotly_chart(heatmap(themes, options, shares), width="stretch")
+        st.caption("Share of each theme's respondents whose passages in the theme address the option.")
+    addressed = table(run, "response_options")
+    for row in rows.iter_rows(named=True):
+        outcome = OUTCOME_LABELS.get(row["outcome"], row["outcome"])
+        with st.expander(f"{row['option_id']} · {row['title']} — {outcome}"):
+            st.markdown(f"**The option.** {inert(row['text'][:600])}{'…' if len(row['text']) > 600 else ''}")
+            if row["evidence"]:
+                found = METHOD_WORDS.get(row["outcome_method"] or "", row["outcome_method"] or "")
+                st.markdown(f"**The decision: {outcome}** ({found})")
+                st.markdown(f"> {inert(row['evidence'])}")
+                if row["reason"]:
+                    st.markdown(f"**Reason given:** {inert(row['reason'])}")
+            else:
+                st.caption("No passage of the decision documents addresses this option.")
+            st.markdown(
+                f"**What people said**: {row['n_respondents']} respondents ({percent(row['share'])}) addressed it"
+                + (f"; {row['n_opposing']} argued against it." if row["n_opposing"] else ".")
+            )
+            how = [item.split(":") for item in row["methods"] or []]
+            if how:
+                st.caption("Found by " + " · ".join(f"{METHOD_WORDS.get(m, m)}: {n}" for m, n in how))
+            if not public_mode():
+                mine = addressed.filter(pl.col("option_id") == row["option_id"]).sort(
+                    ["method", "score"], descending=[False, True]
+                )
+                for said in mine.filter(pl.col("evidence").is_not_null()).head(4).iter_rows(named=True):
+                    st.markdown(f"> {inert(said['evidence'])}")
+                    st.caption(f"{inert(said['response_id'])} · {METHOD_WORDS.get(said['method'], said['method'])}")

@@ -1,0 +1,60 @@
+"""One row per option for people to read: the option, who addressed it, the outcome and the reason."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.trace.signals import opposes_change
+
+
+def option_rows(
+    options: pl.DataFrame,
+    outcomes: pl.DataFrame,
+    addressed: pl.DataFrame,
+    responses: pl.DataFrame,
+    theme_options: pl.DataFrame,
+) -> pl.DataFrame:
+    """Options with their outcome, deciding passage, reason, respondents addressing them and how many opposed.
+
+    Respondents are counted once per option (a respondent's several responses are one person);
+    ``share`` is of every respondent. ``n_opposing`` counts respondents whose evidence passage argues
+    against a change; ``methods`` lists "method:count" of the links. ``respondents_any`` is the number
+    who addressed at least one option.
+    """
+    person = (
+        dict(zip(responses["response_id"], responses["respondent_id"].fill_null(responses["response_id"]), strict=True))
+        if responses.height
+        else {}
+    )
+    everyone = max(1, len(set(person.values())))
+    rows = []
+    reached: set[str] = set()
+    outcome_of = {r["option_id"]: r for r in outcomes.iter_rows(named=True)}
+    for option in options.iter_rows(named=True):
+        mine = addressed.filter(pl.col("option_id") == option["option_id"])
+        people = {person.get(r, r) for r in mine["response_id"]}
+        reached |= people
+        opposing = {
+            person.get(r, r)
+            for r, text in mine.select("response_id", "evidence").iter_rows()
+            if text and opposes_change(text)
+        }
+        fate = outcome_of.get(option["option_id"], {})
+        rows.append(
+            {
+                "option_id": option["option_id"],
+                "title": option["title"],
+                "text": option["text"] or "",
+                "outcome": fate.get("outcome") or "not mentioned",
+                "outcome_method": fate.get("method"),
+                "evidence": fate.get("evidence"),
+                "reason": fate.get("reason"),
+                "n_respondents": len(people),
+                "share": len(people) / everyone,
+                "n_opposing": len(opposing),
+                "methods": [f"{m}:{n}" for m, n in mine.group_by("method").len().sort("method").iter_rows()],
+                "n_themes": theme_options.filter(pl.col("option_id") == option["option_id"]).height,
+            }
+        )
+    frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
+    return frame.with_columns(respondents_any=pl.lit(len(reached))) if rows else frame
