@@ -79,6 +79,7 @@ class ReportData:
     status_counts: dict[str, int]
     documents: frozenset[str] = frozenset({"options", "decision"})  # stages with document passages
     gap: str | None = None  # why there is no verdict (no decision given), from ``trace_gap``
+    options: list[dict[str, Any]] = field(default_factory=list)  # option by option (``option_rows``)
 
     def nothing(self, stage: str) -> str:
         """What to say when no passage of ``stage`` addresses a theme: none addresses it, or none was given."""
@@ -133,7 +134,32 @@ def report_data(tables: dict[str, pl.DataFrame], manifest: dict[str, Any]) -> Re
         status_counts=status_counts(ranked),
         documents=documents,
         gap=gap,
+        options=_options(tables),
     )
+
+
+OPTION_HEADER = ["Option", "Decision", "Respondents who addressed it", "Of whom argued against", "Reason given"]
+
+
+def _options(tables: dict[str, pl.DataFrame]) -> list[dict[str, Any]]:
+    """The option-by-option rows, when the run found options (older runs have none)."""
+    from pipeline.trace.options_view import option_rows
+
+    if tables.get("options") is None or tables["options"].is_empty():
+        return []
+    names = ("options", "option_outcomes", "response_options", "responses", "theme_options")
+    return option_rows(*(tables[n] for n in names)).to_dicts()
+
+
+def option_cells(row: dict[str, Any]) -> list[str]:
+    """One option as table cells: id and title, outcome, respondents (share), opposing, reason."""
+    return [
+        f"{row['option_id']}: {row['title']}",
+        str(row["outcome"]).capitalize(),
+        f"{row['n_respondents']} ({_pct(row['share'])})",
+        str(row["n_opposing"]),
+        row["reason"] or "—",
+    ]
 
 
 def _language_note(manifest: dict[str, Any]) -> str:
@@ -213,6 +239,10 @@ def to_markdown(data: ReportData) -> str:
         out += [f"- {_md(t.label)}: {t.n_respondents} respondents ({_pct(t.share)})" for t in data.not_taken_up] or [
             "- None: every theme reached the options or the decision."
         ]
+        out.append("")
+    if data.options:
+        out += ["## Option by option", "", "| " + " | ".join(OPTION_HEADER) + " |", "|---|---|---|---|---|"]
+        out += ["| " + " | ".join(_md(c).replace("|", "/") for c in option_cells(row)) + " |" for row in data.options]
         out.append("")
     out += ["## Theme by theme", ""]
     for t, heading in zip(data.themes, question_headings(data.themes), strict=True):
@@ -306,15 +336,21 @@ def to_html(data: ReportData) -> str:
         "<table><tr><th>Status</th><th>Themes</th></tr>",
         *(f"<tr><td>{e(_label(s))}</td><td>{n}</td></tr>" for s, n in data.status_counts.items()),
     ]
-    if data.gap:
-        body.append("</table><h2>Theme by theme</h2>")
-    else:
+    body.append("</table>")
+    if not data.gap:
         body += [
-            "</table><h2>Largest themes not taken up</h2><ul>",
+            "<h2>Largest themes not taken up</h2><ul>",
             *(f"<li>{e(t.label)}: {t.n_respondents} respondents ({_pct(t.share)})</li>" for t in data.not_taken_up),
             *(["<li>None: every theme reached the options or the decision.</li>"] if not data.not_taken_up else []),
-            "</ul><h2>Theme by theme</h2>",
+            "</ul>",
         ]
+    if data.options:
+        body += [
+            "<h2>Option by option</h2><table><tr>" + "".join(f"<th>{e(h)}</th>" for h in OPTION_HEADER) + "</tr>",
+            *("<tr>" + "".join(f"<td>{e(c)}</td>" for c in option_cells(row)) + "</tr>" for row in data.options),
+            "</table>",
+        ]
+    body.append("<h2>Theme by theme</h2>")
     for t, heading in zip(data.themes, question_headings(data.themes), strict=True):
         if heading:
             body.append(f"<h2 class='question'>{e(heading)}</h2>")
@@ -401,6 +437,9 @@ def to_docx(data: ReportData, path: Path) -> None:
             document.add_paragraph(f"{t.label}: {t.n_respondents} respondents ({_pct(t.share)})", style="List Bullet")
         if not data.not_taken_up:
             document.add_paragraph("None: every theme reached the options or the decision.")
+    if data.options:
+        document.add_heading("Option by option", level=1)
+        _docx_table(document, OPTION_HEADER, [option_cells(row) for row in data.options])
     document.add_heading("Theme by theme", level=1)
     for t, heading in zip(data.themes, question_headings(data.themes), strict=True):
         if heading:

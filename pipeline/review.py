@@ -463,6 +463,10 @@ RUN_TABLES = (
     "responses",
     "theme_groups",
     "breakdowns",
+    "options",
+    "option_outcomes",
+    "response_options",
+    "theme_options",
 )
 
 

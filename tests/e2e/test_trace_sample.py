@@ -84,3 +84,34 @@ def test_doing_half_of_what_a_theme_asks_is_adopted_in_part(sample_run: Path, sa
         },
     )
     assert status.filter(pl.col("theme_id") == buses)["status"].item() == "adopted in part"
+
+
+def test_the_sample_is_traced_option_by_option(sample_run: Path) -> None:
+    from pipeline.report import report_data, to_markdown
+    from pipeline.review import open_run
+    from pipeline.store import read_manifest
+
+    options = read_run_table(sample_run, "options")
+    assert options["option_id"].to_list() == [f"O{i}" for i in range(1, 9)]
+    assert options.filter(pl.col("option_id") == "O3")["title"].item() == "Market Square pedestrian zone"
+    outcomes = {r["option_id"]: r for r in read_run_table(sample_run, "option_outcomes").iter_rows(named=True)}
+    assert {o: r["outcome"] for o, r in outcomes.items()} == {
+        "O1": "rejected",
+        "O2": "approved",
+        "O3": "rejected",
+        "O4": "deferred",
+        "O5": "deferred",
+        "O6": "approved",
+        "O7": "approved",
+        "O8": "approved",
+    }
+    assert "market traders" in outcomes["O3"]["reason"]
+    assert "traffic regulation order" in outcomes["O4"]["reason"]
+    addressed = read_run_table(sample_run, "response_options")
+    assert addressed.filter(pl.col("option_id") == "O3").height >= 40  # the Market Square campaign and more
+    assert addressed.filter(pl.col("method") != "column")["evidence"].is_not_null().all()  # every link quotes
+    shares = read_run_table(sample_run, "theme_options")
+    assert shares["share"].is_between(0, 1).all()
+    report = to_markdown(report_data(open_run(sample_run).tables, read_manifest(sample_run)))
+    assert "## Option by option" in report
+    assert "| O3: Market Square pedestrian zone | Rejected |" in report
