@@ -466,6 +466,22 @@ def trace_settings(analysis: Analysis) -> TraceSettings:
     )
 
 
+def option_column(config: ConsultationFile, responses: pl.DataFrame) -> dict[str, str | None]:
+    """Response → the value of its source's option column (``option = "project_id"``), where one is named."""
+    from pipeline.ingest.survey import attribute_name
+
+    out: dict[str, str | None] = {}
+    for source in config.sources:
+        if not source.option:
+            continue
+        wanted = attribute_name(source.option)
+        column = next((c for c in responses.columns if c == wanted or c.startswith(wanted)), None)
+        if column is not None:
+            rows = responses.filter(pl.col(column).is_not_null()).select("response_id", pl.col(column).cast(pl.String))
+            out |= dict(rows.iter_rows())
+    return out
+
+
 def trace(config: ConsultationFile, staging: Path) -> Summary:
     """Link themes to options and decision passages (links, theme_status), and trace option by option.
 
@@ -475,7 +491,7 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
     from pipeline.themes.tables import with_sibling_answers
     from pipeline.trace import document_stages, theme_links, theme_status
     from pipeline.trace.attribution import AttributionSettings
-    from pipeline.trace.process import trace_by_option
+    from pipeline.trace.process import status_of_record, trace_by_option
 
     started = time.perf_counter()
     public, public_vectors, documents, document_vectors = _public(staging)
@@ -486,7 +502,6 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
     )
     status = theme_status(table, links, config.analysis.link_threshold, stages=document_stages(documents))
     write_table(staging, "links", links)
-    write_table(staging, "theme_status", status)
     responses = read_table(staging, "responses")
     by_option = trace_by_option(
         public,
@@ -494,16 +509,21 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
         documents,
         document_vectors,
         assignments,
-        table["theme_id"].to_list(),
         dict(
             zip(responses["response_id"], responses["respondent_id"].fill_null(responses["response_id"]), strict=True)
         ),
         _embedder(config).encode,
         config.consultation.title,
         AttributionSettings(languages=config.analysis.languages),
+        option_column(config, responses),
     )
-    for name in ("options", "response_options", "option_outcomes", "theme_options"):
+    produced = ("options", "passage_options", "response_options", "option_outcomes", "theme_options")
+    for name in produced:
         write_table(staging, name, getattr(by_option, name))
+    tables = {name: getattr(by_option, name) for name in produced}
+    tables |= {"passages": read_table(staging, "passages"), "responses": responses, "themes": table}
+    status = status_of_record(tables | {"assignments": assignments}, status)
+    write_table(staging, "theme_status", status)
     counts = dict(status.group_by("status").len().iter_rows())
     return {
         "seconds": time.perf_counter() - started,

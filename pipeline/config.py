@@ -76,6 +76,9 @@ class Source(_Frozen):
     sheet: str | None = None
     header_rows: int | None = Field(default=None, ge=1, le=5)
     weight: str | None = None
+    # The column naming each response's option ("project_id": 126 → "Project 126: …", or a title):
+    # kept as an attribute, and the strongest evidence of which option a response addresses.
+    option: str | None = None
     locale: str | None = None
     entity: str | None = None
     speakers: dict[str, SpeakerRole] = Field(default_factory=dict)

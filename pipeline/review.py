@@ -36,6 +36,7 @@ from pipeline.responsiveness import responsiveness
 from pipeline.schema import PUBLIC_KINDS, answering, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
 from pipeline.trace import TraceSettings, document_stages, split_passages, theme_links, theme_status
+from pipeline.trace.process import status_of_record
 from pipeline.trace.signals import action
 
 SAME_THEME = 0.5
@@ -281,9 +282,10 @@ def reviewed_view(
         (view.applied if ok else view.orphaned).append(review.id)
     view.tables["links"] = links
     if view.applied:
-        view.tables["theme_status"] = theme_status(
+        by_links = theme_status(
             view.tables["themes"], links, settings.link_threshold, stages=document_stages(view.tables["passages"])
         )
+        view.tables["theme_status"] = status_of_record(view.tables, by_links)
     return view
 
 
@@ -467,6 +469,7 @@ RUN_TABLES = (
     "option_outcomes",
     "response_options",
     "theme_options",
+    "passage_options",
 )
 
 

@@ -172,6 +172,13 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "passage_ids": pl.List(pl.String()),
         "origin": pl.String(),
     },
+    "passage_options": {
+        "passage_id": pl.String(),
+        "response_id": pl.String(),
+        "option_id": pl.String(),
+        "method": pl.String(),
+        "score": pl.Float64(),
+    },
     "response_options": {
         "response_id": pl.String(),
         "option_id": pl.String(),
@@ -288,6 +295,7 @@ TABLE_DESCRIPTIONS: Final = {
         "not traced when no decision was given)."
     ),
     "options": "The options the options documents put forward: id, number, title, text and their passages.",
+    "passage_options": "Every public passage → option link (method: mention, words, meaning) with its score.",
     "response_options": (
         "Which options each response addresses, with its strongest evidence (column, mention, words, meaning)."
     ),

@@ -151,6 +151,9 @@ def columns_from_source(table: pl.DataFrame, source: Source, path: Path) -> Colu
         if source.attributes is not None
         else [c for c in names if c not in taken and not looks_personal(c)]  # a name column is no attribute
     )
+    if source.option:  # the option column travels as an attribute (the trace reads it there)
+        option = resolve_column(source.option, names, path, "option")
+        attributes += [] if option in attributes else [option]
     return Columns(text=tuple(text), id=ident, date=date, attributes=tuple(attributes), weight=weight)
 
 

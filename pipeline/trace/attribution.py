@@ -199,6 +199,34 @@ def option_affinity(vectors: Matrix, option_units: Sequence[Matrix], kind: str =
     return z
 
 
+def column_options(values: Mapping[str, str | None], options: Sequence[Option]) -> tuple[dict[str, str], list[str]]:
+    """Response → option from a column naming it, and the values that name no option.
+
+    A value names an option by its number or id ("126", "Project 126", "O126") or by its title
+    (accents, case and spacing aside).
+    """
+    from pipeline.trace.options import named
+
+    by_number = {o.number.upper(): o.option_id for o in options if o.number}
+    by_id = {o.option_id.upper(): o.option_id for o in options}
+    by_title = {" ".join(fold(o.title).split()): o.option_id for o in options}
+    found: dict[str, str] = {}
+    unknown: list[str] = []
+    for response, value in values.items():
+        text = (value or "").strip()
+        if not text:
+            continue
+        number = (named(text) or (text, ""))[0].strip().upper()
+        option = by_number.get(number) or by_id.get(text.upper()) or by_title.get(" ".join(fold(text).split()))
+        if option is None and re.fullmatch(r"\d+(\.0)?", text):
+            option = by_number.get(text.split(".")[0])
+        if option:
+            found[response] = option
+        else:
+            unknown.append(text)
+    return found, sorted(set(unknown))
+
+
 def passage_options(
     public: pl.DataFrame,
     vectors: Matrix,
@@ -303,11 +331,5 @@ def attribute(
     return response_options(links, dict(zip(public["passage_id"], public["text"], strict=True)), column)
 
 
-PASSAGE_OPTIONS_SCHEMA = {
-    "passage_id": pl.String(),
-    "response_id": pl.String(),
-    "option_id": pl.String(),
-    "method": pl.String(),
-    "score": pl.Float64(),
-}
+PASSAGE_OPTIONS_SCHEMA = TABLES["passage_options"]
 RESPONSE_OPTIONS_SCHEMA = TABLES["response_options"]

@@ -5,19 +5,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from pipeline.schema import TABLES, conform
 from pipeline.trace.attribution import (
     AttributionSettings,
     Option,
+    column_options,
     passage_options,
     response_options,
 )
+from pipeline.trace.links import document_stages
 from pipeline.trace.options import options_table
 from pipeline.trace.outcomes import option_outcomes
 from pipeline.trace.status import theme_options, theme_status_from_options
@@ -35,7 +38,52 @@ class OptionTrace:
     response_options: pl.DataFrame
     option_outcomes: pl.DataFrame
     theme_options: pl.DataFrame
-    statuses: list[dict[str, object]]
+
+
+def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame) -> pl.DataFrame:
+    """Each theme's status: option by option when the run has options and a decision, else ``by_links``.
+
+    A theme's fate follows the outcomes of the options its respondents addressed
+    (``status.theme_status_from_options``), recomputed here from the run's tables so that a
+    reviewed view (themes merged or split) gets it the same way. Without parsable options, or
+    without a decision, the theme → passage links decide (and say "not traced" when no decision
+    was given). The links' stance is kept beside it.
+    """
+    options, outcomes = tables.get("options"), tables.get("option_outcomes")
+    passages = tables["passages"]
+    decided = "decision" in document_stages(passages)
+    if options is None or outcomes is None or options.is_empty() or not decided:
+        return by_links
+    responses = tables["responses"]
+    addressed = tables.get("response_options", pl.DataFrame(schema=TABLES["response_options"]))
+    column = addressed.filter(pl.col("method") == "column")
+    table = theme_options(
+        tables["assignments"],
+        tables.get("passage_options", pl.DataFrame(schema=TABLES["passage_options"])),
+        dict(
+            zip(responses["response_id"], responses["respondent_id"].fill_null(responses["response_id"]), strict=True)
+        ),
+        dict(zip(passages["passage_id"], passages["text"], strict=True)),
+        {r: {o} for r, o in column.select("response_id", "option_id").iter_rows()},
+    )
+    titles = dict(zip(options["option_id"], options["title"], strict=True))
+    statuses = theme_status_from_options(tables["themes"]["theme_id"].to_list(), table, outcomes, titles)
+    rows = pl.DataFrame(
+        [
+            {
+                "theme_id": s["theme_id"],
+                "status": s["status"],
+                "confidence": s["confidence"],
+                "stages_reached": ["problem", "options", "decision"] if s["options"] else ["problem"],
+                "reason": s["reason"],
+            }
+            for s in statuses
+        ],
+        schema_overrides={"stages_reached": pl.List(pl.String())},
+    )
+    joined = rows.join(by_links.select("theme_id", "stance"), on="theme_id", how="left")
+    blank = ("options_score", "decision_score", "options_passage_id", "decision_passage_id")
+    return conform(joined.with_columns(pl.lit(None).alias(c) for c in blank), "theme_status")
 
 
 def _units(options: pl.DataFrame, documents: pl.DataFrame, document_vectors: Matrix, encode: Encode) -> list[Matrix]:
@@ -57,17 +105,17 @@ def trace_by_option(
     documents: pl.DataFrame,
     document_vectors: Matrix,
     assignments: pl.DataFrame,
-    themes: list[str],
     respondent_of: dict[str, str],
     encode: Encode,
     title: str = "",
     settings: AttributionSettings | None = None,
+    column: dict[str, str | None] | None = None,
 ) -> OptionTrace:
     """Options from the options documents, who addressed each, what the decision did, and each theme's share.
 
     ``public``: passage_id, response_id, text (rows as ``public_vectors``); ``documents``: the
     document passages (passage_id, source_id, stage, heading, role, position, text, response_id
-    null) with ``document_vectors``.
+    null) with ``document_vectors``; ``column``: response → the value of its option column.
     """
     settings = settings or AttributionSettings()
     options = options_table(documents)
@@ -75,7 +123,8 @@ def trace_by_option(
     units = _units(options, documents, document_vectors, encode)
     links = passage_options(public, public_vectors, listed, units, title, settings)
     texts = dict(zip(public["passage_id"], public["text"], strict=True))
-    by_response = response_options(links, texts)
+    named, _ = column_options(column or {}, listed)
+    by_response = response_options(links, texts, named)
     decision_mask = documents["stage"].is_in(["decision", "implementation"]).to_numpy()
     decision = documents.filter(pl.Series(decision_mask))
     decided_links = passage_options(
@@ -87,7 +136,5 @@ def trace_by_option(
         settings,
     )
     outcomes = option_outcomes(decision, listed, decided_links, title)
-    table = theme_options(assignments, links, respondent_of, texts)
-    titles = dict(zip(options["option_id"], options["title"], strict=True))
-    statuses = theme_status_from_options(themes, table, outcomes, titles) if options.height else []
-    return OptionTrace(options, links, by_response, outcomes, table, statuses)
+    table = theme_options(assignments, links, respondent_of, texts, {r: {o} for r, o in named.items()})
+    return OptionTrace(options, links, by_response, outcomes, table)

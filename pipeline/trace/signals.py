@@ -147,11 +147,13 @@ def _matched(coordinates: np.ndarray, left: Sequence[str], right: Sequence[str])
     return matched
 
 
-_OPTIONS = re.compile(r"\boptions?\s+(\d+(?:\s*(?:,|and|&|or|to)\s*\d+)*)", re.IGNORECASE)
+_OPTIONS = re.compile(
+    r"\b(?:options?|projects?|proposals?|schemes?)\s+(\d+(?:\s*(?:,|and|&|or|to)\s*\d+)*)", re.IGNORECASE
+)
 
 
 def option_numbers(text: str) -> list[int]:
-    """Option numbers named in ``text`` ("Options 2, 6 and 8" → [2, 6, 8])."""
+    """Option numbers named in ``text`` ("Options 2, 6 and 8" → [2, 6, 8]; "Projects 1 and 3" too)."""
     numbers: list[int] = []
     for match in _OPTIONS.finditer(text):
         numbers.extend(int(n) for n in re.findall(r"\d+", match.group(1)))

@@ -32,7 +32,7 @@ from pipeline.schema import TABLES
 from pipeline.trace.outcomes import NOT_MENTIONED
 from pipeline.trace.signals import opposes_change
 
-MIN_SHARE = 0.10
+MIN_SHARE = 0.3  # a theme addresses an option when at least this share of its respondents do
 MIN_RESPONDENTS = 2
 CONTRARY_SHARE = 0.5
 DOMINANT = 0.5  # options addressed by at least half as many of the theme's respondents as its main option
@@ -99,6 +99,8 @@ def theme_status_from_options(
             & (pl.col("share") >= MIN_SHARE)
             & (pl.col("n_respondents") >= MIN_RESPONDENTS)
         ).sort("share", descending=True)
+        if mine.height:  # the options the theme is mostly about: a side remark of a few is not what it asked
+            mine = mine.filter(pl.col("share") >= DOMINANT * pl.col("share").max())
         if mine.is_empty():
             out.append(
                 {

@@ -1,0 +1,55 @@
+"""A participatory budget whose responses name their project in a column: every theme's status follows it.
+
+The fixture (tests/fixtures/parks-budget) is a small realistic process: 60 reasons for supporting
+one of five shortlisted projects, each naming its project in a ``Project`` column; the decision
+funds Projects 1, 3 and 5 and gives a reason for not funding 2 and 4.
+"""
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipeline.store import latest_run, read_run_table
+
+pytestmark = pytest.mark.slow
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "parks-budget"
+FUNDED = {"1", "3", "5"}
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:
+    from flows.analyse import analyse
+
+    workspace = tmp_path_factory.mktemp("parks")
+    analyse(FIXTURE / "consultation.toml", workspace)
+    found = latest_run(workspace, "riverside-parks-budget")
+    assert found is not None
+    return found
+
+
+def test_every_response_is_linked_to_the_project_its_column_names(run: Path) -> None:
+    addressed = read_run_table(run, "response_options").filter(pl.col("method") == "column")
+    named = pl.read_csv(FIXTURE / "responses.csv", infer_schema=False)
+    expected = {(r, f"O{p}") for r, p in zip(named["Response ID"], named["Project"], strict=True)}
+    assert set(zip(addressed["response_id"], addressed["option_id"], strict=True)) == expected
+
+
+def test_each_theme_takes_the_fate_of_the_projects_its_respondents_named(run: Path) -> None:
+    named = pl.read_csv(FIXTURE / "responses.csv", infer_schema=False).rename({"Response ID": "response_id"})
+    assignments = read_run_table(run, "assignments").join(named, on="response_id")
+    status = dict(read_run_table(run, "theme_status").select("theme_id", "status").iter_rows())
+    for theme_id, projects in assignments.group_by("theme_id").agg(pl.col("Project").mode().first()).iter_rows():
+        expected = "adopted" if projects in FUNDED else "considered"
+        assert status[theme_id] == expected, (theme_id, projects)
+    outcomes = read_run_table(run, "option_outcomes")
+    reasons = dict(outcomes.select("option_id", "reason").iter_rows())
+    assert "use up the budget" in reasons["O2"]
+    assert "use up the budget" in reasons["O4"]
+    assert dict(outcomes.select("option_id", "outcome").iter_rows()) == {
+        "O1": "approved",
+        "O2": "rejected",
+        "O3": "approved",
+        "O4": "rejected",
+        "O5": "approved",
+    }
