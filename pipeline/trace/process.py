@@ -47,7 +47,8 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
     (``status.theme_status_from_options``), recomputed here from the run's tables so that a
     reviewed view (themes merged or split) gets it the same way. Without parsable options, or
     without a decision, the theme → passage links decide (and say "not traced" when no decision
-    was given). The links' stance is kept beside it.
+    was given). The links' stance is kept beside it; a theme whose links an officer reviewed keeps
+    the status its reviewed links give.
     """
     options, outcomes = tables.get("options"), tables.get("option_outcomes")
     passages = tables["passages"]
@@ -83,7 +84,18 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
     )
     joined = rows.join(by_links.select("theme_id", "stance"), on="theme_id", how="left")
     blank = ("options_score", "decision_score", "options_passage_id", "decision_passage_id")
-    return conform(joined.with_columns(pl.lit(None).alias(c) for c in blank), "theme_status")
+    by_options = conform(joined.with_columns(pl.lit(None).alias(c) for c in blank), "theme_status")
+    # An officer who confirmed or rejected a theme's links has judged that theme: their links decide it.
+    links = tables.get("links")
+    judged = set() if links is None else set(links.filter(pl.col("review").is_not_null())["theme_id"].to_list())
+    if not judged:
+        return by_options
+    return pl.concat(
+        [
+            by_options.filter(~pl.col("theme_id").is_in(list(judged))),
+            by_links.filter(pl.col("theme_id").is_in(list(judged))),
+        ]
+    ).sort("theme_id")
 
 
 def _units(options: pl.DataFrame, documents: pl.DataFrame, document_vectors: Matrix, encode: Encode) -> list[Matrix]:
