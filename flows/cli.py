@@ -401,6 +401,24 @@ def review_link(
     _recorded(lambda: record_link(store, view, theme_id, passage_id, verdict, by or default_reviewer(), run.name))
 
 
+@review_app.command("outcome")
+def review_outcome(
+    option_id: Annotated[str, typer.Argument(help="The option, e.g. O4 (see the Options page)")],
+    outcome: Annotated[
+        str, typer.Argument(help="approved, 'approved with changes', rejected, deferred, 'not mentioned'")
+    ],
+    reason: Annotated[str | None, typer.Option(help="The reason the decision gives")] = None,
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Correct what the decision did with an option (the statuses follow)."""
+    from pipeline.review import default_reviewer, record_outcome
+
+    run, store, view = _review(workspace, consultation)
+    _recorded(lambda: record_outcome(store, view, option_id, outcome, reason, by or default_reviewer(), run.name))
+
+
 @review_app.command("rename")
 def review_rename(
     theme_id: Annotated[str, typer.Argument(help="Theme id as shown.")],

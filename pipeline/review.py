@@ -37,10 +37,10 @@ from pipeline.schema import PUBLIC_KINDS, answering, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
 from pipeline.trace import TraceSettings, document_stages, split_passages, theme_links, theme_status
 from pipeline.trace.process import status_of_record
-from pipeline.trace.signals import action
+from pipeline.trace.signals import action, fold
 
 SAME_THEME = 0.5
-KINDS = ("link", "rename", "merge", "split")
+KINDS = ("link", "rename", "merge", "split", "outcome")
 VERDICTS = ("confirmed", "rejected")
 
 _SCHEMA = """
@@ -147,6 +147,8 @@ class ReviewStore:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         stored = json.dumps(sorted(members))
         with self._transaction() as db:
+            if kind == "outcome":  # an option's outcome: the latest correction stands
+                db.execute("UPDATE reviews SET active = 0 WHERE active = 1 AND kind = ? AND target = ?", (kind, target))
             if kind in ("link", "rename"):
                 for rid, old in db.execute(
                     "SELECT id, members FROM reviews WHERE active = 1 AND kind = ? AND target = ?", (kind, target)
@@ -246,6 +248,9 @@ def reviewed_view(
     view = RunView(dict(tables))
     link_reviews: list[tuple[Review, str]] = []
     for review in reviews:
+        if review.kind == "outcome":
+            (view.applied if _correct_outcome(view, review) else view.orphaned).append(review.id)
+            continue
         theme_id = match_theme(view.tables["assignments"], review.members)
         if theme_id is None:
             view.orphaned.append(review.id)
@@ -287,6 +292,28 @@ def reviewed_view(
         )
         view.tables["theme_status"] = status_of_record(view.tables, by_links)
     return view
+
+
+def option_key(title: str) -> str:
+    """What an outcome review names its option by: its title, folded (option ids may change on a re-run)."""
+    return text_key(" ".join(fold(title).split()))
+
+
+def _correct_outcome(view: RunView, review: Review) -> bool:
+    """Apply an officer's outcome for an option (matched by its title); False when no option has that title."""
+    options, outcomes = view.tables.get("options"), view.tables.get("option_outcomes")
+    if options is None or outcomes is None:
+        return False
+    ids = [o for o, t in options.select("option_id", "title").iter_rows() if option_key(t) == review.target]
+    if not ids:
+        return False
+    here = pl.col("option_id") == ids[0]
+    view.tables["option_outcomes"] = outcomes.with_columns(
+        outcome=pl.when(here).then(pl.lit(str(review.value["outcome"]))).otherwise("outcome"),
+        reason=pl.when(here).then(pl.lit(review.value.get("reason"), pl.String())).otherwise("reason"),
+        method=pl.when(here).then(pl.lit(f"review by {review.created_by}")).otherwise("method"),
+    )
+    return True
 
 
 def _rename(view: RunView, theme_id: str, label: str) -> None:
@@ -543,6 +570,24 @@ def record_link(
         theme_id=theme_id,
         before=before,
     )
+
+
+def record_outcome(
+    store: ReviewStore, view: RunView, option_id: str, outcome: str, reason: str | None, who: str, run_id: str
+) -> int:
+    """Correct what the decision did with an option (approved, approved with changes, rejected, deferred, not mentioned)."""
+    from pipeline.trace.outcomes import OUTCOMES
+
+    if outcome not in OUTCOMES:
+        raise ReviewError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    options = view.tables.get("options")
+    titles = {} if options is None else dict(options.select("option_id", "title").iter_rows())
+    if option_id not in titles:
+        raise ReviewError(f"no option {option_id!r} in this run (options: {', '.join(titles) or 'none'})")
+    outcomes = view.tables["option_outcomes"].filter(pl.col("option_id") == option_id)
+    before = outcomes["outcome"][0] if outcomes.height else None
+    value = {"outcome": outcome, "reason": " ".join((reason or "").split()) or None, "option_id": option_id}
+    return store.add("outcome", set(), value, who, target=option_key(titles[option_id]), run_id=run_id, before=before)
 
 
 def record_rename(store: ReviewStore, view: RunView, theme_id: str, label: str, who: str, run_id: str) -> int:

@@ -8,13 +8,17 @@ which themes speak to which options.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard.data import public_mode, selected_run, table
+from dashboard.data import public_mode, review_store, review_view, reviewer, reviewer_box, selected_run, table
 from dashboard.render import inert, percent
+from pipeline import review
 from pipeline.trace.options_view import option_rows
+from pipeline.trace.outcomes import OUTCOMES
 
 OUTCOME_LABELS = {
     "approved": "Approved",
@@ -55,9 +59,33 @@ def heatmap(themes: pl.DataFrame, options: pl.DataFrame, shares: pl.DataFrame) -
     return figure
 
 
+def correct_outcome(run: str, row: dict[str, object]) -> None:
+    """A form to correct what the decision did with an option (recorded under the reviewer's name)."""
+    with st.form(key=f"outcome|{row['option_id']}"):
+        st.markdown("**Correct the decision's outcome**")
+        current = str(row["outcome"])
+        choices: list[str] = list(OUTCOMES)
+        outcome: str = (
+            st.selectbox(
+                "Outcome",
+                choices,
+                index=choices.index(current) if current in choices else 0,
+                format_func=lambda o: OUTCOME_LABELS.get(o, o),
+            )
+            or current
+        )
+        reason = st.text_input("Reason the decision gives", value=str(row["reason"] or ""))
+        if st.form_submit_button("Record"):
+            review.record_outcome(
+                review_store(run), review_view(run), str(row["option_id"]), outcome, reason, reviewer(), Path(run).name
+            )
+            st.rerun()
+
+
 run = selected_run()
 if run is not None:
     st.title("Options: who addressed each option, and what was decided")
+    reviewer_box()
     options = table(run, "options")
     if options.is_empty():
         st.info(
@@ -133,3 +161,4 @@ if run is not None:
                 for said in mine.filter(pl.col("evidence").is_not_null()).head(4).iter_rows(named=True):
                     st.markdown(f"> {inert(said['evidence'])}")
                     st.caption(f"{inert(said['response_id'])} · {METHOD_WORDS.get(said['method'], said['method'])}")
+                correct_outcome(run, row)

@@ -124,3 +124,37 @@ def test_reports_open_in_every_format(sample_run: Path, tmp_path: Path) -> None:
     page = (tmp_path / "you-said-we-did.html").read_text(encoding="utf-8")
     assert page.count("<section>") == view.tables["themes"].height
     assert "Content-Security-Policy" in page
+
+
+def test_an_officer_corrects_an_options_outcome_and_the_statuses_follow(
+    workspace_copy: Path, sample_dir: Path, prefect_harness: None
+) -> None:
+    from pipeline.review import ReviewError, record_outcome
+
+    run = latest_run(workspace_copy, SLUG)
+    assert run is not None
+    store = store_for(run)
+    view = open_run(run, store)
+    buses = theme_with(view, planted(load_key(sample_dir / "answer_key.toml"), "buses"))
+    assert status_of(view, buses) == "adopted"
+    with pytest.raises(ReviewError, match="outcome must be one of"):
+        record_outcome(store, view, "O7", "funded", None, "Officer D", run.name)
+    with pytest.raises(ReviewError, match="no option 'O99'"):
+        record_outcome(store, view, "O99", "rejected", None, "Officer D", run.name)
+    record_outcome(store, view, "O7", "deferred", "The operator's contract ends in 2027.", "Officer D", run.name)
+    reviewed = open_run(run, store)
+    outcome = reviewed.tables["option_outcomes"].filter(pl.col("option_id") == "O7").row(0, named=True)
+    assert (outcome["outcome"], outcome["reason"], outcome["method"]) == (
+        "deferred",
+        "The operator's contract ends in 2027.",
+        "review by Officer D",
+    )
+    assert status_of(reviewed, buses) == "considered"
+    assert store.audit_log().filter(pl.col("action") == "outcome")["before"].item() == '"approved"'
+    # the correction names the option by its title: a re-run finds it again
+    rerun = analyse(sample_dir / "consultation.toml", workspace_copy)
+    again = open_run(rerun, store_for(rerun))
+    assert not again.orphaned
+    assert status_of(again, theme_with(again, planted(load_key(sample_dir / "answer_key.toml"), "buses"))) == (
+        "considered"
+    )
