@@ -19,6 +19,7 @@ from dashboard.render import attribute_label, inert
 from pipeline import store
 from pipeline.schema import ATTRIBUTE_PREFIX
 from pipeline.store import VECTORS_FILE
+from pipeline.trace.options_view import response_trail
 
 LIMIT = 200
 
@@ -123,3 +124,15 @@ if run is not None:
             if details:
                 st.caption(" · ".join(f"{inert(k)}: {inert(str(v))}" for k, v in details.items()))
             st.markdown(inert(response["text"]))
+            trail = response_trail(
+                picked, table(run, "response_options"), table(run, "options"), table(run, "option_outcomes")
+            )
+            if trail:
+                st.markdown("**Its trail through the options and the decision**")
+                for step in trail:
+                    reason = f" — {inert(step['reason'])}" if step["reason"] else ""
+                    st.markdown(f"- {inert(step['option'])} → **{inert(step['outcome'])}**{reason}")
+                    if step["evidence"]:
+                        st.caption(f"Addressed by {inert(step['method'])}: “{inert(step['evidence'])}”")
+                    else:
+                        st.caption(f"Addressed by {inert(step['method'])}")

@@ -58,3 +58,24 @@ def option_rows(
         )
     frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
     return frame.with_columns(respondents_any=pl.lit(len(reached))) if rows else frame
+
+
+def response_trail(
+    response_id: str, addressed: pl.DataFrame, options: pl.DataFrame, outcomes: pl.DataFrame
+) -> list[dict[str, str | None]]:
+    """What became of one response: each option it addressed, how that was found, the outcome and the reason."""
+    titles = dict(options.select("option_id", "title").iter_rows()) if options.height else {}
+    fates = {r["option_id"]: r for r in outcomes.iter_rows(named=True)}
+    out = []
+    for row in addressed.filter(pl.col("response_id") == response_id).sort("option_id").iter_rows(named=True):
+        fate = fates.get(row["option_id"], {})
+        out.append(
+            {
+                "option": f"{row['option_id']}: {titles.get(row['option_id'], '')}",
+                "method": row["method"],
+                "evidence": row["evidence"],
+                "outcome": fate.get("outcome") or "not mentioned",
+                "reason": fate.get("reason"),
+            }
+        )
+    return out

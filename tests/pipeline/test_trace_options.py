@@ -3,6 +3,7 @@
 import numpy as np
 import polars as pl
 
+from pipeline.schema import TABLES
 from pipeline.trace.attribution import AttributionSettings, Option, attribute, mention_patterns, specific_terms
 from pipeline.trace.options import named, options_table
 from pipeline.trace.outcomes import NOT_MENTIONED, option_outcomes, outcomes_from_table, reason_in, table_outcome
@@ -162,3 +163,34 @@ def test_attribution_is_relative_to_the_other_options() -> None:
     assert ("r1", "O2", "meaning") in pairs
     assert not any(r.startswith("r") and int(r[1:]) >= 3 for r, _, _ in pairs)  # like every option: addresses none
     assert ("r2", "O1", "column") in pairs
+
+
+def test_option_rows_and_a_response_trail_say_who_addressed_what_and_what_became_of_it() -> None:
+    from pipeline.trace.options_view import option_rows, response_trail
+
+    options = options_table(PAPER)
+    outcomes = option_outcomes(DECISION, OPTIONS[:3])
+    addressed = pl.DataFrame(
+        {
+            "response_id": ["r1", "r2", "r2", "r3"],
+            "option_id": ["O2", "O2", "O3", "O3"],
+            "method": ["column", "words", "mention", "meaning"],
+            "score": [1.0, 1.2, 1.0, 3.1],
+            "passage_id": [None, "p2", "p3", "p4"],
+            "evidence": [None, "A cycle lane please.", "Don't close the Market Square car park!", "A square for people."],
+        }
+    )
+    responses = pl.DataFrame({"response_id": ["r1", "r2", "r3", "r4"], "respondent_id": ["a", "b", "c", "a"]})
+    none = pl.DataFrame(schema=TABLES["theme_options"])
+    rows = {r["option_id"]: r for r in option_rows(options, outcomes, addressed, responses, none).to_dicts()}
+    assert rows["O3"]["n_respondents"] == 2
+    assert rows["O3"]["share"] == 2 / 3  # of the three respondents
+    assert rows["O3"]["n_opposing"] == 1  # "Don't close …"
+    assert rows["O3"]["outcome"] == "rejected"
+    assert rows["O1"]["n_respondents"] == 0
+    assert rows["O1"]["outcome"] == "not mentioned"
+    trail = response_trail("r2", addressed, options, outcomes)
+    assert [(t["option"], t["outcome"]) for t in trail] == [
+        ("O2: Active travel corridors", "approved with changes"),
+        ("O3: Market Square pedestrian zone", "rejected"),
+    ]
