@@ -169,7 +169,8 @@ def test_option_rows_and_a_response_trail_say_who_addressed_what_and_what_became
     from pipeline.trace.options_view import option_rows, response_trail
 
     options = options_table(PAPER)
-    outcomes = option_outcomes(DECISION, OPTIONS[:3])
+    linked = pl.DataFrame({"response_id": ["D1"], "option_id": ["O2"], "method": ["words"]})
+    outcomes = option_outcomes(DECISION, OPTIONS[:3], linked)
     addressed = pl.DataFrame(
         {
             "response_id": ["r1", "r2", "r2", "r3"],
