@@ -178,7 +178,12 @@ def test_option_rows_and_a_response_trail_say_who_addressed_what_and_what_became
             "method": ["column", "words", "mention", "meaning"],
             "score": [1.0, 1.2, 1.0, 3.1],
             "passage_id": [None, "p2", "p3", "p4"],
-            "evidence": [None, "A cycle lane please.", "Don't close the Market Square car park!", "A square for people."],
+            "evidence": [
+                None,
+                "A cycle lane please.",
+                "Don't close the Market Square car park!",
+                "A square for people.",
+            ],
         }
     )
     responses = pl.DataFrame({"response_id": ["r1", "r2", "r3", "r4"], "respondent_id": ["a", "b", "c", "a"]})
