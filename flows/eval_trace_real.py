@@ -164,6 +164,46 @@ def nyc_part(data: Path, runner: Any) -> Result:
     }
 
 
+DECIDIM_FILE = "decidim-barcelona-pb/www.decidim.barcelona-open-data-projects.csv"
+
+
+def decidim_part(data: Path, runner: Any) -> Result:
+    """Proposal → project pairs: projects as options (title and description), each proposal's title attributed."""
+    from pipeline.trace.evaluate import load_decidim_links, scores
+
+    found = load_decidim_links(data / DECIDIM_FILE)
+    options = [
+        Option(f"P{p}", None, t, d)
+        for p, t, d in found.projects.select("project_id", "title", "description").iter_rows()
+    ]
+    ids = found.proposals["proposal_id"].to_list()
+    public = pl.DataFrame({"passage_id": ids, "response_id": ids, "text": found.proposals["text"]})
+    vectors = runner.vectors(public["text"].to_list())
+    units = option_units(options, lambda texts: runner.vectors(list(texts)))
+    settings = AttributionSettings(languages=("ca", "es"))
+    started = time.perf_counter()
+    links = attribute(public, vectors, options, units, "", settings)
+    seconds = time.perf_counter() - started
+    predicted = {(r, o[1:]) for r, o in links.select("response_id", "option_id").iter_rows()}
+    by_method = {
+        m: scores(
+            {(r, o[1:]) for r, o in links.filter(pl.col("method") == m).select("response_id", "option_id").iter_rows()},
+            found.truth,
+        )
+        for m in sorted(set(links["method"]))
+    }
+    everything = {(p, o.option_id[1:]) for p in ids for o in options}
+    return {
+        "proposals": len(ids),
+        "projects": len(options),
+        "true_links": len(found.truth),
+        "seconds_attribution": round(seconds, 2),
+        "throughline": scores(predicted, found.truth),
+        "by_strongest_evidence": by_method,
+        "every_project": scores(everything, found.truth),
+    }
+
+
 def valladolid_part(data: Path) -> Result:
     """Outcome per proposal from the tables' minutes, and the exclusion reasons that reach their proposal."""
     proposals = valladolid_proposals(data)
@@ -201,4 +241,4 @@ def trace_part(data: Path) -> Result:
     from flows.eval_themes_real import _Runner
 
     runner = _Runner()
-    return {"nyc": nyc_part(data, runner), "valladolid": valladolid_part(data)}
+    return {"nyc": nyc_part(data, runner), "decidim": decidim_part(data, runner), "valladolid": valladolid_part(data)}
