@@ -82,6 +82,14 @@ def table(run: str, name: str) -> pl.DataFrame:
     return frame
 
 
+def option_summary(run: str) -> pl.DataFrame:
+    """One row per option (``option_rows``) counted on the whole tables, so the public view's counts are right."""
+    from pipeline.trace.options_view import option_rows
+
+    names = ("options", "option_outcomes", "response_options", "responses", "theme_options")
+    return option_rows(*(_internal(run, n) for n in names))
+
+
 @st.cache_data(show_spinner=False)
 def manifest(run: str) -> dict[str, Any]:
     """A run's manifest."""
@@ -139,7 +147,10 @@ def report_downloads(run: str) -> None:
 @st.cache_data(show_spinner="Writing the report…")
 def _reports(run: str, version: int, public: bool) -> tuple[str, str, bytes]:
     """The report as Markdown, HTML and DOCX bytes; made once per review-store version and mode."""
-    data = report_data({n: table(run, n) for n in REVIEW_TABLES}, manifest(run))
+    tables = {n: table(run, n) for n in REVIEW_TABLES}
+    # Counts of who addressed each option come from the whole tables (no respondent's words reach the report).
+    tables |= {n: _internal(run, n) for n in ("responses", "response_options")}
+    data = report_data(tables, manifest(run))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "report.docx"
         to_docx(data, path)

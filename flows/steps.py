@@ -475,7 +475,11 @@ def option_column(config: ConsultationFile, responses: pl.DataFrame) -> dict[str
         if not source.option:
             continue
         wanted = attribute_name(source.option)
-        column = next((c for c in responses.columns if c == wanted or c.startswith(wanted)), None)
+        column = (
+            wanted
+            if wanted in responses.columns
+            else next((c for c in responses.columns if c.startswith(wanted)), None)
+        )
         if column is not None:
             rows = responses.filter(pl.col(column).is_not_null()).select("response_id", pl.col(column).cast(pl.String))
             out |= dict(rows.iter_rows())
@@ -485,8 +489,9 @@ def option_column(config: ConsultationFile, responses: pl.DataFrame) -> dict[str
 def trace(config: ConsultationFile, staging: Path) -> Summary:
     """Link themes to options and decision passages (links, theme_status), and trace option by option.
 
-    The option-by-option tables (options, response_options, option_outcomes, theme_options) are
-    written beside the theme links; the theme statuses still come from the links (docs/TRACE.md).
+    The option-by-option tables (options, passage_options, response_options, option_outcomes,
+    theme_options) are written beside the theme links; with options and a decision the statuses
+    follow the options' outcomes, else the links (``status_of_record``, docs/TRACE.md).
     """
     from pipeline.themes.tables import with_sibling_answers
     from pipeline.trace import document_stages, theme_links, theme_status
@@ -522,7 +527,7 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
         write_table(staging, name, getattr(by_option, name))
     tables = {name: getattr(by_option, name) for name in produced}
     tables |= {"passages": read_table(staging, "passages"), "responses": responses, "themes": table}
-    status = status_of_record(tables | {"assignments": assignments}, status)
+    status = status_of_record(tables | {"assignments": read_table(staging, "assignments")}, status)
     write_table(staging, "theme_status", status)
     counts = dict(status.group_by("status").len().iter_rows())
     return {

@@ -304,14 +304,20 @@ def _correct_outcome(view: RunView, review: Review) -> bool:
     options, outcomes = view.tables.get("options"), view.tables.get("option_outcomes")
     if options is None or outcomes is None:
         return False
-    ids = [o for o, t in options.select("option_id", "title").iter_rows() if option_key(t) == review.target]
+    ids = [
+        o for o, t in options.select("option_id", "title").iter_rows() if option_key(t) == review.target.split("|")[0]
+    ]
     if not ids:
         return False
-    here = pl.col("option_id") == ids[0]
+    chosen = review.value.get("option_id") if review.value.get("option_id") in ids else ids[0]
+    here = pl.col("option_id") == chosen
+    silent = review.value["outcome"] == "not mentioned"  # no deciding passage to quote any more
     view.tables["option_outcomes"] = outcomes.with_columns(
         outcome=pl.when(here).then(pl.lit(str(review.value["outcome"]))).otherwise("outcome"),
         reason=pl.when(here).then(pl.lit(review.value.get("reason"), pl.String())).otherwise("reason"),
         method=pl.when(here).then(pl.lit(f"review by {review.created_by}")).otherwise("method"),
+        passage_id=pl.when(here & silent).then(pl.lit(None, pl.String())).otherwise("passage_id"),
+        evidence=pl.when(here & silent).then(pl.lit(None, pl.String())).otherwise("evidence"),
     )
     return True
 

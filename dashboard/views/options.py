@@ -14,10 +14,18 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard.data import public_mode, review_store, review_view, reviewer, reviewer_box, selected_run, table
+from dashboard.data import (
+    option_summary,
+    public_mode,
+    review_store,
+    review_view,
+    reviewer,
+    reviewer_box,
+    selected_run,
+    table,
+)
 from dashboard.render import inert, percent
 from pipeline import review
-from pipeline.trace.options_view import option_rows
 from pipeline.trace.outcomes import OUTCOMES
 
 OUTCOME_LABELS = {
@@ -94,13 +102,7 @@ if run is not None:
             icon=":material/info:",
         )
         st.stop()
-    rows = option_rows(
-        options,
-        table(run, "option_outcomes"),
-        table(run, "response_options"),
-        table(run, "responses"),
-        table(run, "theme_options"),
-    )
+    rows = option_summary(run)
     decided = rows.filter(pl.col("outcome") != "not mentioned").height
     left, middle, right = st.columns(3)
     left.metric("Options", options.height)

@@ -193,7 +193,8 @@ def option_affinity(vectors: Matrix, option_units: Sequence[Matrix], kind: str =
             centre = units.mean(axis=0)
             centre = centre / max(float(np.linalg.norm(centre)), 1e-12)
         columns.append(vectors @ centre)
-    similarity = np.stack(columns, axis=1).astype(np.float64)
+    # Rounded far below the model's precision, so that thread counts cannot move a passage across a bar.
+    similarity = np.round(np.stack(columns, axis=1).astype(np.float64), 6)
     spread = similarity.std(axis=0)
     z: Matrix = ((similarity - similarity.mean(axis=0)) / np.where(spread > 0, spread, 1.0)).astype(np.float32)
     return z

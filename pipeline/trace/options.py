@@ -33,7 +33,7 @@ _NAMED = re.compile(
 _FRAME = re.compile(
     r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?(purpose|summary|executive summary|introduction|background|context|contents|"
     r"recommendations?|decisions?|resolved|next steps|consultation|engagement|appendix|annex|implications|"
-    r"financial|legal|risks?|equalit|reasons?|conclusions?|options?(\s+considered)?|the options|glossary|"
+    r"financial|legal|risks?|equalit\w*|reasons?|conclusions?|options?(\s+considered)?|the options|glossary|"
     r"contact|references)\b",
     re.IGNORECASE,
 )

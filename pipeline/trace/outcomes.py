@@ -45,7 +45,7 @@ _CHANGES = re.compile(
     re.IGNORECASE,
 )
 _BECAUSE = re.compile(
-    r"\b(because|as\s+(?=it|the|this|they|there)|following|due\s+to|since|given\s+that|owing\s+to|porque|ya\s+que|"
+    r"(?<!such )\b(because|as\s+(?=it|the|this|they|there)|following(?!\s+be\b)|due\s+to|since|given\s+that|owing\s+to|porque|ya\s+que|"
     r"debido\s+a)\b\s*(.*)",
     re.IGNORECASE | re.DOTALL,
 )
@@ -73,6 +73,29 @@ def reason_in(text: str) -> str | None:
 
 
 _STRENGTH = {"mention": 0, "words": 1, "meaning": 2}
+# Where a passage that decides several options divides: "approved Option 2 and rejected Option 3".
+_CLAUSES = re.compile(r"[.;]\s+|,\s*(?:and|but|while|whereas)\s+|\s+(?:and|but|while|whereas)\s+(?=\w+ed\b)", re.I)
+
+
+_DECIDES = re.compile(r"\b(approv|fund|agree|adopt|accept|select|support|retain|remain|defer)\w*", re.I)
+
+
+def clause_about(text: str, option: Option, pattern: re.Pattern[str] | None) -> str:
+    """The clause of ``text`` that names ``option`` with its own verb, else the whole text.
+
+    "Members approved Option 2 and rejected Option 3": for Option 3 the clause is "rejected Option
+    3", so one passage can approve one option and reject another.
+    """
+    parts = [p for p in _CLAUSES.split(text) if p and p.strip()]
+    if len(parts) < 2:
+        return text
+    for part in parts:
+        numbers = option_numbers(part)
+        if (option.number and option.number.isdigit() and int(option.number) in numbers) or (
+            pattern is not None and (pattern.search(part) or pattern.search(fold(part)))
+        ):
+            return part if action(part, "resolution") == "rejects" or _DECIDES.search(part) else text
+    return text
 
 
 def _rank(method: str, role: str | None) -> tuple[int, int]:
@@ -106,10 +129,15 @@ def option_outcomes(
         for passage, option, method in linked.select("response_id", "option_id", "method").iter_rows():
             if role_of.get(passage) in (*DECIDING_ROLES, "rationale") and method in _STRENGTH:
                 found.setdefault(option, []).append((_rank(method, role_of[passage]), passage, method))
+
+    def said_of(option: Option, passage: str) -> str:
+        """The part of a passage about ``option``: its clause when the passage decides several options."""
+        return clause_about(text_of[passage], option, patterns.get(option.option_id))
+
     rows = []
     for o in options:
         candidates = sorted(found.get(o.option_id, []))
-        decided = [(rank, p, m) for rank, p, m in candidates if outcome_of(text_of[p], role_of[p])]
+        decided = [(rank, p, m) for rank, p, m in candidates if outcome_of(said_of(o, p), role_of[p])]
         if not decided:
             rows.append(dict.fromkeys(OUTCOMES_SCHEMA) | {"option_id": o.option_id, "outcome": NOT_MENTIONED})
             continue
@@ -122,7 +150,7 @@ def option_outcomes(
         rows.append(
             {
                 "option_id": o.option_id,
-                "outcome": outcome_of(text_of[passage], role_of[passage]),
+                "outcome": outcome_of(said_of(o, passage), role_of[passage]),
                 "passage_id": passage,
                 "evidence": text_of[passage],
                 "method": method,
@@ -150,7 +178,8 @@ def table_outcome(value: str | None) -> str | None:
     text = fold(str(value))
     for outcome in (NOT_MENTIONED, "approved with changes", "deferred", "rejected", "approved"):
         for word in TABLE_WORDS[outcome]:
-            if re.search(rf"\b{re.escape(word)}", text) and not (word == "no" and "no detectad" in text):
+            pattern = r"\bno\b" if word == "no" else rf"\b{re.escape(word)}"
+            if re.search(pattern, text) and not (word == "no" and "no detectad" in text):
                 return outcome
     return None
 

@@ -58,8 +58,10 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
     responses = tables["responses"]
     addressed = tables.get("response_options", pl.DataFrame(schema=TABLES["response_options"]))
     column = addressed.filter(pl.col("method") == "column")
+    from pipeline.themes.tables import with_sibling_answers
+
     table = theme_options(
-        tables["assignments"],
+        with_sibling_answers(tables["assignments"], tables["themes"]),
         tables.get("passage_options", pl.DataFrame(schema=TABLES["passage_options"])),
         dict(
             zip(responses["response_id"], responses["respondent_id"].fill_null(responses["response_id"]), strict=True)
@@ -68,6 +70,7 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
         {r: {o} for r, o in column.select("response_id", "option_id").iter_rows()},
     )
     titles = dict(zip(options["option_id"], options["title"], strict=True))
+    decided_options = set(outcomes.filter(pl.col("outcome") != "not mentioned")["option_id"].to_list())
     statuses = theme_status_from_options(tables["themes"]["theme_id"].to_list(), table, outcomes, titles)
     rows = pl.DataFrame(
         [
@@ -75,7 +78,7 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
                 "theme_id": s["theme_id"],
                 "status": s["status"],
                 "confidence": s["confidence"],
-                "stages_reached": ["problem", "options", "decision"] if s["options"] else ["problem"],
+                "stages_reached": _stages(s["options"], decided_options),
                 "reason": s["reason"],
             }
             for s in statuses
@@ -96,6 +99,14 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
             by_links.filter(pl.col("theme_id").is_in(list(judged))),
         ]
     ).sort("theme_id")
+
+
+def _stages(addressed: object, decided: set[str]) -> list[str]:
+    """The stages a theme reached: the options when it addressed one, the decision when one of those was decided."""
+    chosen = set(addressed) if isinstance(addressed, list) else set()
+    if not chosen:
+        return ["problem"]
+    return ["problem", "options", "decision"] if chosen & decided else ["problem", "options"]
 
 
 def _units(options: pl.DataFrame, documents: pl.DataFrame, document_vectors: Matrix, encode: Encode) -> list[Matrix]:

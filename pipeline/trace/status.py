@@ -15,8 +15,8 @@ cue words of ``trace_signals.opposes_change``).
   an option they argued against that was rejected counts as the decision going their way;
 - *not taken up*: options exist and none is addressed by enough of the theme's respondents.
 
-Confidence comes from the evidence: the share of the theme's respondents whose link rests on a
-column, a mention or specific words (meaning alone counts half), times how the outcome was found
+Confidence comes from the evidence: the mean strength of the links of the theme's respondents who
+addressed its options (a column, a mention or specific words 1, meaning alone 0.5), times how the outcome was found
 (a named option or a table 0.9, words 0.75, meaning 0.6). A theme no option reached is "not taken
 up" with confidence at most ``NO_EVIDENCE_CONFIDENCE`` — absence of evidence is weak evidence.
 """
@@ -57,8 +57,11 @@ def theme_options(
     ``column_options``: response → the options its column names.
     """
     linked: dict[str, dict[str, str]] = defaultdict(dict)
+    strength = {"column": 0, "mention": 1, "words": 2, "meaning": 3}
     for passage, option, method in passage_options.select("passage_id", "option_id", "method").iter_rows():
-        linked[passage].setdefault(option, method)
+        known = linked[passage].get(option)
+        if known is None or strength.get(method, 9) < strength.get(known, 9):
+            linked[passage][option] = method  # the strongest evidence for the pair
     people: dict[str, set[str]] = defaultdict(set)
     hits: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     against: dict[tuple[str, str], set[str]] = defaultdict(set)

@@ -200,3 +200,17 @@ def test_option_rows_and_a_response_trail_say_who_addressed_what_and_what_became
         ("O2: Active travel corridors", "approved with changes"),
         ("O3: Market Square pedestrian zone", "rejected"),
     ]
+
+
+def test_one_passage_can_approve_one_option_and_reject_another() -> None:
+    decision = pl.DataFrame(
+        {
+            "passage_id": ["D1"],
+            "role": ["resolution"],
+            "text": ["Members approved Option 2 and rejected Option 3 because of the traders' objections."],
+        }
+    )
+    got = dict(option_outcomes(decision, OPTIONS).select("option_id", "outcome").iter_rows())
+    assert got == {"O1": "not mentioned", "O2": "approved", "O3": "rejected", "O4": "not mentioned"}
+    assert table_outcome("Funded, works now under way") == "approved"  # "now" is not "no"
+    assert reason_in("Approved, with measures such as the new crossing.") is None
