@@ -42,7 +42,7 @@ from pipeline.realsets import (
 )
 from pipeline.realtext import sentences_of
 from pipeline.theme_eval import multilabel_scores
-from pipeline.trace.attribution import AttributionSettings, Option, attribute, rarity
+from pipeline.trace.attribution import AttributionSettings, Option, attribute, listed_options, rarity
 from pipeline.trace.options import options_table
 from pipeline.trace.outcomes import outcomes_from_table
 from pipeline.trace.signals import fold
@@ -125,7 +125,7 @@ def nyc_part(data: Path, runner: Any) -> Result:
     elements = nyc_elements(data)
     markdown = "\n\n".join(f"# {title}\n\n{text}" for _, title, text in elements)
     table = options_table(option_documents(markdown, "elements"))
-    options = [Option(r["option_id"], r["number"], r["title"], r["text"]) for r in table.iter_rows(named=True)]
+    options = listed_options(table)
     key_of = {o.option_id: key for o, (key, _, _) in zip(options, elements, strict=True)}
     gold = {r: set(e) for r, e in zip(testimonies["response_id"], testimonies["elements"].to_list(), strict=True)}
     started = time.perf_counter()

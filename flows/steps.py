@@ -493,6 +493,7 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
     theme_options) are written beside the theme links; with options and a decision the statuses
     follow the options' outcomes, else the links (``status_of_record``, docs/TRACE.md).
     """
+    from pipeline.schema import respondent_of
     from pipeline.themes.tables import with_sibling_answers
     from pipeline.trace import document_stages, theme_links, theme_status
     from pipeline.trace.attribution import AttributionSettings
@@ -514,9 +515,7 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
         documents,
         document_vectors,
         assignments,
-        dict(
-            zip(responses["response_id"], responses["respondent_id"].fill_null(responses["response_id"]), strict=True)
-        ),
+        respondent_of(responses),
         _embedder(config).encode,
         config.consultation.title,
         AttributionSettings(languages=config.analysis.languages),

@@ -245,6 +245,14 @@ def answering(responses: pl.DataFrame, passages: pl.DataFrame) -> pl.DataFrame:
     return responses.join(public, on="response_id")
 
 
+def respondent_of(responses: pl.DataFrame) -> dict[str, str]:
+    """Response → the respondent who gave it (the response itself when no respondent is recorded)."""
+    if responses.is_empty():
+        return {}
+    ids = responses["respondent_id"].fill_null(responses["response_id"])
+    return dict(zip(responses["response_id"], ids, strict=True))
+
+
 def grouping_columns(frame: pl.DataFrame) -> list[str]:
     """The columns respondents are grouped by: ``channel`` and every ``attr_*`` attribute."""
     return ["channel", *(c for c in frame.columns if c.startswith(ATTRIBUTE_PREFIX))]

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -60,6 +60,11 @@ class Option:
     number: str | None
     title: str
     text: str
+
+
+def listed_options(table: pl.DataFrame) -> list[Option]:
+    """The rows of an ``options`` table as :class:`Option` s."""
+    return [Option(r["option_id"], r["number"], r["title"], r["text"]) for r in table.iter_rows(named=True)]
 
 
 def _stem(word: str) -> str:
@@ -167,7 +172,13 @@ def mention_patterns(options: Sequence[Option], title: str) -> dict[str, re.Patt
     return out
 
 
-def _mentions(text: str, patterns: Mapping[str, re.Pattern[str]], numbered: Mapping[int, str]) -> set[str]:
+def numbered_options(options: Sequence[Option]) -> dict[int, str]:
+    """Option number → option id, for the options numbered in digits."""
+    return {int(o.number): o.option_id for o in options if o.number and o.number.isdigit()}
+
+
+def mentions(text: str, patterns: Mapping[str, re.Pattern[str]], numbered: Mapping[int, str]) -> set[str]:
+    """The options ``text`` names: by number ("Options 2 and 3") or by acronym or title (``mention_patterns``)."""
     found = {numbered[n] for n in option_numbers(text) if n in numbered}
     folded = fold(text)
     found |= {o for o, p in patterns.items() if p.search(text) or p.search(folded)}
@@ -200,10 +211,10 @@ def option_affinity(vectors: Matrix, option_units: Sequence[Matrix], kind: str =
     return z
 
 
-def column_options(values: Mapping[str, str | None], options: Sequence[Option]) -> tuple[dict[str, str], list[str]]:
-    """Response → option from a column naming it, and the values that name no option.
+def option_finder(options: Sequence[Option]) -> Callable[[str], str | None]:
+    """A function from a cell's value to the option it names (None if it names none).
 
-    A value names an option by its number or id ("126", "Project 126", "O126") or by its title
+    By number or id ("126", "Project 126", "O126", "126.0" as a spreadsheet writes it) or by title
     (accents, case and spacing aside).
     """
     from pipeline.trace.options import named
@@ -211,16 +222,32 @@ def column_options(values: Mapping[str, str | None], options: Sequence[Option]) 
     by_number = {o.number.upper(): o.option_id for o in options if o.number}
     by_id = {o.option_id.upper(): o.option_id for o in options}
     by_title = {" ".join(fold(o.title).split()): o.option_id for o in options}
+
+    def find(value: str) -> str | None:
+        text = value.strip()
+        number = (named(text) or (text, ""))[0].strip().upper()
+        option = by_number.get(number) or by_id.get(text.upper()) or by_title.get(" ".join(fold(text).split()))
+        if option is None and re.fullmatch(r"\d+(\.0)?", text):
+            option = by_number.get(text.split(".")[0])
+        return option
+
+    return find
+
+
+def column_options(values: Mapping[str, str | None], options: Sequence[Option]) -> tuple[dict[str, str], list[str]]:
+    """Response → option from a column naming it, and the values that name no option.
+
+    A value names an option by its number or id ("126", "Project 126", "O126") or by its title
+    (accents, case and spacing aside).
+    """
+    find = option_finder(options)
     found: dict[str, str] = {}
     unknown: list[str] = []
     for response, value in values.items():
         text = (value or "").strip()
         if not text:
             continue
-        number = (named(text) or (text, ""))[0].strip().upper()
-        option = by_number.get(number) or by_id.get(text.upper()) or by_title.get(" ".join(fold(text).split()))
-        if option is None and re.fullmatch(r"\d+(\.0)?", text):
-            option = by_number.get(text.split(".")[0])
+        option = find(text)
         if option:
             found[response] = option
         else:
@@ -251,9 +278,9 @@ def passage_options(
     responses = public["response_id"].to_list()
     rows: list[tuple[str, str, str, str, float]] = []
     patterns = mention_patterns(options, title)
-    numbered = {int(o.number): o.option_id for o in options if o.number and o.number.isdigit()}
+    numbered = numbered_options(options)
     for i, text in enumerate(texts):
-        rows.extend((passages[i], responses[i], o, "mention", 1.0) for o in sorted(_mentions(text, patterns, numbered)))
+        rows.extend((passages[i], responses[i], o, "mention", 1.0) for o in sorted(mentions(text, patterns, numbered)))
     weights = specific_terms(options, texts, title, settings)
     stop = stop_words(settings.languages)
     per_response: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipeline.schema import respondent_of
 from pipeline.trace.signals import opposes_change
 
 
@@ -21,11 +22,7 @@ def option_rows(
     against a change; ``methods`` lists "method:count" of the links. ``respondents_any`` is the number
     who addressed at least one option.
     """
-    person = (
-        dict(zip(responses["response_id"], responses["respondent_id"].fill_null(responses["response_id"]), strict=True))
-        if responses.height
-        else {}
-    )
+    person = respondent_of(responses)
     everyone = max(1, len(set(person.values())))
     rows = []
     reached: set[str] = set()

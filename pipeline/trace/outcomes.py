@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 import polars as pl
 
 from pipeline.schema import TABLES
-from pipeline.trace.attribution import Option, mention_patterns
+from pipeline.trace.attribution import Option, mention_patterns, mentions, numbered_options, option_finder
 from pipeline.trace.signals import DECIDING_ROLES, action, fold, option_numbers
 
 OUTCOMES = ("approved", "approved with changes", "rejected", "deferred", "not mentioned")
@@ -115,15 +115,12 @@ def option_outcomes(
     (``response_id`` = the passage's id); without it only named options are found.
     """
     patterns = mention_patterns(options, title)
-    numbered = {int(o.number): o.option_id for o in options if o.number and o.number.isdigit()}
+    numbered = numbered_options(options)
     role_of = dict(zip(decision["passage_id"], decision["role"], strict=True))
     text_of = dict(zip(decision["passage_id"], decision["text"], strict=True))
     found: dict[str, list[tuple[tuple[int, int], str, str]]] = {}
     for passage, text in text_of.items():
-        named = {numbered[n] for n in option_numbers(text) if n in numbered}
-        folded = fold(text)
-        named |= {o for o, p in patterns.items() if p.search(text) or p.search(folded)}
-        for option in named:
+        for option in mentions(text, patterns, numbered):
             found.setdefault(option, []).append((_rank("mention", role_of[passage]), passage, "mention"))
     if linked is not None:
         for passage, option, method in linked.select("response_id", "option_id", "method").iter_rows():
@@ -188,12 +185,10 @@ def outcomes_from_table(
     table: pl.DataFrame, options: Sequence[Option], id_column: str, outcome_column: str, reason_column: str | None
 ) -> pl.DataFrame:
     """``option_outcomes`` from a decision table: each row's option by its id (or title), outcome and reason."""
-    by_number = {(o.number or "").upper(): o.option_id for o in options if o.number}
-    by_title = {fold(o.title): o.option_id for o in options}
+    find = option_finder(options)
     rows: dict[str, dict[str, object]] = {}
     for i, row in enumerate(table.iter_rows(named=True)):
-        key = str(row.get(id_column) or "").strip()
-        option = by_number.get(key.upper()) or by_title.get(fold(key))
+        option = find(str(row.get(id_column) or ""))
         outcome = table_outcome(row.get(outcome_column))
         if option is None or outcome is None or option in rows:
             continue

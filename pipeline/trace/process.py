@@ -12,11 +12,11 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from pipeline.schema import TABLES, conform
+from pipeline.schema import TABLES, conform, respondent_of
 from pipeline.trace.attribution import (
     AttributionSettings,
-    Option,
     column_options,
+    listed_options,
     passage_options,
     response_options,
 )
@@ -63,9 +63,7 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
     table = theme_options(
         with_sibling_answers(tables["assignments"], tables["themes"]),
         tables.get("passage_options", pl.DataFrame(schema=TABLES["passage_options"])),
-        dict(
-            zip(responses["response_id"], responses["respondent_id"].fill_null(responses["response_id"]), strict=True)
-        ),
+        respondent_of(responses),
         dict(zip(passages["passage_id"], passages["text"], strict=True)),
         {r: {o} for r, o in column.select("response_id", "option_id").iter_rows()},
     )
@@ -128,7 +126,7 @@ def trace_by_option(
     documents: pl.DataFrame,
     document_vectors: Matrix,
     assignments: pl.DataFrame,
-    respondent_of: dict[str, str],
+    people: dict[str, str],
     encode: Encode,
     title: str = "",
     settings: AttributionSettings | None = None,
@@ -142,7 +140,7 @@ def trace_by_option(
     """
     settings = settings or AttributionSettings()
     options = options_table(documents)
-    listed = [Option(r["option_id"], r["number"], r["title"], r["text"]) for r in options.iter_rows(named=True)]
+    listed = listed_options(options)
     units = _units(options, documents, document_vectors, encode)
     links = passage_options(public, public_vectors, listed, units, title, settings)
     texts = dict(zip(public["passage_id"], public["text"], strict=True))
@@ -159,5 +157,5 @@ def trace_by_option(
         settings,
     )
     outcomes = option_outcomes(decision, listed, decided_links, title)
-    table = theme_options(assignments, links, respondent_of, texts, {r: {o} for r, o in named.items()})
+    table = theme_options(assignments, links, people, texts, {r: {o} for r, o in named.items()})
     return OptionTrace(options, links, by_response, outcomes, table)

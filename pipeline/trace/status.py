@@ -29,6 +29,7 @@ from typing import Any
 import polars as pl
 
 from pipeline.schema import TABLES
+from pipeline.trace.attribution import METHODS
 from pipeline.trace.outcomes import NOT_MENTIONED
 from pipeline.trace.signals import opposes_change
 
@@ -57,7 +58,7 @@ def theme_options(
     ``column_options``: response → the options its column names.
     """
     linked: dict[str, dict[str, str]] = defaultdict(dict)
-    strength = {"column": 0, "mention": 1, "words": 2, "meaning": 3}
+    strength = {m: i for i, m in enumerate(METHODS)}
     for passage, option, method in passage_options.select("passage_id", "option_id", "method").iter_rows():
         known = linked[passage].get(option)
         if known is None or strength.get(method, 9) < strength.get(known, 9):
