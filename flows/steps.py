@@ -103,6 +103,7 @@ def ingest(config: ConsultationFile, staging: Path) -> Summary:
     write_table(work, "responses", pl.concat([r.responses for r in results], how="diagonal_relaxed"))
     write_table(work, "answers", pl.concat([r.answers for r in results]))
     write_table(work, "blocks", pl.concat([r.blocks for r in results]))
+    write_table(staging, "decision_rows", pl.concat([r.decisions for r in results]))
     ids = source_ids(config)
     notes = {i: [*r.warnings, *r.notes] for i, r in zip(ids, results, strict=True) if r.warnings or r.notes}
     warnings = {i: list(r.warnings) for i, r in zip(ids, results, strict=True) if r.warnings}
@@ -487,53 +488,30 @@ def option_column(config: ConsultationFile, responses: pl.DataFrame) -> dict[str
 
 
 def trace(config: ConsultationFile, staging: Path) -> Summary:
-    """Link themes to options and decision passages (links, theme_status), and trace option by option.
-
-    The option-by-option tables (options, passage_options, response_options, option_outcomes,
-    theme_options) are written beside the theme links; with options and a decision the statuses
-    follow the options' outcomes, else the links (``status_of_record``, docs/TRACE.md).
-    """
-    from pipeline.schema import respondent_of
-    from pipeline.themes.tables import with_sibling_answers
-    from pipeline.trace import document_stages, theme_links, theme_status
+    """Link themes to options and decision passages, and trace option by option (``trace_run``, docs/TRACE.md)."""
     from pipeline.trace.attribution import AttributionSettings
-    from pipeline.trace.process import status_of_record, trace_by_option
+    from pipeline.trace.process import trace_run
 
     started = time.perf_counter()
-    public, public_vectors, documents, document_vectors = _public(staging)
-    table = read_table(staging, "themes")
-    assignments = with_sibling_answers(read_table(staging, "assignments"), table)
-    links = theme_links(
-        assignments, public, public_vectors, documents, document_vectors, trace_settings(config.analysis)
-    )
-    status = theme_status(table, links, config.analysis.link_threshold, stages=document_stages(documents))
-    write_table(staging, "links", links)
-    responses = read_table(staging, "responses")
-    by_option = trace_by_option(
-        public,
-        public_vectors,
-        documents,
-        document_vectors,
-        assignments,
-        respondent_of(responses),
+    names = ("passages", "responses", "themes", "assignments", "decision_rows")
+    tables = {name: read_table(staging, name) for name in names}
+    traced = trace_run(
+        tables,
+        np.load(staging / VECTORS_FILE),
         _embedder(config).encode,
         config.consultation.title,
+        trace_settings(config.analysis),
         AttributionSettings(languages=config.analysis.languages),
-        option_column(config, responses),
+        option_column(config, tables["responses"]),
     )
-    produced = ("options", "passage_options", "response_options", "option_outcomes", "theme_options")
-    for name in produced:
-        write_table(staging, name, getattr(by_option, name))
-    tables = {name: getattr(by_option, name) for name in produced}
-    tables |= {"passages": read_table(staging, "passages"), "responses": responses, "themes": table}
-    status = status_of_record(tables | {"assignments": read_table(staging, "assignments")}, status)
-    write_table(staging, "theme_status", status)
-    counts = dict(status.group_by("status").len().iter_rows())
+    for name, table in traced.tables().items():
+        write_table(staging, name, table)
+    links, by_option = traced.links, traced.by_option
     return {
         "seconds": time.perf_counter() - started,
         "links": int(links["linked"].sum()),
         "near_misses": int((~links["linked"]).sum()),
-        "statuses": counts,
+        "statuses": dict(traced.theme_status.group_by("status").len().iter_rows()),
         "options": by_option.options.height,
         "responses_addressing_an_option": by_option.response_options["response_id"].n_unique(),
         "option_outcomes": dict(by_option.option_outcomes.group_by("outcome").len().iter_rows()),

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-Kind = Literal["responses", "transcript", "document"]
+Kind = Literal["responses", "transcript", "document", "decisions"]
 Stage = Literal["problem", "options", "decision", "implementation", "evaluation"]
 Format = Literal[
     # tables and platform exports
@@ -79,9 +79,23 @@ class Source(_Frozen):
     # The column naming each response's option ("project_id": 126 → "Project 126: …", or a title):
     # kept as an attribute, and the strongest evidence of which option a response addresses.
     option: str | None = None
+    # A decisions table (kind = "decisions"): one row per option, naming it by ``id`` (its
+    # number, e.g. 126 → "Project 126") and/or ``title``, with what was decided and why.
+    title: str | None = None
+    outcome: str | None = None
+    reason: str | None = None
     locale: str | None = None
     entity: str | None = None
     speakers: dict[str, SpeakerRole] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _decision_columns(self) -> Source:
+        table_only = [k for k in ("title", "outcome", "reason") if getattr(self, k) is not None]
+        if self.kind != "decisions" and table_only:
+            raise ValueError(f'{", ".join(table_only)}: only a decisions table (kind = "decisions") has these columns')
+        if self.kind == "decisions" and (self.outcome is None or (self.id is None and self.title is None)):
+            raise ValueError('a decisions table needs outcome = "<column>" and id = "<column>" or title = "<column>"')
+        return self
 
     @field_validator("date_format")
     @classmethod

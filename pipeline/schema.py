@@ -163,6 +163,15 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "decision_passage_id": pl.String(),
         "reason": pl.String(),
     },
+    "decision_rows": {
+        "source_id": pl.String(),
+        "row": pl.Int64(),
+        "passage_id": pl.String(),
+        "option": pl.String(),
+        "title": pl.String(),
+        "outcome": pl.String(),
+        "reason": pl.String(),
+    },
     "options": {
         "option_id": pl.String(),
         "source_id": pl.String(),
@@ -301,6 +310,10 @@ TABLE_DESCRIPTIONS: Final = {
     "theme_status": (
         "Each theme's fate in the decision (adopted, in part, considered, not taken up, contrary; "
         "not traced when no decision was given)."
+    ),
+    "decision_rows": (
+        'The rows of decisions tables (kind = "decisions"): each names an option and gives the outcome and reason '
+        "as written."
     ),
     "options": "The options the options documents put forward: id, number, title, text and their passages.",
     "passage_options": "Every public passage → option link (method: mention, words, meaning) with its score.",

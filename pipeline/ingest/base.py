@@ -38,6 +38,8 @@ class Ingested:
     answers: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ANSWERS_SCHEMA))
     blocks: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=BLOCKS_SCHEMA))
     rejects: pl.DataFrame = field(default_factory=lambda: empty("rejects"))
+    # Rows of a decisions table (kind = "decisions"): the option each names, its outcome and reason.
+    decisions: pl.DataFrame = field(default_factory=lambda: empty("decision_rows"))
     rows_read: int = 0
     rows_merged: int = 0
     analysed: int | None = None

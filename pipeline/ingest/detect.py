@@ -22,6 +22,7 @@ DOCUMENT_SUFFIXES = {
     ".zip": "decidim",
     ".csv": "decidim",
 }
+DECISION_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl"}
 RESPONSE_SUFFIXES = {".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".zip": "decidim"}
 SNIFF_BYTES = 65_536
 
@@ -31,7 +32,12 @@ def detect_format(source: Source) -> str:
     if source.format:
         return source.format
     path, suffix = source.path, source.path.suffix.lower()
-    table = {"transcript": TRANSCRIPT_SUFFIXES, "document": DOCUMENT_SUFFIXES, "responses": RESPONSE_SUFFIXES}
+    table = {
+        "transcript": TRANSCRIPT_SUFFIXES,
+        "document": DOCUMENT_SUFFIXES,
+        "responses": RESPONSE_SUFFIXES,
+        "decisions": DECISION_SUFFIXES,
+    }
     if source.kind == "responses" and suffix in (".csv", ".tsv", ".txt"):
         return sniff_delimited(path)
     if suffix == ".xlsx" and source.kind == "responses":

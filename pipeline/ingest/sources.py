@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.config import Source
 from pipeline.ingest.base import Ingested, IngestError
+from pipeline.ingest.decisions import ingest_decisions
 from pipeline.ingest.detect import detect_format
 from pipeline.ingest.documents import ingest_document
 from pipeline.ingest.limits import check_size
@@ -36,6 +37,7 @@ READERS: dict[tuple[str, str], Reader] = {
     },
     **{("document", f): ingest_document for f in ("markdown", "text", "docx", "html", "pdf")},
     ("document", "decidim"): decidim_document,
+    **{("decisions", f): ingest_decisions for f in ("csv", "xlsx", "json", "jsonl")},
 }
 
 

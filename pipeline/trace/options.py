@@ -160,3 +160,42 @@ def options_table(passages: pl.DataFrame, stages: Iterable[str] = ("options",)) 
 
 
 OPTIONS_SCHEMA = TABLES["options"]
+
+
+def with_decision_rows(options: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """``options`` plus one option per decisions-table row that names none of them (``decision_rows``).
+
+    A process whose only list of options is the decision's own table (a participatory budget's
+    minutes) gets its options from it: the row's id as the number ("8039" → ``O8039``), its title.
+    """
+    from pipeline.trace.attribution import listed_options, option_finder
+
+    find = option_finder(listed_options(options))
+    used = set(options["option_id"].to_list())
+    added: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for row in rows.iter_rows(named=True):
+        ref, title = row["option"], row["title"]
+        keys = {k for k in (ref and ref.upper(), title and " ".join(title.casefold().split())) if k}
+        if (ref and find(ref)) or (title and find(title)) or keys & seen:
+            continue
+        seen |= keys
+        number = ref if ref and re.fullmatch(r"[A-Za-z0-9]{1,12}", ref) else None
+        base = f"O{number.upper()}" if number else f"O{options.height + len(added) + 1}"
+        option_id, n = base, 1
+        while option_id in used:
+            n += 1
+            option_id = f"{base}-{n}"
+        used.add(option_id)
+        added.append(
+            {
+                "option_id": option_id,
+                "source_id": row["source_id"],
+                "number": number,
+                "title": title or f"Option {ref}",
+                "text": title or "",
+                "passage_ids": [],  # the row's passage is the decision, not the option's text
+                "origin": "decision table",
+            }
+        )
+    return pl.concat([options, pl.DataFrame(added, schema=OPTIONS_SCHEMA)]) if added else options

@@ -182,28 +182,52 @@ def table_outcome(value: str | None) -> str | None:
 
 
 def outcomes_from_table(
-    table: pl.DataFrame, options: Sequence[Option], id_column: str, outcome_column: str, reason_column: str | None
+    table: pl.DataFrame,
+    options: Sequence[Option],
+    id_column: str,
+    outcome_column: str,
+    reason_column: str | None,
+    title_column: str | None = None,
+    passage_column: str | None = None,
 ) -> pl.DataFrame:
-    """``option_outcomes`` from a decision table: each row's option by its id (or title), outcome and reason."""
+    """``option_outcomes`` from a decision table: each row's option by its id (else title), outcome and reason.
+
+    The first row naming an option decides it; the deciding passage is ``passage_column``'s value
+    (the row's passage in a run) or ``row<N>``.
+    """
     find = option_finder(options)
     rows: dict[str, dict[str, object]] = {}
     for i, row in enumerate(table.iter_rows(named=True)):
-        option = find(str(row.get(id_column) or ""))
+        option = find(str(row.get(id_column) or "")) or (
+            find(str(row.get(title_column) or "")) if title_column else None
+        )
         outcome = table_outcome(row.get(outcome_column))
         if option is None or outcome is None or option in rows:
             continue
         reason = row.get(reason_column) if reason_column else None
+        passage = str(row[passage_column]) if passage_column and row.get(passage_column) else f"row{i + 1}"
         rows[option] = {
             "option_id": option,
             "outcome": outcome,
-            "passage_id": f"row{i + 1}",
+            "passage_id": passage,
             "evidence": str(row.get(outcome_column)),
             "method": "table",
             "reason": str(reason).strip() if reason and str(reason).strip() else None,
-            "reason_passage_id": f"row{i + 1}" if reason else None,
+            "reason_passage_id": passage if reason else None,
         }
     out = [
         rows.get(o.option_id) or {**dict.fromkeys(OUTCOMES_SCHEMA), "option_id": o.option_id, "outcome": NOT_MENTIONED}
         for o in options
     ]
     return pl.DataFrame(out, schema=OUTCOMES_SCHEMA)
+
+
+def with_table_outcomes(outcomes: pl.DataFrame, rows: pl.DataFrame, options: Sequence[Option]) -> pl.DataFrame:
+    """``outcomes`` with every option a decisions-table row names decided by that row (``decision_rows``)."""
+    if rows.is_empty():
+        return outcomes
+    table = outcomes_from_table(rows, options, "option", "outcome", "reason", "title", "passage_id")
+    decided = table.filter(pl.col("method") == "table")
+    return pl.concat([outcomes.filter(~pl.col("option_id").is_in(decided["option_id"].to_list())), decided]).sort(
+        pl.col("option_id").replace_strict({o.option_id: i for i, o in enumerate(options)}, default=len(options))
+    )

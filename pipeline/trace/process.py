@@ -20,9 +20,9 @@ from pipeline.trace.attribution import (
     passage_options,
     response_options,
 )
-from pipeline.trace.links import document_stages
-from pipeline.trace.options import options_table
-from pipeline.trace.outcomes import option_outcomes
+from pipeline.trace.links import TraceSettings, document_stages, split_passages, theme_links, theme_status
+from pipeline.trace.options import options_table, with_decision_rows
+from pipeline.trace.outcomes import option_outcomes, with_table_outcomes
 from pipeline.trace.status import theme_options, theme_status_from_options
 
 Matrix = npt.NDArray[np.float32]
@@ -131,22 +131,29 @@ def trace_by_option(
     title: str = "",
     settings: AttributionSettings | None = None,
     column: dict[str, str | None] | None = None,
+    decision_rows: pl.DataFrame | None = None,
 ) -> OptionTrace:
     """Options from the options documents, who addressed each, what the decision did, and each theme's share.
 
     ``public``: passage_id, response_id, text (rows as ``public_vectors``); ``documents``: the
     document passages (passage_id, source_id, stage, heading, role, position, text, response_id
-    null) with ``document_vectors``; ``column``: response → the value of its option column.
+    null) with ``document_vectors``; ``column``: response → the value of its option column;
+    ``decision_rows``: the rows of decisions tables, which add the options they name and decide them.
     """
     settings = settings or AttributionSettings()
-    options = options_table(documents)
+    rows = decision_rows if decision_rows is not None else pl.DataFrame(schema=TABLES["decision_rows"])
+    options = with_decision_rows(options_table(documents), rows)
     listed = listed_options(options)
     units = _units(options, documents, document_vectors, encode)
     links = passage_options(public, public_vectors, listed, units, title, settings)
     texts = dict(zip(public["passage_id"], public["text"], strict=True))
     named, _ = column_options(column or {}, listed)
     by_response = response_options(links, texts, named)
-    decision_mask = documents["stage"].is_in(["decision", "implementation"]).to_numpy()
+    # Decision passages read for outcomes; a decisions table's rows are read as a table instead.
+    decision_mask = (
+        documents["stage"].is_in(["decision", "implementation"])
+        & ~documents["source_id"].is_in(rows["source_id"].unique().to_list())
+    ).to_numpy()
     decision = documents.filter(pl.Series(decision_mask))
     decided_links = passage_options(
         decision.select("passage_id", response_id="passage_id", text="text"),
@@ -156,6 +163,68 @@ def trace_by_option(
         title,
         settings,
     )
-    outcomes = option_outcomes(decision, listed, decided_links, title)
+    outcomes = with_table_outcomes(option_outcomes(decision, listed, decided_links, title), rows, listed)
     table = theme_options(assignments, links, people, texts, {r: {o} for r, o in named.items()})
     return OptionTrace(options, links, by_response, outcomes, table)
+
+
+@dataclass(frozen=True)
+class TracedRun:
+    """Everything the trace step writes: the theme links, the option-by-option tables and the statuses."""
+
+    links: pl.DataFrame
+    by_option: OptionTrace
+    theme_status: pl.DataFrame
+
+    def tables(self) -> dict[str, pl.DataFrame]:
+        """The tables by name, as the run stores them."""
+        return {
+            "links": self.links,
+            **{name: getattr(self.by_option, name) for name in OPTION_TABLES},
+            "theme_status": self.theme_status,
+        }
+
+
+OPTION_TABLES = ("options", "passage_options", "response_options", "option_outcomes", "theme_options")
+
+
+def trace_run(
+    tables: Mapping[str, pl.DataFrame],
+    vectors: Matrix,
+    encode: Encode,
+    title: str,
+    link_settings: TraceSettings,
+    settings: AttributionSettings | None = None,
+    column: dict[str, str | None] | None = None,
+) -> TracedRun:
+    """The whole trace of one run: theme → passage links, the option-by-option trace, each theme's status.
+
+    ``tables``: the run's passages (rows as ``vectors``), responses, themes, assignments and
+    decision_rows; ``column``: response → the value of its option column.
+    """
+    from pipeline.themes.tables import with_sibling_answers
+
+    public, public_vectors, documents, document_vectors = split_passages(tables["passages"], vectors)
+    themes, assignments = tables["themes"], tables["assignments"]
+    siblings = with_sibling_answers(assignments, themes)
+    links = theme_links(siblings, public, public_vectors, documents, document_vectors, link_settings)
+    by_links = theme_status(themes, links, link_settings.link_threshold, stages=document_stages(documents))
+    by_option = trace_by_option(
+        public,
+        public_vectors,
+        documents,
+        document_vectors,
+        siblings,
+        respondent_of(tables["responses"]),
+        encode,
+        title,
+        settings,
+        column,
+        tables.get("decision_rows"),
+    )
+    status = status_of_record(
+        {name: getattr(by_option, name) for name in OPTION_TABLES}
+        | {k: tables[k] for k in ("passages", "responses", "themes", "assignments")},
+        by_links,
+    )
+    return TracedRun(links, by_option, status)

@@ -53,3 +53,44 @@ def test_each_theme_takes_the_fate_of_the_projects_its_respondents_named(run: Pa
         "O4": "rejected",
         "O5": "approved",
     }
+
+
+@pytest.fixture(scope="module")
+def minutes_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:
+    from flows.analyse import analyse
+
+    workspace = tmp_path_factory.mktemp("parks-minutes")
+    analyse(FIXTURE / "consultation-minutes.toml", workspace)
+    found = latest_run(workspace, "riverside-parks-minutes")
+    assert found is not None
+    return found
+
+
+def test_a_decisions_table_gives_the_options_their_outcomes_and_reasons(minutes_run: Path) -> None:
+    options = read_run_table(minutes_run, "options")
+    assert dict(options.select("option_id", "title").iter_rows())["O2"] == "Skate park at the old tennis courts"
+    assert set(options["origin"]) == {"decision table"}
+    outcomes = read_run_table(minutes_run, "option_outcomes")
+    assert dict(outcomes.select("option_id", "outcome").iter_rows()) == {
+        "O1": "approved",
+        "O2": "rejected",
+        "O3": "approved",
+        "O4": "rejected",
+        "O5": "approved",
+    }
+    reasons = dict(outcomes.select("option_id", "reason").iter_rows())
+    assert "use up the budget" in reasons["O2"]
+    assert reasons["O1"] is None
+    # The row without a decision is rejected with its row and column, and the counts reconcile.
+    rejects = read_run_table(minutes_run, "rejects")
+    assert rejects.select("row", "column", "reason").rows() == [(7, "Committee decision", "no outcome")]
+    sources = read_run_table(minutes_run, "sources").filter(pl.col("kind") == "decisions")
+    assert sources.select("rows_read", "rows_analysed", "rows_rejected").rows() == [(6, 5, 1)]
+
+
+def test_with_a_decisions_table_every_theme_still_takes_its_projects_fate(minutes_run: Path) -> None:
+    named = pl.read_csv(FIXTURE / "responses.csv", infer_schema=False).rename({"Response ID": "response_id"})
+    assignments = read_run_table(minutes_run, "assignments").join(named, on="response_id")
+    status = dict(read_run_table(minutes_run, "theme_status").select("theme_id", "status").iter_rows())
+    for theme_id, project in assignments.group_by("theme_id").agg(pl.col("Project").mode().first()).iter_rows():
+        assert status[theme_id] == ("adopted" if project in FUNDED else "considered"), (theme_id, project)
