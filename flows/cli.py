@@ -502,23 +502,34 @@ def review_log(workspace: WorkspaceOption = Path("workspace"), consultation: Con
 
 @app.command(name="eval-trace")
 def evaluate_trace(
-    projects: Annotated[
+    spec: Annotated[
         Path,
-        typer.Argument(help="Decidim projects export (CSV, ';') with related_proposals.", exists=True, dir_okay=False),
+        typer.Argument(
+            help="Trace spec (TOML): a consultation file and gold links and/or outcomes (docs/EVALUATION.md).",
+            exists=True,
+            dir_okay=False,
+        ),
     ],
     output: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.", dir_okay=False)] = None,
-    locale: Annotated[str, typer.Option(help="Which title/description locale to read.")] = "ca",
-    model: Annotated[str, typer.Option(help="Embedding model (a local folder, or the packaged default).")] = (
-        "all-MiniLM-L6-v2"
+    half: Annotated[str, typer.Option(help="Score links on all responses, or the dev or test half (by id hash).")] = (
+        "all"
     ),
     workspace: WorkspaceOption = Path("workspace"),
 ) -> None:
-    """Link precision/recall against Decidim's project → proposal links."""
-    from flows.trace_evaluation import markdown, run_trace_eval
+    """Score a consultation's trace against gold response → option links and/or option outcomes."""
+    from flows.trace_evaluation import HALVES, markdown, run_trace_eval
+    from pipeline.config import ConfigError
+    from pipeline.trace.scoring import load_trace_spec
 
+    if half not in HALVES:
+        fail(f"--half must be one of {', '.join(HALVES)}, not {half!r}")
     workspace = _use_workspace(workspace)
-    with console.status("Embedding proposals and projects, tracing…"):
-        result = run_trace_eval(projects.resolve(), workspace / ".cache" / "embeddings", model, locale)
+    try:
+        loaded = load_trace_spec(spec.resolve())
+    except ConfigError as error:
+        fail(str(error))
+    with console.status("Analysing the consultation and scoring its trace…"):
+        result = run_trace_eval(loaded, workspace, half)
     if output:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import time
 from collections import Counter
@@ -42,10 +41,10 @@ from pipeline.realsets import (
 )
 from pipeline.realtext import sentences_of
 from pipeline.theme_eval import multilabel_scores
-from pipeline.trace.attribution import AttributionSettings, Option, attribute, listed_options, rarity
+from pipeline.trace.attribution import AttributionSettings, Option, attribute, listed_options
 from pipeline.trace.options import options_table
 from pipeline.trace.outcomes import outcomes_from_table
-from pipeline.trace.signals import fold
+from pipeline.trace.scoring import half_of, keyword_links
 
 Result = dict[str, Any]
 # Hand-written, one per element, before looking at the attribution's errors.
@@ -57,11 +56,6 @@ NYC_PATTERNS = {
     "ACCESSORY_DWELLING_UNITS_ADU": r"\bADUs?\b|accessory dwelling|backyard|basement apartment",
     "TRANSIT_ORIENTED_DEVELOPMENT": r"transit",
 }
-
-
-def half_of(response_id: str) -> str:
-    """``dev`` or ``test``, fixed by the id's hash (the split never depends on the data's order)."""
-    return "dev" if int(hashlib.sha1(response_id.encode()).hexdigest(), 16) % 2 == 0 else "test"
 
 
 def _scores(gold: dict[str, set[str]], predicted: dict[str, set[str]], ids: list[str]) -> Result:
@@ -100,23 +94,6 @@ def option_units(options: list[Option], encode: Any) -> list[np.ndarray]:
     return out
 
 
-def keyword_baseline(options: list[Option], texts: dict[str, str], language: str = "en") -> dict[str, set[str]]:
-    """One keyword per option, chosen without labels: its title's least common word."""
-    words = {
-        o.option_id: min(
-            (w for w in re.findall(r"[^\W\d_]{4,}", fold(re.sub(r"\(.*?\)", "", o.title)))),
-            key=lambda w: -rarity(w, (language,)),
-            default=None,
-        )
-        for o in options
-    }
-    found: dict[str, set[str]] = {}
-    for response, text in texts.items():
-        folded = fold(text)
-        found[response] = {o for o, w in words.items() if w and re.search(rf"\b{w}", folded)}
-    return found
-
-
 def nyc_part(data: Path, runner: Any) -> Result:
     """(testimony, element) micro-F1 on the dev and test halves, for the attribution and the baselines."""
     testimonies = nyc_testimonies(data)
@@ -145,7 +122,7 @@ def nyc_part(data: Path, runner: Any) -> Result:
         "throughline": as_elements(ours),
         **{f"throughline, strongest evidence {m}": as_elements(found) for m, found in sorted(by_method.items())},
         "every element": {r: {k for k in key_of.values() if k} for r in gold},
-        "keyword per element (automatic)": as_elements(keyword_baseline(options, texts)),
+        "keyword per element (automatic)": as_elements(keyword_links(options, texts, ("en",))),
         "keyword per element (hand-written)": {
             r: {k for k, p in NYC_PATTERNS.items() if re.search(p, texts[r], re.IGNORECASE)} for r in gold
         },
