@@ -199,3 +199,41 @@ def with_decision_rows(options: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFram
             }
         )
     return pl.concat([options, pl.DataFrame(added, schema=OPTIONS_SCHEMA)]) if added else options
+
+
+NAMED_BY_RESPONSES = "response column"
+
+
+def with_column_values(options: pl.DataFrame, values: Iterable[str]) -> pl.DataFrame:
+    """``options`` plus one option per value of the responses' option column that names none of them.
+
+    Where each response is itself a proposal (a participatory budget's proposals, most of which
+    no decision mentions), the option column's values are the options. Such an option has no text:
+    it is attributed by its column only, and its outcome is "not mentioned" unless a decision names it.
+    """
+    from pipeline.trace.attribution import column_options, listed_options
+
+    _, unknown = column_options({v: v for v in values}, listed_options(options))
+    used = set(options["option_id"].to_list())
+    added: list[dict[str, object]] = []
+    for value in unknown:
+        number = value if re.fullmatch(r"[A-Za-z0-9]{1,12}", value) else None
+        base = f"O{number.upper()}" if number else f"O{options.height + len(added) + 1}"
+        option_id, n = base, 1
+        while option_id in used:
+            n += 1
+            option_id = f"{base}-{n}"
+        used.add(option_id)
+        title = f"Option {value}" if number and value.isdigit() else value
+        added.append(
+            {
+                "option_id": option_id,
+                "source_id": None,
+                "number": number,
+                "title": title,
+                "text": "",
+                "passage_ids": [],
+                "origin": NAMED_BY_RESPONSES,
+            }
+        )
+    return pl.concat([options, pl.DataFrame(added, schema=OPTIONS_SCHEMA)]) if added else options

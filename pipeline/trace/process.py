@@ -21,7 +21,7 @@ from pipeline.trace.attribution import (
     response_options,
 )
 from pipeline.trace.links import TraceSettings, document_stages, split_passages, theme_links, theme_status
-from pipeline.trace.options import options_table, with_decision_rows
+from pipeline.trace.options import options_table, with_column_values, with_decision_rows
 from pipeline.trace.outcomes import option_outcomes, with_table_outcomes
 from pipeline.trace.status import theme_options, theme_status_from_options
 
@@ -142,10 +142,12 @@ def trace_by_option(
     """
     settings = settings or AttributionSettings()
     rows = decision_rows if decision_rows is not None else pl.DataFrame(schema=TABLES["decision_rows"])
-    options = with_decision_rows(options_table(documents), rows)
+    described = with_decision_rows(options_table(documents), rows)
+    options = with_column_values(described, {v.strip() for v in (column or {}).values() if v and v.strip()})
     listed = listed_options(options)
-    units = _units(options, documents, document_vectors, encode)
-    links = passage_options(public, public_vectors, listed, units, title, settings)
+    # Options named only by the responses' column have no words of their own: attributed by the column alone.
+    units = _units(described, documents, document_vectors, encode)
+    links = passage_options(public, public_vectors, listed[: described.height], units, title, settings)
     texts = dict(zip(public["passage_id"], public["text"], strict=True))
     named, _ = column_options(column or {}, listed)
     by_response = response_options(links, texts, named)
@@ -158,7 +160,7 @@ def trace_by_option(
     decided_links = passage_options(
         decision.select("passage_id", response_id="passage_id", text="text"),
         document_vectors[decision_mask],
-        listed,
+        listed[: described.height],
         units,
         title,
         settings,

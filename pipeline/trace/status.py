@@ -6,7 +6,9 @@ response), their share of the theme, and how many of them argue against a change
 cue words of ``trace_signals.opposes_change``).
 
 ``theme_status_from_options``: a theme's status from the outcomes of the options that at least
-``MIN_SHARE`` of its respondents (and ``MIN_RESPONDENTS``) addressed, weighted by those shares:
+``MIN_SHARE`` of its respondents (and ``MIN_RESPONDENTS``) addressed — or, where its respondents
+spread over many options (each backing their own project), of all the options they clearly
+addressed when together those reach ``MIN_SHARE`` (``addressed_options``) — weighted by those shares:
 
 - *adopted*: every addressed option approved (unchanged);
 - *adopted in part*: some approved (or approved with changes) and some not, or all approved with changes;
@@ -23,7 +25,7 @@ up" with confidence at most ``NO_EVIDENCE_CONFIDENCE`` — absence of evidence i
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
 import polars as pl
@@ -38,6 +40,7 @@ MIN_RESPONDENTS = 2
 CONTRARY_SHARE = 0.5
 DOMINANT = 0.5  # options addressed by at least half as many of the theme's respondents as its main option
 NO_EVIDENCE_CONFIDENCE = 0.5
+SPREAD_EVIDENCE = 0.75  # options spread over a theme's respondents count on clear evidence only, not meaning
 _LINK_WEIGHT = {"column": 1.0, "mention": 1.0, "words": 1.0, "meaning": 0.5}
 _OUTCOME_WEIGHT = {"table": 0.9, "mention": 0.9, "words": 0.75, "meaning": 0.6}
 APPROVED = ("approved", "approved with changes")
@@ -91,6 +94,23 @@ def theme_options(
     return pl.DataFrame(rows, schema=THEME_OPTIONS_SCHEMA) if rows else pl.DataFrame(schema=THEME_OPTIONS_SCHEMA)
 
 
+def addressed_options(rows: pl.DataFrame) -> pl.DataFrame:
+    """The options a theme is about, from its rows of the theme × option table (largest share first).
+
+    Those at least ``MIN_SHARE`` of its respondents (and ``MIN_RESPONDENTS``) addressed, less side
+    remarks (below ``DOMINANT`` of the main option's share). When no option is that common but
+    together the options its respondents named or clearly addressed (a column, a mention, specific
+    words) reach ``MIN_SHARE`` — many options, each a few people's, as in a participatory budget
+    whose respondents each back their own project — those options, each weighted by its share.
+    """
+    rows = rows.sort("share", descending=True)
+    common = rows.filter((pl.col("share") >= MIN_SHARE) & (pl.col("n_respondents") >= MIN_RESPONDENTS))
+    if common.height:
+        return common.filter(pl.col("share") >= DOMINANT * pl.col("share").max())
+    clear = rows.filter(pl.col("evidence") >= SPREAD_EVIDENCE)
+    return clear if clear["share"].sum() >= MIN_SHARE else clear.clear()
+
+
 def theme_status_from_options(
     themes: list[str], table: pl.DataFrame, outcomes: pl.DataFrame, titles: dict[str, str]
 ) -> list[dict[str, Any]]:
@@ -98,13 +118,7 @@ def theme_status_from_options(
     outcome_of = {r["option_id"]: r for r in outcomes.iter_rows(named=True)}
     out = []
     for theme in themes:
-        mine = table.filter(
-            (pl.col("theme_id") == theme)
-            & (pl.col("share") >= MIN_SHARE)
-            & (pl.col("n_respondents") >= MIN_RESPONDENTS)
-        ).sort("share", descending=True)
-        if mine.height:  # the options the theme is mostly about: a side remark of a few is not what it asked
-            mine = mine.filter(pl.col("share") >= DOMINANT * pl.col("share").max())
+        mine = addressed_options(table.filter(pl.col("theme_id") == theme))
         if mine.is_empty():
             out.append(
                 {
@@ -148,10 +162,11 @@ def theme_status_from_options(
             status, reason = "adopted in part", "the decision went its way on some of the options it addressed"
         else:
             status, reason = "considered", "the options it addressed were not adopted"
-        listed = ", ".join(
-            f"{titles.get(o, o)} ({said.get(o) or outcome_of.get(o, {'outcome': NOT_MENTIONED})['outcome']})"
-            for o in options[:4]
-        )
+        fates = [said.get(o) or str(outcome_of.get(o, {"outcome": NOT_MENTIONED})["outcome"]) for o in options]
+        listed = ", ".join(f"{titles.get(o, o)} ({f})" for o, f in zip(options[:4], fates, strict=False))
+        if len(options) > 4:
+            counts = ", ".join(f"{n} {f}" for f, n in Counter(fates).most_common())
+            listed = f"{len(options)} options ({counts}), e.g. {listed}"
         out.append(
             {
                 "theme_id": theme,
