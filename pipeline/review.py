@@ -36,7 +36,7 @@ from pipeline.responsiveness import responsiveness
 from pipeline.schema import PUBLIC_KINDS, answering, conform
 from pipeline.store import VECTORS_FILE, read_manifest, read_run_table
 from pipeline.trace import TraceSettings, document_stages, split_passages, theme_links, theme_status
-from pipeline.trace.process import status_of_record
+from pipeline.trace.process import status_of_record, theme_option_table
 from pipeline.trace.signals import action, fold
 
 SAME_THEME = 0.5
@@ -286,6 +286,8 @@ def reviewed_view(
         links, ok = _review_link(links, theme_id, review)
         (view.applied if ok else view.orphaned).append(review.id)
     view.tables["links"] = links
+    if view.restructured and not view.tables.get("options", pl.DataFrame()).is_empty():
+        view.tables["theme_options"] = theme_option_table(view.tables)
     if view.applied:
         by_links = theme_status(
             view.tables["themes"], links, settings.link_threshold, stages=document_stages(view.tables["passages"])

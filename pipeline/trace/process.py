@@ -55,18 +55,7 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
     decided = "decision" in document_stages(passages)
     if options is None or outcomes is None or options.is_empty() or not decided:
         return by_links
-    responses = tables["responses"]
-    addressed = tables.get("response_options", pl.DataFrame(schema=TABLES["response_options"]))
-    column = addressed.filter(pl.col("method") == "column")
-    from pipeline.themes.tables import with_sibling_answers
-
-    table = theme_options(
-        with_sibling_answers(tables["assignments"], tables["themes"]),
-        tables.get("passage_options", pl.DataFrame(schema=TABLES["passage_options"])),
-        respondent_of(responses),
-        dict(zip(passages["passage_id"], passages["text"], strict=True)),
-        {r: {o} for r, o in column.select("response_id", "option_id").iter_rows()},
-    )
+    table = theme_option_table(tables)
     titles = dict(zip(options["option_id"], options["title"], strict=True))
     decided_options = set(outcomes.filter(pl.col("outcome") != "not mentioned")["option_id"].to_list())
     statuses = theme_status_from_options(tables["themes"]["theme_id"].to_list(), table, outcomes, titles)
@@ -97,6 +86,26 @@ def status_of_record(tables: Mapping[str, pl.DataFrame], by_links: pl.DataFrame)
             by_links.filter(pl.col("theme_id").is_in(list(judged))),
         ]
     ).sort("theme_id")
+
+
+def theme_option_table(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """The theme × option table of a run's (or a reviewed view's) themes, from its passage → option links.
+
+    Recomputed whenever themes are merged or split, so the heatmap and the statuses always
+    describe the themes shown.
+    """
+    from pipeline.themes.tables import with_sibling_answers
+
+    passages = tables["passages"]
+    addressed = tables.get("response_options", pl.DataFrame(schema=TABLES["response_options"]))
+    column = addressed.filter(pl.col("method") == "column")
+    return theme_options(
+        with_sibling_answers(tables["assignments"], tables["themes"]),
+        tables.get("passage_options", pl.DataFrame(schema=TABLES["passage_options"])),
+        respondent_of(tables["responses"]),
+        dict(zip(passages["passage_id"], passages["text"], strict=True)),
+        {r: {o} for r, o in column.select("response_id", "option_id").iter_rows()},
+    )
 
 
 def _stages(addressed: object, decided: set[str]) -> list[str]:

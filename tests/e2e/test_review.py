@@ -81,6 +81,11 @@ def test_reviews_apply_and_survive_a_rerun(
     same = view.tables["breakdowns"].filter(pl.col("theme_id") == permits)
     assert cells.filter(pl.col("theme_id") == permits).equals(same)
     assert set(reviewed.tables["theme_status"]["theme_id"]) == set(reviewed.tables["themes"]["theme_id"])
+    # the theme × option heatmap describes the themes shown: no row for the merged-away theme, rows for the parts
+    heat = set(reviewed.tables["theme_options"]["theme_id"])
+    assert toilets not in heat
+    assert heat <= set(reviewed.tables["themes"]["theme_id"])
+    assert {f"{cycling}.1", f"{cycling}.2"} & heat
     log = store.audit_log()
     assert {"Officer A", "Officer B", "Officer C"} <= set(log["who"])
     assert log.filter(pl.col("action") == "rename")["before"].item() == f'"{label_of(view, permits)}"'
