@@ -94,3 +94,23 @@ def test_with_a_decisions_table_every_theme_still_takes_its_projects_fate(minute
     status = dict(read_run_table(minutes_run, "theme_status").select("theme_id", "status").iter_rows())
     for theme_id, project in assignments.group_by("theme_id").agg(pl.col("Project").mode().first()).iter_rows():
         assert status[theme_id] == ("adopted" if project in FUNDED else "considered"), (theme_id, project)
+
+
+def test_eval_trace_scores_a_consultation_against_its_gold(tmp_path: Path, prefect_harness: None) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    output = tmp_path / "trace.json"
+    result = CliRunner().invoke(
+        app, ["eval-trace", str(FIXTURE / "trace.toml"), "-w", str(tmp_path / "ws"), "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "| throughline | 1.000" in result.output
+    assert "| every option | 0.333" in result.output
+    import json
+
+    figures = json.loads(output.read_text())
+    assert figures["outcomes"]["accuracy"] == 1.0
+    assert figures["reasons"] == {"with_reason": 2, "reason_found": 2, "same_reason": 2}
+    assert figures["statuses"]["agree"] == figures["statuses"]["themes"]
