@@ -467,24 +467,33 @@ def trace_settings(analysis: Analysis) -> TraceSettings:
     )
 
 
-def option_column(config: ConsultationFile, responses: pl.DataFrame) -> dict[str, str | None]:
-    """Response → the value of its source's option column (``option = "project_id"``), where one is named."""
+def _response_column(responses: pl.DataFrame, wanted: str) -> str | None:
+    """The responses table's column for a source column named in the consultation file (or its unique prefix)."""
     from pipeline.ingest.survey import attribute_name
 
+    name = attribute_name(wanted)
+    return name if name in responses.columns else next((c for c in responses.columns if c.startswith(name)), None)
+
+
+def option_column(config: ConsultationFile, responses: pl.DataFrame) -> dict[str, str | None]:
+    """Response → the value of its source's option column (``option = "project_id"``), where one is named."""
     out: dict[str, str | None] = {}
     for source in config.sources:
-        if not source.option:
-            continue
-        wanted = attribute_name(source.option)
-        column = (
-            wanted
-            if wanted in responses.columns
-            else next((c for c in responses.columns if c.startswith(wanted)), None)
-        )
+        column = _response_column(responses, source.option) if source.option else None
         if column is not None:
             rows = responses.filter(pl.col(column).is_not_null()).select("response_id", pl.col(column).cast(pl.String))
             out |= dict(rows.iter_rows())
     return out
+
+
+def closed_questions(config: ConsultationFile, responses: pl.DataFrame) -> dict[str, str]:
+    """The responses table's closed-question columns → the option each asks about (``[sources.stance]``)."""
+    found = {
+        _response_column(responses, question): option
+        for source in config.sources
+        for question, option in source.stance.items()
+    }
+    return {column: option for column, option in found.items() if column is not None}
 
 
 def trace(config: ConsultationFile, staging: Path) -> Summary:
@@ -503,6 +512,7 @@ def trace(config: ConsultationFile, staging: Path) -> Summary:
         trace_settings(config.analysis),
         AttributionSettings(languages=config.analysis.languages),
         option_column(config, tables["responses"]),
+        closed_questions(config, tables["responses"]),
     )
     for name, table in traced.tables().items():
         write_table(staging, name, table)

@@ -79,6 +79,9 @@ class Source(_Frozen):
     # The column naming each response's option ("project_id": 126 → "Project 126: …", or a title):
     # kept as an attribute, and the strongest evidence of which option a response addresses.
     option: str | None = None
+    # Closed questions about an option: column → the option it asks about ("Project 4", a title);
+    # each answer ("Support", "Strongly disagree", "No", 1–5) is the respondent's stance on it.
+    stance: dict[str, str] = Field(default_factory=dict)
     # A decisions table (kind = "decisions"): one row per option, naming it by ``id`` (its
     # number, e.g. 126 → "Project 126") and/or ``title``, with what was decided and why.
     title: str | None = None
@@ -93,6 +96,8 @@ class Source(_Frozen):
         table_only = [k for k in ("title", "outcome", "reason") if getattr(self, k) is not None]
         if self.kind != "decisions" and table_only:
             raise ValueError(f'{", ".join(table_only)}: only a decisions table (kind = "decisions") has these columns')
+        if self.stance and self.kind != "responses":
+            raise ValueError("stance: only a responses source has closed questions")
         if self.kind == "decisions" and (self.outcome is None or (self.id is None and self.title is None)):
             raise ValueError('a decisions table needs outcome = "<column>" and id = "<column>" or title = "<column>"')
         return self

@@ -195,6 +195,7 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "score": pl.Float64(),
         "passage_id": pl.String(),
         "evidence": pl.String(),
+        "stance": pl.String(),
     },
     "option_outcomes": {
         "option_id": pl.String(),
@@ -212,6 +213,7 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "share": pl.Float64(),
         "n_opposing": pl.Int64(),
         "evidence": pl.Float64(),
+        "n_supporting": pl.Int64(),
     },
     "responsiveness": {
         "attribute": pl.String(),

@@ -151,9 +151,11 @@ def columns_from_source(table: pl.DataFrame, source: Source, path: Path) -> Colu
         if source.attributes is not None
         else [c for c in names if c not in taken and not looks_personal(c)]  # a name column is no attribute
     )
-    if source.option:  # the option column travels as an attribute (the trace reads it there)
-        option = resolve_column(source.option, names, path, "option")
-        attributes += [] if option in attributes else [option]
+    # The option column and the closed questions about options travel as attributes (the trace reads them there).
+    for key, wanted in [("option", source.option), *(("stance", q) for q in source.stance)]:
+        if wanted:
+            column = resolve_column(wanted, names, path, key)
+            attributes += [] if column in attributes else [column]
     return Columns(text=tuple(text), id=ident, date=date, attributes=tuple(attributes), weight=weight)
 
 

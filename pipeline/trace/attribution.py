@@ -35,7 +35,7 @@ from pipeline.schema import TABLES
 from pipeline.trace.signals import fold, option_numbers, stop_words, tokens
 
 Matrix = npt.NDArray[np.float32]
-METHODS = ("column", "mention", "words", "meaning")  # strongest first
+METHODS = ("column", "question", "mention", "words", "meaning")  # strongest first
 
 
 @dataclass(frozen=True)
@@ -307,12 +307,18 @@ def passage_options(
 
 
 def response_options(
-    passage_links: pl.DataFrame, text_of: Mapping[str, str], column: Mapping[str, str] | None = None
+    passage_links: pl.DataFrame,
+    text_of: Mapping[str, str],
+    column: Mapping[str, str] | None = None,
+    stances: Mapping[tuple[str, str], str] | None = None,
 ) -> pl.DataFrame:
-    """The ``response_options`` table: per (response, option), its strongest evidence.
+    """The ``response_options`` table: per (response, option), its strongest evidence and the stance.
 
-    ``column`` maps a response to the option its own column names (method ``column``).
+    ``column`` maps a response to the option its own column names (method ``column``);
+    ``stances`` gives (response, option) → for/against/neutral from a closed question about the
+    option (method ``question`` where nothing stronger links them).
     """
+    stances = stances or {}
     rows: dict[tuple[str, str], dict[str, object]] = {}
     for response, option in (column or {}).items():
         rows[(response, option)] = {
@@ -323,6 +329,18 @@ def response_options(
             "passage_id": None,
             "evidence": None,
         }
+    for (response, option), stance in stances.items():
+        rows.setdefault(
+            (response, option),
+            {
+                "response_id": response,
+                "option_id": option,
+                "method": "question",
+                "score": 1.0,
+                "passage_id": None,
+                "evidence": stance,
+            },
+        )
     ranked = passage_links.with_columns(
         rank=pl.col("method").replace_strict({m: i for i, m in enumerate(METHODS)}, return_dtype=pl.Int64)
     ).sort(["rank", "score", "passage_id"], descending=[False, True, False])
@@ -342,6 +360,8 @@ def response_options(
         )
     if not rows:
         return pl.DataFrame(schema=RESPONSE_OPTIONS_SCHEMA)
+    for key, row in rows.items():
+        row["stance"] = stances.get(key)
     return pl.DataFrame(list(rows.values()), schema=RESPONSE_OPTIONS_SCHEMA).sort("response_id", "option_id")
 
 

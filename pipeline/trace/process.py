@@ -23,6 +23,7 @@ from pipeline.trace.attribution import (
 from pipeline.trace.links import TraceSettings, document_stages, split_passages, theme_links, theme_status
 from pipeline.trace.options import options_table, with_column_values, with_decision_rows
 from pipeline.trace.outcomes import option_outcomes, with_table_outcomes
+from pipeline.trace.stance import closed_stances
 from pipeline.trace.status import theme_options, theme_status_from_options
 
 Matrix = npt.NDArray[np.float32]
@@ -99,12 +100,14 @@ def theme_option_table(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     passages = tables["passages"]
     addressed = tables.get("response_options", pl.DataFrame(schema=TABLES["response_options"]))
     column = addressed.filter(pl.col("method") == "column")
+    said = addressed.filter(pl.col("stance").is_not_null())
     return theme_options(
         with_sibling_answers(tables["assignments"], tables["themes"]),
         tables.get("passage_options", pl.DataFrame(schema=TABLES["passage_options"])),
         respondent_of(tables["responses"]),
         dict(zip(passages["passage_id"], passages["text"], strict=True)),
         {r: {o} for r, o in column.select("response_id", "option_id").iter_rows()},
+        {(r, o): st for r, o, st in said.select("response_id", "option_id", "stance").iter_rows()},
     )
 
 
@@ -141,13 +144,15 @@ def trace_by_option(
     settings: AttributionSettings | None = None,
     column: dict[str, str | None] | None = None,
     decision_rows: pl.DataFrame | None = None,
+    closed: tuple[pl.DataFrame, Mapping[str, str]] | None = None,
 ) -> OptionTrace:
     """Options from the options documents, who addressed each, what the decision did, and each theme's share.
 
     ``public``: passage_id, response_id, text (rows as ``public_vectors``); ``documents``: the
     document passages (passage_id, source_id, stage, heading, role, position, text, response_id
     null) with ``document_vectors``; ``column``: response → the value of its option column;
-    ``decision_rows``: the rows of decisions tables, which add the options they name and decide them.
+    ``decision_rows``: the rows of decisions tables, which add the options they name and decide them;
+    ``closed``: the responses and their closed questions (column → the option each asks about).
     """
     settings = settings or AttributionSettings()
     rows = decision_rows if decision_rows is not None else pl.DataFrame(schema=TABLES["decision_rows"])
@@ -159,7 +164,8 @@ def trace_by_option(
     links = passage_options(public, public_vectors, listed[: described.height], units, title, settings)
     texts = dict(zip(public["passage_id"], public["text"], strict=True))
     named, _ = column_options(column or {}, listed)
-    by_response = response_options(links, texts, named)
+    stances, _ = closed_stances(closed[0], closed[1], listed) if closed else ({}, [])
+    by_response = response_options(links, texts, named, stances)
     # Decision passages read for outcomes; a decisions table's rows are read as a table instead.
     decision_mask = (
         documents["stage"].is_in(["decision", "implementation"])
@@ -175,7 +181,7 @@ def trace_by_option(
         settings,
     )
     outcomes = with_table_outcomes(option_outcomes(decision, listed, decided_links, title), rows, listed)
-    table = theme_options(assignments, links, people, texts, {r: {o} for r, o in named.items()})
+    table = theme_options(assignments, links, people, texts, {r: {o} for r, o in named.items()}, stances)
     return OptionTrace(options, links, by_response, outcomes, table)
 
 
@@ -207,11 +213,13 @@ def trace_run(
     link_settings: TraceSettings,
     settings: AttributionSettings | None = None,
     column: dict[str, str | None] | None = None,
+    questions: Mapping[str, str] | None = None,
 ) -> TracedRun:
     """The whole trace of one run: theme → passage links, the option-by-option trace, each theme's status.
 
     ``tables``: the run's passages (rows as ``vectors``), responses, themes, assignments and
-    decision_rows; ``column``: response → the value of its option column.
+    decision_rows; ``column``: response → the value of its option column; ``questions``: the
+    responses' closed questions (column → the option each asks about).
     """
     from pipeline.themes.tables import with_sibling_answers
 
@@ -232,6 +240,7 @@ def trace_run(
         settings,
         column,
         tables.get("decision_rows"),
+        (tables["responses"], questions) if questions else None,
     )
     status = status_of_record(
         {name: getattr(by_option, name) for name in OPTION_TABLES}

@@ -13,8 +13,9 @@ addressed when together those reach ``MIN_SHARE`` (``addressed_options``) — we
 - *adopted*: every addressed option approved (unchanged);
 - *adopted in part*: some approved (or approved with changes) and some not, or all approved with changes;
 - *considered*: addressed options were rejected, deferred or not decided upon;
-- *contrary*: most of the theme's respondents who addressed an approved option argue against it;
-  an option they argued against that was rejected counts as the decision going their way;
+- *contrary*: most of the theme's respondents who addressed an approved option argue against it,
+  or most of those who addressed a rejected option said in a closed question that they support it
+  (``stance``); an option they argued against that was rejected counts as the decision going their way;
 - *not taken up*: options exist and none is addressed by enough of the theme's respondents.
 
 Confidence comes from the evidence: the mean strength of the links of the theme's respondents who
@@ -26,6 +27,7 @@ up" with confidence at most ``NO_EVIDENCE_CONFIDENCE`` — absence of evidence i
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
@@ -34,6 +36,7 @@ from pipeline.schema import TABLES
 from pipeline.trace.attribution import METHODS
 from pipeline.trace.outcomes import NOT_MENTIONED
 from pipeline.trace.signals import opposes_change
+from pipeline.trace.stance import AGAINST, FOR
 
 MIN_SHARE = 0.3  # a theme addresses an option when at least this share of its respondents do
 MIN_RESPONDENTS = 2
@@ -41,7 +44,7 @@ CONTRARY_SHARE = 0.5
 DOMINANT = 0.5  # options addressed by at least half as many of the theme's respondents as its main option
 NO_EVIDENCE_CONFIDENCE = 0.5
 SPREAD_EVIDENCE = 0.75  # options spread over a theme's respondents count on clear evidence only, not meaning
-_LINK_WEIGHT = {"column": 1.0, "mention": 1.0, "words": 1.0, "meaning": 0.5}
+_LINK_WEIGHT = {"column": 1.0, "question": 1.0, "mention": 1.0, "words": 1.0, "meaning": 0.5}
 _OUTCOME_WEIGHT = {"table": 0.9, "mention": 0.9, "words": 0.75, "meaning": 0.6}
 APPROVED = ("approved", "approved with changes")
 THEME_OPTIONS_SCHEMA = TABLES["theme_options"]
@@ -53,13 +56,17 @@ def theme_options(
     respondent_of: dict[str, str],
     texts: dict[str, str],
     column_options: dict[str, set[str]] | None = None,
+    stances: Mapping[tuple[str, str], str] | None = None,
 ) -> pl.DataFrame:
     """The theme × option table.
 
     ``assignments``: passage_id, response_id, theme_id; ``passage_options``: passage_id,
     option_id, method (every passage-level link); ``respondent_of``: response → respondent;
-    ``column_options``: response → the options its column names.
+    ``column_options``: response → the options its column names; ``stances``: (response,
+    option) → for/against/neutral from closed questions, which decide a respondent's stance on an
+    option they addressed (the cue words decide where there is none).
     """
+    stances = stances or {}
     linked: dict[str, dict[str, str]] = defaultdict(dict)
     strength = {m: i for i, m in enumerate(METHODS)}
     for passage, option, method in passage_options.select("passage_id", "option_id", "method").iter_rows():
@@ -69,6 +76,7 @@ def theme_options(
     people: dict[str, set[str]] = defaultdict(set)
     hits: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     against: dict[tuple[str, str], set[str]] = defaultdict(set)
+    supporting: dict[tuple[str, str], set[str]] = defaultdict(set)
     for passage, response, theme in assignments.select("passage_id", "response_id", "theme_id").iter_rows():
         person = respondent_of.get(response, response)
         people[theme].add(person)
@@ -78,7 +86,10 @@ def theme_options(
         for option, method in found.items():
             key = (theme, option)
             hits[key][person] = max(hits[key].get(person, 0.0), _LINK_WEIGHT.get(method, 0.5))
-            if opposes_change(texts.get(passage, "")):
+            said = stances.get((response, option))
+            if said == FOR:
+                supporting[key].add(person)
+            elif said == AGAINST or (said is None and opposes_change(texts.get(passage, ""))):
                 against[key].add(person)
     rows = [
         {
@@ -88,6 +99,7 @@ def theme_options(
             "share": round(len(who) / max(1, len(people[theme])), 4),
             "n_opposing": len(against[(theme, option)]),
             "evidence": round(sum(who.values()) / max(1, len(who)), 4),
+            "n_supporting": len(supporting[(theme, option)]),
         }
         for (theme, option), who in sorted(hits.items())
     ]
@@ -139,22 +151,25 @@ def theme_status_from_options(
             fate = outcome_of.get(row["option_id"], {"outcome": NOT_MENTIONED, "method": None})
             outcome = str(fate["outcome"])
             opposing = row["n_opposing"] / max(1, row["n_respondents"])
+            supporting = (row.get("n_supporting") or 0) / max(1, row["n_respondents"])
             if opposing >= CONTRARY_SHARE:  # they argued against the option: its rejection is what they asked
                 if outcome in APPROVED and contrary is None:
-                    contrary = (row, opposing)
+                    contrary = (row, opposing, "opposed", "approved")
                 if outcome == "rejected":
                     outcome, said[row["option_id"]] = "approved", "rejected, as its respondents asked"
+            elif supporting >= CONTRARY_SHARE and outcome == "rejected" and contrary is None:
+                contrary = (row, supporting, "supported", "rejected")  # said so in a closed question
             weights[outcome] += row["share"]
             found_by.append(row["evidence"] * _OUTCOME_WEIGHT.get(str(fate["method"]), 0.5))
             options.append(row["option_id"])
         total = sum(weights.values())
         approved = weights["approved"] + weights["approved with changes"]
         if contrary is not None:
-            row, opposing = contrary
+            row, share, stance, fate_word = contrary
             status = "contrary"
             reason = (
-                f"{opposing:.0%} of the {row['n_respondents']} respondents who addressed "
-                f"{titles.get(row['option_id'], row['option_id'])} opposed it; it was approved"
+                f"{share:.0%} of the {row['n_respondents']} respondents who addressed "
+                f"{titles.get(row['option_id'], row['option_id'])} {stance} it; it was {fate_word}"
             )
         elif approved and approved == weights["approved"] and approved >= total - 1e-9:
             status, reason = "adopted", "the decision went its way on every option it addressed"

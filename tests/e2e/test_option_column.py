@@ -114,3 +114,26 @@ def test_eval_trace_scores_a_consultation_against_its_gold(tmp_path: Path, prefe
     assert figures["outcomes"]["accuracy"] == 1.0
     assert figures["reasons"] == {"with_reason": 2, "reason_found": 2, "same_reason": 2}
     assert figures["statuses"]["agree"] == figures["statuses"]["themes"]
+
+
+def test_a_closed_question_gives_each_respondents_stance_on_its_option(tmp_path: Path, prefect_harness: None) -> None:
+    from flows.analyse import analyse
+
+    run = analyse(FIXTURE / "consultation-stance.toml", tmp_path)
+    addressed = read_run_table(run, "response_options").filter(pl.col("option_id") == "O4")
+    stances = addressed.group_by("stance").len()
+    assert dict(stances.iter_rows())["for"] >= 12
+    # answering about the orchard is a stance, not a topic: only the orchard theme is about O4
+    heat = read_run_table(run, "theme_options").filter(pl.col("option_id") == "O4")
+    named = pl.read_csv(FIXTURE / "responses.csv", infer_schema=False).rename({"Response ID": "response_id"})
+    assignments = read_run_table(run, "assignments").join(named, on="response_id")
+    main = dict(assignments.group_by("theme_id").agg(pl.col("Project").mode().first()).iter_rows())
+    orchard = [t for t, p in main.items() if p == "4"]
+    assert set(heat.filter(pl.col("share") >= 0.3)["theme_id"]) == set(orchard)
+    status = read_run_table(run, "theme_status").filter(pl.col("theme_id").is_in(orchard))
+    # its supporters said so, and the committee did not fund it: the decision went against them
+    assert set(status["status"]) == {"contrary"}
+    assert "supported it; it was rejected" in status["reason"][0]
+    others = read_run_table(run, "theme_status").filter(~pl.col("theme_id").is_in(orchard))
+    for theme_id, got in others.select("theme_id", "status").iter_rows():
+        assert got == ("adopted" if main[theme_id] in FUNDED else "considered"), theme_id

@@ -33,7 +33,7 @@ def test_bad_kind_names_the_key_and_the_choices() -> None:
     message = str(error.value)
     assert "c.toml" in message
     assert "sources[0].kind" in message
-    assert "'responses', 'transcript' or 'document'" in message
+    assert "'responses', 'transcript', 'document' or 'decisions'" in message
 
 
 def test_unknown_key_is_refused() -> None:
@@ -102,3 +102,13 @@ def test_an_empty_language_list_is_refused() -> None:
 
     with pytest.raises(ValidationError, match="languages"):
         Analysis(languages=())
+
+
+def test_a_decisions_table_names_its_columns() -> None:
+    table = '[[sources]]\npath = "minutes.csv"\nkind = "decisions"\nstage = "decision"\n'
+    with pytest.raises(ConfigError, match="a decisions table needs outcome"):
+        parse_consultation(GOOD + table, Path("c.toml"))
+    parsed = parse_consultation(GOOD + table + 'id = "No."\noutcome = "Decision"\n', Path("c.toml"))
+    assert parsed.sources[-1].outcome == "Decision"
+    with pytest.raises(ConfigError, match="only a decisions table"):
+        parse_consultation(GOOD.replace('kind = "responses"', 'kind = "responses"\noutcome = "x"'), Path("c.toml"))

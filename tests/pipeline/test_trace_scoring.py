@@ -1,6 +1,7 @@
 """Scoring a trace against gold files: the spec is checked up front, gold read, figures computed."""
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -85,7 +86,7 @@ def test_link_scores_and_the_keyword_baseline() -> None:
 
 
 def test_outcome_and_reason_scores() -> None:
-    gold = {
+    gold: dict[str, dict[str, Any]] = {
         "O1": {"outcome": "approved", "reason": None},
         "O2": {"outcome": "rejected", "reason": "It is over the budget of the year"},
         "O3": {"outcome": "approved", "reason": None},
