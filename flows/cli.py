@@ -419,6 +419,43 @@ def review_outcome(
     _recorded(lambda: record_outcome(store, view, option_id, outcome, reason, by or default_reviewer(), run.name))
 
 
+@review_app.command("option")
+def review_option(
+    option_id: Annotated[str, typer.Argument(help="The option, e.g. O4 (see the Options page)")],
+    title: Annotated[str | None, typer.Option(help="Its correct title")] = None,
+    remove: Annotated[bool, typer.Option(help="It is not an option: remove it and every link to it")] = False,
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Correct the options list: rename an option, or remove one that is not an option."""
+    from pipeline.review import default_reviewer, record_option
+
+    run, store, view = _review(workspace, consultation)
+    who = by or default_reviewer()
+    _recorded(lambda: record_option(store, view, option_id, who, run.name, title=title, remove=remove))
+
+
+@review_app.command("attribution")
+def review_attribution(
+    response_id: Annotated[str, typer.Argument(help="The response, as its id column gives it")],
+    option_id: Annotated[str, typer.Argument(help="The option, e.g. O4")],
+    reject: Annotated[
+        bool, typer.Option("--reject/--confirm", help="It does not address the option (default: it does).")
+    ] = False,
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Confirm or reject that a response addresses an option (the theme × option table and statuses follow)."""
+    from pipeline.review import default_reviewer, record_attribution
+
+    run, store, view = _review(workspace, consultation)
+    verdict = "rejected" if reject else "confirmed"
+    who = by or default_reviewer()
+    _recorded(lambda: record_attribution(store, view, response_id, option_id, verdict, who, run.name))
+
+
 @review_app.command("rename")
 def review_rename(
     theme_id: Annotated[str, typer.Argument(help="Theme id as shown.")],

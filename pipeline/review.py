@@ -40,7 +40,9 @@ from pipeline.trace.process import status_of_record, theme_option_table
 from pipeline.trace.signals import action, fold
 
 SAME_THEME = 0.5
-KINDS = ("link", "rename", "merge", "split", "outcome")
+KINDS = ("link", "rename", "merge", "split", "outcome", "option", "attribution")
+# Reviews of the option trace: keyed by the option's title (ids may change on a re-run); the latest stands.
+OPTION_KINDS = ("outcome", "option", "attribution")
 VERDICTS = ("confirmed", "rejected")
 
 _SCHEMA = """
@@ -147,7 +149,7 @@ class ReviewStore:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         stored = json.dumps(sorted(members))
         with self._transaction() as db:
-            if kind == "outcome":  # an option's outcome: the latest correction stands
+            if kind in OPTION_KINDS:  # an option's outcome, title or a response's link to it: the latest stands
                 db.execute("UPDATE reviews SET active = 0 WHERE active = 1 AND kind = ? AND target = ?", (kind, target))
             if kind in ("link", "rename"):
                 for rid, old in db.execute(
@@ -247,9 +249,15 @@ def reviewed_view(
     """``tables`` (themes, assignments, quotes, links, theme_status, passages, responses) with reviews applied."""
     view = RunView(dict(tables))
     link_reviews: list[tuple[Review, str]] = []
-    for review in reviews:
-        if review.kind == "outcome":
-            (view.applied if _correct_outcome(view, review) else view.orphaned).append(review.id)
+    # Outcomes and links to options name the option by its title in the run: applied before any rename.
+    ordered = sorted(reviews, key=lambda r: r.kind == "option")
+    retraced = False
+    for review in ordered:
+        if review.kind in OPTION_KINDS:
+            apply = {"outcome": _correct_outcome, "option": _review_option, "attribution": _review_attribution}
+            ok = apply[review.kind](view, review)
+            (view.applied if ok else view.orphaned).append(review.id)
+            retraced |= ok and review.kind != "outcome"
             continue
         theme_id = match_theme(view.tables["assignments"], review.members)
         if theme_id is None:
@@ -286,7 +294,7 @@ def reviewed_view(
         links, ok = _review_link(links, theme_id, review)
         (view.applied if ok else view.orphaned).append(review.id)
     view.tables["links"] = links
-    if view.restructured and not view.tables.get("options", pl.DataFrame()).is_empty():
+    if (view.restructured or retraced) and not view.tables.get("options", pl.DataFrame()).is_empty():
         view.tables["theme_options"] = theme_option_table(view.tables)
     if view.applied:
         by_links = theme_status(
@@ -321,6 +329,52 @@ def _correct_outcome(view: RunView, review: Review) -> bool:
         passage_id=pl.when(here & silent).then(pl.lit(None, pl.String())).otherwise("passage_id"),
         evidence=pl.when(here & silent).then(pl.lit(None, pl.String())).otherwise("evidence"),
     )
+    return True
+
+
+def _option_of(view: RunView, key: str, option_id: str | None) -> str | None:
+    """The option whose folded title is ``key`` (the one with ``option_id`` when several share it)."""
+    options = view.tables.get("options")
+    if options is None:
+        return None
+    ids = [o for o, t in options.select("option_id", "title").iter_rows() if option_key(t) == key]
+    return option_id if option_id in ids else (ids[0] if ids else None)
+
+
+def _review_option(view: RunView, review: Review) -> bool:
+    """Rename an option, or remove one that is not an option (with every link to it and its outcome)."""
+    option = _option_of(view, review.target.split("|")[0], review.value.get("option_id"))
+    if option is None:
+        return False
+    if review.value.get("action") == "remove":
+        for name in ("options", "option_outcomes", "response_options", "passage_options"):
+            if name in view.tables:
+                view.tables[name] = view.tables[name].filter(pl.col("option_id") != option)
+    else:
+        view.tables["options"] = view.tables["options"].with_columns(
+            title=pl.when(pl.col("option_id") == option).then(pl.lit(str(review.value["title"]))).otherwise("title")
+        )
+    return True
+
+
+def _review_attribution(view: RunView, review: Review) -> bool:
+    """Confirm or reject that a response addresses an option."""
+    response = str(review.value["response_id"])
+    option = _option_of(view, review.target.split("|")[1], review.value.get("option_id"))
+    responses = view.tables.get("response_options")
+    if option is None or responses is None or response not in set(view.tables["responses"]["response_id"]):
+        return False
+    pair = (pl.col("response_id") == response) & (pl.col("option_id") == option)
+    if review.value["verdict"] == "rejected":
+        view.tables["response_options"] = responses.filter(~pair)
+        view.tables["passage_options"] = view.tables["passage_options"].filter(~pair)
+        return True
+    row = {**dict.fromkeys(responses.columns), "response_id": response, "option_id": option, "score": 1.0}
+    kept = responses.filter(pair)
+    if kept.height:
+        row |= {k: kept[k][0] for k in ("passage_id", "evidence", "stance")}
+    row["method"] = "review"  # the officer's word is the strongest evidence, for the whole response
+    view.tables["response_options"] = pl.concat([responses.filter(~pair), pl.DataFrame([row], schema=responses.schema)])
     return True
 
 
@@ -596,6 +650,53 @@ def record_outcome(
     before = outcomes["outcome"][0] if outcomes.height else None
     value = {"outcome": outcome, "reason": " ".join((reason or "").split()) or None, "option_id": option_id}
     return store.add("outcome", set(), value, who, target=option_key(titles[option_id]), run_id=run_id, before=before)
+
+
+def _option_title(view: RunView, option_id: str) -> str:
+    options = view.tables.get("options")
+    titles = {} if options is None else dict(options.select("option_id", "title").iter_rows())
+    if option_id not in titles:
+        raise ReviewError(f"no option {option_id!r} in this run (options: {', '.join(titles) or 'none'})")
+    return str(titles[option_id])
+
+
+def record_option(
+    store: ReviewStore,
+    view: RunView,
+    option_id: str,
+    who: str,
+    run_id: str,
+    *,
+    title: str | None = None,
+    remove: bool = False,
+) -> int:
+    """Correct the options list: rename an option (``title``) or remove one that is not an option."""
+    if remove == bool(title and title.strip()):
+        raise ReviewError("give either a new title or remove, not both or neither")
+    old = _option_title(view, option_id)
+    value: dict[str, Any] = (
+        {"action": "remove"} if remove else {"action": "rename", "title": " ".join(str(title).split())}
+    )
+    value["option_id"] = option_id
+    return store.add("option", set(), value, who, target=option_key(old), run_id=run_id, before=old)
+
+
+def record_attribution(
+    store: ReviewStore, view: RunView, response_id: str, option_id: str, verdict: str, who: str, run_id: str
+) -> int:
+    """Confirm or reject that a response addresses an option (the theme × option table and statuses follow)."""
+    if verdict not in VERDICTS:
+        raise ReviewError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    title = _option_title(view, option_id)
+    if response_id not in set(view.tables["responses"]["response_id"]):
+        raise ReviewError(f"no response {response_id!r} in this run")
+    found = view.tables["response_options"].filter(
+        (pl.col("response_id") == response_id) & (pl.col("option_id") == option_id)
+    )
+    before = f"linked by {found['method'][0]}" if found.height else "not linked"
+    value = {"verdict": verdict, "response_id": response_id, "option_id": option_id}
+    target = f"{response_id}|{option_key(title)}"
+    return store.add("attribution", set(), value, who, target=target, run_id=run_id, before=before)
 
 
 def record_rename(store: ReviewStore, view: RunView, theme_id: str, label: str, who: str, run_id: str) -> int:

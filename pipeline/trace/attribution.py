@@ -35,7 +35,7 @@ from pipeline.schema import TABLES
 from pipeline.trace.signals import fold, option_numbers, stop_words, tokens
 
 Matrix = npt.NDArray[np.float32]
-METHODS = ("column", "question", "mention", "words", "meaning")  # strongest first
+METHODS = ("review", "column", "question", "mention", "words", "meaning")  # strongest first
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,16 +99,23 @@ def theme_option_table(tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
 
     passages = tables["passages"]
     addressed = tables.get("response_options", pl.DataFrame(schema=TABLES["response_options"]))
-    column = addressed.filter(pl.col("method") == "column")
+    column = addressed.filter(pl.col("method").is_in(["column", "review"]))  # for the whole response
     said = addressed.filter(pl.col("stance").is_not_null())
     return theme_options(
         with_sibling_answers(tables["assignments"], tables["themes"]),
         tables.get("passage_options", pl.DataFrame(schema=TABLES["passage_options"])),
         respondent_of(tables["responses"]),
         dict(zip(passages["passage_id"], passages["text"], strict=True)),
-        {r: {o} for r, o in column.select("response_id", "option_id").iter_rows()},
+        _grouped(column.select("response_id", "option_id").iter_rows()),
         {(r, o): st for r, o, st in said.select("response_id", "option_id", "stance").iter_rows()},
     )
+
+
+def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for response, option in pairs:
+        out.setdefault(response, set()).add(option)
+    return out
 
 
 def _stages(addressed: object, decided: set[str]) -> list[str]:

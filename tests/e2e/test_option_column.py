@@ -137,3 +137,50 @@ def test_a_closed_question_gives_each_respondents_stance_on_its_option(tmp_path:
     others = read_run_table(run, "theme_status").filter(~pl.col("theme_id").is_in(orchard))
     for theme_id, got in others.select("theme_id", "status").iter_rows():
         assert got == ("adopted" if main[theme_id] in FUNDED else "considered"), theme_id
+
+
+def test_officers_correct_the_options_and_the_links_and_it_survives_a_rerun(run: Path) -> None:
+    from flows.analyse import analyse
+    from pipeline.review import ReviewError, RunView, open_run, record_attribution, record_option, store_for
+
+    store = store_for(run)
+    view = open_run(run, store)
+    named = pl.read_csv(FIXTURE / "responses.csv", infer_schema=False)
+    orchard = named.filter(pl.col("Project") == "4")["Response ID"].to_list()
+    playground = named.filter(pl.col("Project") == "1")["Response ID"].to_list()
+    with pytest.raises(ReviewError, match="either a new title or remove"):
+        record_option(store, view, "O2", "Officer E", run.name)
+    with pytest.raises(ReviewError, match="no response 'RPB-999'"):
+        record_attribution(store, view, "RPB-999", "O2", "rejected", "Officer E", run.name)
+    record_option(store, view, "O2", "Officer E", run.name, title="Skate park at Station Park")
+    record_attribution(store, view, orchard[0], "O4", "rejected", "Officer E", run.name)
+    record_attribution(store, view, playground[0], "O5", "confirmed", "Officer E", run.name)
+
+    def check(reviewed: RunView) -> None:
+        tables = reviewed.tables
+        assert dict(tables["options"].select("option_id", "title").iter_rows())["O2"] == "Skate park at Station Park"
+        pairs = set(tables["response_options"].select("response_id", "option_id").iter_rows())
+        assert (orchard[0], "O4") not in pairs
+        confirmed = tables["response_options"].filter(
+            (pl.col("response_id") == playground[0]) & (pl.col("option_id") == "O5")
+        )
+        assert confirmed["method"].to_list() == ["review"]
+        heat = tables["theme_options"].filter(pl.col("option_id") == "O4")
+        assert heat["n_respondents"].sum() == len(orchard) - 1
+
+    check(open_run(run, store))
+    # the orchard is not an option after all: its theme no longer addresses anything
+    record_option(store, view, "O4", "Officer F", run.name, remove=True)
+    reviewed = open_run(run, store)
+    assert "O4" not in reviewed.tables["options"]["option_id"].to_list()
+    assert "O4" not in reviewed.tables["theme_options"]["option_id"].to_list()
+    themes = read_run_table(run, "assignments").join(named.rename({"Response ID": "response_id"}), on="response_id")
+    main = dict(themes.group_by("theme_id").agg(pl.col("Project").mode().first()).iter_rows())
+    statuses = dict(reviewed.tables["theme_status"].select("theme_id", "status").iter_rows())
+    assert {statuses[t] for t, p in main.items() if p == "4"} == {"not taken up"}
+    # every review names options by title and responses by id: a re-run finds them all again
+    rerun = analyse(FIXTURE / "consultation.toml", run.parent.parent.parent)
+    again = open_run(rerun, store_for(rerun))
+    assert not again.orphaned
+    assert "O4" not in again.tables["options"]["option_id"].to_list()
+    assert dict(again.tables["options"].select("option_id", "title").iter_rows())["O2"] == "Skate park at Station Park"
