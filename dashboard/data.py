@@ -35,8 +35,14 @@ def _raw(run: str, name: str) -> pl.DataFrame:
 @st.cache_data(show_spinner="Applying reviews…")
 def _reviewed(run: str, version: int) -> dict[str, pl.DataFrame]:
     """A run's tables with the reviews applied; ``version`` (the audit log's latest id) keys the cache."""
-    view = review.open_run(Path(run))
+    view = _view(run, version)
     return {**view.tables, "_orphaned": pl.DataFrame({"review_id": view.orphaned}, schema={"review_id": pl.Int64()})}
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _view(run: str, version: int) -> review.RunView:
+    """The reviewed view itself (kept, not copied: new reviews are recorded against it, never changing it)."""
+    return review.open_run(Path(run))
 
 
 @st.cache_resource(show_spinner=False)
@@ -172,8 +178,8 @@ def reviewer() -> str:
 
 
 def review_view(run: str) -> review.RunView:
-    """The reviewed tables of a run as a ``RunView`` (for recording new reviews against them)."""
-    return review.RunView({name: table(run, name) for name in REVIEW_TABLES})
+    """The reviewed view of a run (for recording new reviews against it)."""
+    return _view(run, review_store(run).version())
 
 
 # Respondent filters: ((column, (value, ...)), ...), hashable so the cached aggregates key on them.

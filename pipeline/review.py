@@ -221,6 +221,8 @@ class RunView:
     orphaned: list[int] = field(default_factory=list)
     restructured: bool = False
     resized: set[str] = field(default_factory=set)  # themes a merge or split made or changed
+    # Option id → its title in the run, for options an officer renamed: reviews name options by it.
+    run_titles: dict[str, str] = field(default_factory=dict)
 
 
 def members_of(assignments: pl.DataFrame, theme_id: str) -> set[str]:
@@ -351,6 +353,8 @@ def _review_option(view: RunView, review: Review) -> bool:
             if name in view.tables:
                 view.tables[name] = view.tables[name].filter(pl.col("option_id") != option)
     else:
+        old = view.tables["options"].filter(pl.col("option_id") == option)["title"][0]
+        view.run_titles.setdefault(option, str(old))
         view.tables["options"] = view.tables["options"].with_columns(
             title=pl.when(pl.col("option_id") == option).then(pl.lit(str(review.value["title"]))).otherwise("title")
         )
@@ -642,22 +646,20 @@ def record_outcome(
 
     if outcome not in OUTCOMES:
         raise ReviewError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
-    options = view.tables.get("options")
-    titles = {} if options is None else dict(options.select("option_id", "title").iter_rows())
-    if option_id not in titles:
-        raise ReviewError(f"no option {option_id!r} in this run (options: {', '.join(titles) or 'none'})")
+    title = _option_title(view, option_id)
     outcomes = view.tables["option_outcomes"].filter(pl.col("option_id") == option_id)
     before = outcomes["outcome"][0] if outcomes.height else None
     value = {"outcome": outcome, "reason": " ".join((reason or "").split()) or None, "option_id": option_id}
-    return store.add("outcome", set(), value, who, target=option_key(titles[option_id]), run_id=run_id, before=before)
+    return store.add("outcome", set(), value, who, target=option_key(title), run_id=run_id, before=before)
 
 
 def _option_title(view: RunView, option_id: str) -> str:
+    """The option's title in the run (before any rename): what reviews name it by."""
     options = view.tables.get("options")
     titles = {} if options is None else dict(options.select("option_id", "title").iter_rows())
     if option_id not in titles:
         raise ReviewError(f"no option {option_id!r} in this run (options: {', '.join(titles) or 'none'})")
-    return str(titles[option_id])
+    return view.run_titles.get(option_id, str(titles[option_id]))
 
 
 def record_option(

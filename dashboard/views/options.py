@@ -36,7 +36,9 @@ OUTCOME_LABELS = {
     "not mentioned": "Not mentioned in the decision",
 }
 METHOD_WORDS = {
+    "review": "confirmed by an officer",
     "column": "named in its own column",
+    "question": "answered a closed question about it",
     "mention": "named in the text",
     "words": "words specific to the option",
     "meaning": "close in meaning",
@@ -90,6 +92,47 @@ def correct_outcome(run: str, row: dict[str, object]) -> None:
             st.rerun()
 
 
+def correct_option(run: str, row: dict[str, object], linked: list[str]) -> None:
+    """Forms to correct the options list (rename, remove) and a response's link to this option."""
+    option_id, name = str(row["option_id"]), Path(run).name
+    with st.form(key=f"option|{option_id}"):
+        st.markdown("**Correct the options list**")
+        title = st.text_input("Title", value=str(row["title"]), key=f"option-title|{option_id}")
+        remove = st.checkbox("This is not an option: remove it and every link to it", key=f"option-remove|{option_id}")
+        if st.form_submit_button("Record", key=f"do-option|{option_id}"):
+            changed = title.strip() != str(row["title"])
+            if remove or changed:
+                store, view = review_store(run), review_view(run)
+                new_title = None if remove else title
+                review.record_option(store, view, option_id, reviewer(), name, title=new_title, remove=remove)
+                st.rerun()
+    with st.form(key=f"attribution|{option_id}"):
+        st.markdown("**Does a response address this option?**")
+        response = st.text_input(
+            "Response id", placeholder=linked[0] if linked else "", key=f"attribution-response|{option_id}"
+        )
+        verdict = st.radio(
+            "It",
+            ["confirmed", "rejected"],
+            horizontal=True,
+            format_func=_verdict_words,
+            key=f"attribution-verdict|{option_id}",
+        )
+        if st.form_submit_button("Record", key=f"do-attribution|{option_id}") and response.strip():
+            try:
+                review.record_attribution(
+                    review_store(run), review_view(run), response.strip(), option_id, str(verdict), reviewer(), name
+                )
+            except review.ReviewError as error:
+                st.error(str(error))
+            else:
+                st.rerun()
+
+
+def _verdict_words(verdict: object) -> str:
+    return "addresses it" if verdict == "confirmed" else "does not address it"
+
+
 run = selected_run()
 if run is not None:
     st.title("Options: who addressed each option, and what was decided")
@@ -115,6 +158,7 @@ if run is not None:
             pl.col("outcome").replace(OUTCOME_LABELS),
             "n_respondents",
             "share",
+            "n_supporting",
             "n_opposing",
             "reason",
         ),
@@ -126,7 +170,8 @@ if run is not None:
             "outcome": "Decision",
             "n_respondents": "Respondents addressing it",
             "share": st.column_config.NumberColumn("Share of respondents", format="percent"),
-            "n_opposing": "Of whom argued against",
+            "n_supporting": "Of whom for it (closed question)",
+            "n_opposing": "Of whom against",
             "reason": "Reason given",
         },
     )
@@ -151,6 +196,7 @@ if run is not None:
                 st.caption("No passage of the decision documents addresses this option.")
             st.markdown(
                 f"**What people said**: {row['n_respondents']} respondents ({percent(row['share'])}) addressed it"
+                + (f"; {row['n_supporting']} said they support it" if row["n_supporting"] else "")
                 + (f"; {row['n_opposing']} argued against it." if row["n_opposing"] else ".")
             )
             how = [item.split(":") for item in row["methods"] or []]
@@ -160,7 +206,8 @@ if run is not None:
                 mine = addressed.filter(pl.col("option_id") == row["option_id"]).sort(
                     ["method", "score"], descending=[False, True]
                 )
-                for said in mine.filter(pl.col("evidence").is_not_null()).head(4).iter_rows(named=True):
+                for said in mine.filter(pl.col("passage_id").is_not_null()).head(4).iter_rows(named=True):
                     st.markdown(f"> {inert(said['evidence'])}")
                     st.caption(f"{inert(said['response_id'])} · {METHOD_WORDS.get(said['method'], said['method'])}")
                 correct_outcome(run, row)
+                correct_option(run, row, mine["response_id"].unique().sort().to_list())

@@ -18,9 +18,10 @@ def option_rows(
     """Options with their outcome, deciding passage, reason, respondents addressing them and how many opposed.
 
     Respondents are counted once per option (a respondent's several responses are one person);
-    ``share`` is of every respondent. ``n_opposing`` counts respondents whose evidence passage argues
-    against a change; ``methods`` lists "method:count" of the links. ``respondents_any`` is the number
-    who addressed at least one option.
+    ``share`` is of every respondent. ``n_opposing`` counts respondents against it: their answer to
+    a closed question about it, else an evidence passage arguing against a change; ``n_supporting``
+    those for it in a closed question; ``methods`` lists "method:count" of the links.
+    ``respondents_any`` is the number who addressed at least one option.
     """
     person = respondent_of(responses)
     everyone = max(1, len(set(person.values())))
@@ -31,11 +32,13 @@ def option_rows(
         mine = addressed.filter(pl.col("option_id") == option["option_id"])
         people = {person.get(r, r) for r in mine["response_id"]}
         reached |= people
+        said = mine.get_column("stance") if "stance" in mine.columns else pl.Series([None] * mine.height)
         opposing = {
             person.get(r, r)
-            for r, text in mine.select("response_id", "evidence").iter_rows()
-            if text and opposes_change(text)
+            for r, text, stance in zip(mine["response_id"], mine["evidence"], said, strict=True)
+            if stance == "against" or (stance is None and text and opposes_change(text))
         }
+        supporting = {person.get(r, r) for r, stance in zip(mine["response_id"], said, strict=True) if stance == "for"}
         fate = outcome_of.get(option["option_id"], {})
         rows.append(
             {
@@ -49,6 +52,7 @@ def option_rows(
                 "n_respondents": len(people),
                 "share": len(people) / everyone,
                 "n_opposing": len(opposing),
+                "n_supporting": len(supporting),
                 "methods": [f"{m}:{n}" for m, n in mine.group_by("method").len().sort("method").iter_rows()],
                 "n_themes": theme_options.filter(pl.col("option_id") == option["option_id"]).height,
             }
