@@ -11,6 +11,10 @@
   README's, which scored 0.80 on all 203).
 - **Decidim Barcelona** (proposals → the projects that cite them): projects as options, each
   proposal's title attributed; (proposal, project) pairs against ``related_proposals``.
+- **Valladolid as a whole consultation** (``evaluation/valladolid``, scored as ``eval-trace``
+  scores any spec): the proposals are the responses, each naming itself in its ``code`` column;
+  the minutes are a decisions table; outcomes, reasons and theme statuses against the minutes'
+  summary column.
 - **Valladolid participatory budget**: the 1,008 proposals as options, the district tables'
   minutes as a decision table (``pipeline.trace.outcomes.outcomes_from_table``); outcome per
   proposal against the minutes' own summary column (``situacion``), and how many exclusion
@@ -32,6 +36,7 @@ import polars as pl
 from pipeline.ingest.documents import block_role, markdown_blocks
 from pipeline.realsets import (
     NYC_TITLE,
+    VALLADOLID,
     VALLADOLID_SITUATIONS,
     exploded,
     nyc_elements,
@@ -213,9 +218,51 @@ def valladolid_part(data: Path) -> Result:
     }
 
 
-def trace_part(data: Path) -> Result:
+VALLADOLID_CONSULTATION = Path(__file__).resolve().parents[1] / "evaluation" / "valladolid" / "consultation.toml"
+
+
+def valladolid_run_part(data: Path, workspace: Path) -> Result:
+    """Valladolid analysed as a whole consultation (``evaluation/valladolid``) and scored by ``eval-trace``.
+
+    Its sources point at ``data`` here, whatever folder the data sets are in; the gold is the
+    minutes' summary column (``situacion``) and the exclusion reasons.
+    """
+    from flows.trace_evaluation import run_trace_eval
+    from pipeline.store import read_run_table
+    from pipeline.trace.scoring import GoldOutcomes, TraceSpec
+
+    folder = workspace / ".eval-real" / "valladolid"
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "consultation.toml"
+    text = VALLADOLID_CONSULTATION.read_text(encoding="utf-8")
+    config.write_text(text.replace("../../../shared/data", data.resolve().as_posix()), encoding="utf-8")
+    minutes = data / VALLADOLID / "mesa-final-unificado.csv"
+    gold = GoldOutcomes(
+        path=minutes, option="propuesta_id", outcome="situacion", reason="razon_exclusion", values=VALLADOLID_SITUATIONS
+    )
+    result = run_trace_eval(TraceSpec(consultation=config, outcomes=gold), workspace)
+    run = Path(result.pop("run_folder"))
+    options = read_run_table(run, "options")
+    themes = read_run_table(run, "themes").join(read_run_table(run, "theme_status"), on="theme_id")
+    result["options_by_origin"] = dict(options.group_by("origin").len().sort("origin").iter_rows())
+    result["largest_themes"] = [
+        f"{label} ({n}): {status}"
+        for label, n, status in themes.sort("n_respondents", descending=True)
+        .head(8)
+        .select("label", "n_respondents", "status")
+        .iter_rows()
+    ]
+    return result
+
+
+def trace_part(data: Path, workspace: Path = Path("workspace")) -> Result:
     """Every trace figure of the scoreboard (see the module's docstring)."""
     from flows.eval_themes_real import _Runner
 
     runner = _Runner()
-    return {"nyc": nyc_part(data, runner), "decidim": decidim_part(data, runner), "valladolid": valladolid_part(data)}
+    return {
+        "nyc": nyc_part(data, runner),
+        "decidim": decidim_part(data, runner),
+        "valladolid": valladolid_part(data),
+        "valladolid_run": valladolid_run_part(data, workspace),
+    }

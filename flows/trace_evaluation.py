@@ -49,6 +49,7 @@ def run_trace_eval(spec: TraceSpec, workspace: Path, half: str = "all") -> Resul
     result: Result = {
         "consultation": config.consultation.title,
         "run": run.name,
+        "run_folder": str(run),
         "options": len(options),
         "analysis_seconds": round(time.perf_counter() - started, 1),
     }

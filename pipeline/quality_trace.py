@@ -53,8 +53,33 @@ def trace_section(part: dict[str, Any]) -> list[str]:
         "minutes, so this measures the reader, not judgement; the 7 *Reserva* proposals are read as deferred "
         "where the summary column counts them as selected.",
         "",
+        *(_valladolid_run(part["valladolid_run"]) if part.get("valladolid_run") else []),
     ]
     return lines
+
+
+def _valladolid_run(found: dict[str, Any]) -> list[str]:
+    outcomes, reasons, statuses = found["outcomes"], found["reasons"], found["statuses"]
+    low, high = outcomes["accuracy_ci"]
+    origins = ", ".join(f"{n} from the {o}" for o, n in found["options_by_origin"].items())
+    return [
+        "**Valladolid as a whole consultation** (`throughline eval-trace`, `evaluation/valladolid`): the "
+        "proposals as responses (each naming itself in its `code` column), the minutes as a decisions table "
+        f'(`kind = "decisions"`). {found["options"]} options ({origins}). Outcome per option against the '
+        f"minutes' summary column: **{outcomes['accuracy']:.3f}** ({low:.2f}–{high:.2f}; majority "
+        f"{outcomes['majority_accuracy']:.3f}). Reasons: {reasons['reason_found']}/{reasons['with_reason']} "
+        f"options with an official reason got it. Theme statuses against the statuses the gold outcomes give: "
+        f"{statuses['agree']}/{statuses['themes']} (expected: "
+        + ", ".join(f"{k} {v}" for k, v in statuses["expected"].items())
+        + "); reliability of the confidence: "
+        + ", ".join(f"{b['confidence']}: {b['right']}/{b['themes']}" for b in statuses["reliability"])
+        + f". Analysis and scoring took {found['analysis_seconds']} s.",
+        "",
+        "Largest themes and their statuses (Spanish text with the English default model; the labels show it): "
+        + "; ".join(found["largest_themes"])
+        + ".",
+        "",
+    ]
 
 
 def _decidim(found: dict[str, Any]) -> list[str]:
