@@ -19,7 +19,7 @@ help:
 	@echo "make lint   ruff check, ruff format --check, mypy"
 	@echo "make eval   score the latest sample run against its answer key"
 	@echo "make eval-themes   theme quality against human-coded NHS comments (docs/EVALUATION.md)"
-	@echo "make eval-trace    link precision/recall on Decidim Barcelona's projects (docs/TRACE.md)"
+	@echo "make eval-trace    the trace against Valladolid's minutes with eval-trace (docs/EVALUATION.md)"
 	@echo "make eval-real     the quality scoreboard on the real data in ../shared/data (docs/QUALITY.md)"
 	@echo "make bench          the whole analysis at 1k/10k/100k responses beside the plain pipeline"
 	@echo "make bench-ingest   ingest a generated 1,000,000-row CSV; time and peak memory"
@@ -61,9 +61,9 @@ eval: install
 eval-themes: install
 	$(BIN)/throughline eval evaluation/nhs-fft.toml --workspace $(WORKSPACE) --output evaluation/results/nhs-fft.json
 
-# Link precision/recall against Decidim's project -> proposal links (needs ../shared; docs/TRACE.md).
+# Valladolid's proposals and minutes as a consultation, scored with eval-trace (needs ../shared; docs/EVALUATION.md).
 eval-trace: install
-	$(BIN)/throughline eval-trace ../shared/data/decidim-barcelona-pb/www.decidim.barcelona-open-data-projects.csv --workspace $(WORKSPACE) --output evaluation/results/decidim-trace.json
+	$(BIN)/throughline eval-trace evaluation/valladolid/trace.toml --workspace $(WORKSPACE) --output evaluation/results/valladolid-trace.json
 
 # The quality scoreboard on the real data sets (needs ../shared; writes docs/QUALITY.md and
 # evaluation/results/real.json; PARTS=redaction,language runs some parts).
