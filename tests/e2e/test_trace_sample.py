@@ -112,6 +112,10 @@ def test_the_sample_is_traced_option_by_option(sample_run: Path) -> None:
     assert addressed.filter(pl.col("method") != "column")["evidence"].is_not_null().all()  # every link quotes
     shares = read_run_table(sample_run, "theme_options")
     assert shares["share"].is_between(0, 1).all()
+    # a theme no option reached is never reported with more than coin-toss confidence
+    unreached = read_run_table(sample_run, "theme_status").filter(pl.col("status") == "not taken up")
+    assert unreached.height >= 1
+    assert (unreached["confidence"] <= 0.5).all()
     report = to_markdown(report_data(open_run(sample_run).tables, read_manifest(sample_run)))
     assert "## Option by option" in report
     assert "| O3: Market Square pedestrian zone | Rejected |" in report
