@@ -87,13 +87,15 @@ class SentenceTransformerEmbedder:
     def encode(self, texts: Sequence[str], batch_size: int | None = None) -> Vectors:
         """Normalised vectors, each a function of its own text alone, whatever it is batched with.
 
-        A batch's vectors usually depend on their neighbours at the 1e-7 level (padding, and
-        matrix products of different shapes sum in different orders), and UMAP can amplify that
-        into different themes. So texts are batched only with texts of the same token length (no
-        padding) and every batch has exactly ``batch_size`` rows (the last one of a length is
-        filled with copies): each matrix product then has the same shape whoever the neighbours
-        are, and a text's vector is bit-for-bit the same on every run, in a fresh workspace or an
-        incremental one, in any process. ``batch_size`` 1 embeds one text at a time.
+        A batch's vectors depend on their neighbours at the 1e-7 level when texts of different
+        lengths are padded to one length, and UMAP can amplify that into different themes. So
+        texts are batched only with texts of the same token length (no padding tokens): each row's
+        matrix products are then the same sums in the same order whatever the batch's size — as
+        long as the batch holds at least ``MIN_BATCH_TOKENS`` tokens (measured on 58 lengths:
+        batches of 1–8 texts give bit-identical vectors once they hold 12 tokens or more; below,
+        the matrix library takes another path). So the last, shorter batch of a length is filled
+        with copies only up to that many tokens, never to ``batch_size`` (which made a few texts of
+        many lengths cost as much as thousands). ``batch_size`` 1 embeds one text at a time.
         """
         size = batch_size or self.batch_size
         if not texts:
@@ -102,7 +104,7 @@ class SentenceTransformerEmbedder:
             return np.stack([self._encode([t], 1)[0] for t in texts])
         out = np.empty((len(texts), 0), dtype=np.float32)
         for rows in same_length_batches(self.token_lengths(texts), size):
-            vectors = self._encode([texts[i] for i in rows], size)[: len(set(rows))]
+            vectors = self._encode([texts[i] for i in rows], len(rows))[: len(set(rows))]
             if out.shape[1] == 0:
                 out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
             out[list(dict.fromkeys(rows))] = vectors
@@ -125,8 +127,15 @@ class SentenceTransformerEmbedder:
         return vectors
 
 
-def same_length_batches(lengths: Sequence[int], size: int) -> list[list[int]]:
-    """Row numbers in batches of exactly ``size``, each of one length; short batches repeat their last row."""
+MIN_BATCH_TOKENS = 32  # a batch smaller than this (rows × tokens) is filled with copies up to it
+
+
+def same_length_batches(lengths: Sequence[int], size: int, min_tokens: int = MIN_BATCH_TOKENS) -> list[list[int]]:
+    """Row numbers in batches of at most ``size``, each of one length.
+
+    The last batch of a length is shorter; if it holds fewer than ``min_tokens`` tokens it repeats
+    its last row until it holds that many (or ``size`` rows).
+    """
     by_length: dict[int, list[int]] = {}
     for row, length in enumerate(lengths):
         by_length.setdefault(length, []).append(row)
@@ -135,7 +144,8 @@ def same_length_batches(lengths: Sequence[int], size: int) -> list[list[int]]:
         rows = by_length[length]
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
-            batches.append(batch + [batch[-1]] * (size - len(batch)))
+            wanted = min(size, -(-min_tokens // max(1, length)))
+            batches.append(batch + [batch[-1]] * max(0, wanted - len(batch)))
     return batches
 
 

@@ -62,13 +62,21 @@ def test_batched_vectors_depend_on_their_text_alone(embedder) -> None:  # type: 
     with_more = embedder.encode([target, *reversed(others)], batch_size=8)
     assert np.array_equal(alone[0], with_some[3])  # bit for bit, whoever the neighbours are
     assert np.array_equal(alone[0], with_more[0])
+    full = embedder.encode([target, *same_length, *same_length], batch_size=4)
+    assert np.array_equal(full[0], alone[0])  # a full batch or a short last one: the same bits
+    longer = "Bring back the evening buses after seven, and the Sunday service to the hospital and the harbour."
+    mates = [longer.replace("Sunday", w) for w in ("night", "early", "late", "weekday", "holiday", "school")]
+    assert np.array_equal(
+        embedder.encode([longer], batch_size=8)[0], embedder.encode([*mates, longer], batch_size=8)[-1]
+    )
     one_at_a_time = embedder.encode([target], batch_size=1)
     assert float(one_at_a_time[0] @ alone[0]) > 0.99999
 
 
-def test_same_length_batches_are_full_and_of_one_length() -> None:
-    lengths = [5, 7, 5, 5, 9, 7]
-    batches = same_length_batches(lengths, 2)
-    assert batches == [[0, 2], [3, 3], [1, 5], [4, 4]]
+def test_same_length_batches_are_of_one_length_and_filled_only_to_a_few_tokens() -> None:
+    lengths = [5, 7, 5, 5, 9, 7, 40, 40, 40]
+    batches = same_length_batches(lengths, 2, min_tokens=10)
+    assert batches == [[0, 2], [3, 3], [1, 5], [4, 4], [6, 7], [8]]
+    assert same_length_batches([40] * 3, 32) == [[0, 1, 2]]  # long texts: a short batch is not padded
     assert all(len({lengths[i] for i in batch}) == 1 for batch in batches)
     assert sorted({i for batch in batches for i in batch}) == list(range(len(lengths)))
