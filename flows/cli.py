@@ -273,22 +273,37 @@ def evaluate(
     output: Annotated[Path | None, typer.Option(help="Write the figures as JSON here.", dir_okay=False)] = None,
     workspace: WorkspaceOption = Path("workspace"),
     seed: Annotated[int, typer.Option(help="Seed of the main fits.")] = 42,
+    part: Annotated[
+        list[str] | None, typer.Option(help="Run only this part: discovery or coding (repeatable; default both).")
+    ] = None,
 ) -> None:
-    """Score theme discovery and guided coding against human codes, beside plain BERTopic."""
-    from flows.evaluation import markdown, run_eval
+    """Score theme discovery and guided coding against human codes, beside plain BERTopic.
+
+    The spec and data are checked before any model runs; with --output each part's results are
+    written as soon as it is done.
+    """
+    from flows.evaluation import PARTS, markdown, run_eval
     from pipeline.config import ConfigError
     from pipeline.theme_eval import load_eval_spec
 
+    parts = tuple(part or PARTS)
+    wrong = [p for p in parts if p not in PARTS]
+    if wrong:
+        fail(f"--part must be one of {', '.join(PARTS)}, not {', '.join(wrong)}")
     workspace = _use_workspace(workspace)
+
+    def write(result: dict[str, Any]) -> None:
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
     try:
         loaded = load_eval_spec(spec.resolve())
         with console.status(f"Evaluating on {loaded.dataset.name} (embedding, fitting, bootstrapping)…"):
-            result = run_eval(loaded, workspace / ".cache" / "embeddings", seed)
+            result = run_eval(loaded, workspace / ".cache" / "embeddings", seed, parts, write)
     except ConfigError as exc:
         fail(str(exc))
-    if output:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write(result)
     typer.echo(markdown(result))
 
 

@@ -18,13 +18,16 @@ One process, the same embeddings for every method:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import polars as pl
 from scipy.stats import spearmanr
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import adjusted_rand_score
+from sklearn.multiclass import OneVsRestClassifier
 
 from flows.steps import cluster_settings, embedder_for
 from models.embed import DEFAULT_MODEL, EmbeddingCache, embed_cached
@@ -35,13 +38,14 @@ from models.topics import (
     plain_bertopic_topics,
     plain_bertopic_zeroshot,
 )
-from pipeline.coding import assign_codes, code_text, prototypes
+from pipeline.coding import assign_codes, code_text, fit_coder, prototypes
 from pipeline.config import Analysis
 from pipeline.theme_eval import (
     UNTHEMED,
     EvalSpec,
     clustering_scores,
     example_rows,
+    gold_codes,
     load_coded,
     multilabel_scores,
 )
@@ -83,18 +87,54 @@ def _stability(fits: list[list[int]]) -> dict[str, Any]:
     return {"seeds": len(fits), "ari": scores, "mean_ari": float(np.mean(scores))}
 
 
-def run_eval(spec: EvalSpec, cache_root: Path, seed: int = 42) -> dict[str, Any]:
-    """Every figure of the evaluation, as a JSON-ready dict."""
+PARTS = ("discovery", "coding")
+
+
+def run_eval(
+    spec: EvalSpec,
+    cache_root: Path,
+    seed: int = 42,
+    parts: tuple[str, ...] = PARTS,
+    on_part: Callable[[dict[str, Any]], None] = lambda _: None,
+) -> dict[str, Any]:
+    """Every figure of the evaluation, as a JSON-ready dict; ``on_part`` gets the result after each part.
+
+    The spec and the data are checked (``load_coded``) before any model runs.
+    """
     data = load_coded(spec)
     texts = data[spec.dataset.text].to_list()
     embedder = embedder_for(DEFAULT_MODEL, EVAL_BATCH)
     started = time.perf_counter()
     vectors, _ = embed_cached(embedder, texts, EmbeddingCache(cache_root, f"{embedder.model_id}/batch{EVAL_BATCH}"))
     timings = {"embed": time.perf_counter() - started}
+    result: dict[str, Any] = {
+        "dataset": spec.dataset.name,
+        "comments": len(texts),
+        "embedding_model": embedder.model_id,
+        "timings_s": timings,
+    }
+    if "discovery" in parts:
+        result["discovery"] = _discovery(spec, data, texts, vectors, seed, timings)
+        if spec.dataset.sentiment_gold:
+            result["sentiment"] = _sentiment(texts, data[spec.dataset.sentiment_gold].to_list())
+        on_part(_rounded(result))
+    if "coding" in parts and spec.guided:
+        started = time.perf_counter()
+        result["guided"] = _guided(spec, data, vectors, embedder, Analysis())
+        timings["guided"] = time.perf_counter() - started
+        on_part(_rounded(result))
+    return _rounded(result)
+
+
+def _rounded(result: dict[str, Any]) -> dict[str, Any]:
+    return result | {"timings_s": {k: round(v, 1) for k, v in result["timings_s"].items()}}
+
+
+def _discovery(
+    spec: EvalSpec, data: pl.DataFrame, texts: list[str], vectors: np.ndarray, seed: int, timings: dict[str, float]
+) -> dict[str, Any]:
     levels = spec.dataset.levels
     gold = {level: data[level].fill_null("").to_list() for level in levels}
-    defaults = Analysis()
-
     started = time.perf_counter()
     ours = _ours(texts, vectors)
     timings["throughline_fit"] = time.perf_counter() - started
@@ -113,63 +153,93 @@ def run_eval(spec: EvalSpec, cache_root: Path, seed: int = 42) -> dict[str, Any]
         "bertopic_defaults": _stability([plain] + [plain_bertopic_topics(texts, vectors, s) for s in STABILITY_SEEDS]),
     }
     timings["stability"] = time.perf_counter() - started
-    result: dict[str, Any] = {
-        "dataset": spec.dataset.name,
-        "comments": len(texts),
-        "embedding_model": embedder.model_id,
-        "discovery": discovery,
-    }
-    if spec.guided:
-        started = time.perf_counter()
-        result["guided"] = _guided(spec, data, vectors, embedder, defaults)
-        timings["guided"] = time.perf_counter() - started
-    if spec.dataset.sentiment_gold:
-        result["sentiment"] = _sentiment(texts, data[spec.dataset.sentiment_gold].to_list())
-    result["timings_s"] = {k: round(v, 1) for k, v in timings.items()}
-    return result
+    return discovery
 
 
 def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: Any, defaults: Analysis) -> Any:
+    """Guided coding scored on the comments not drawn as examples (see the module's docstring)."""
     assert spec.guided is not None
     guided = spec.guided
     codebook = guided.codebook
     names = [c.name for c in codebook]
-    labels = data[guided.level].fill_null("").to_list()
-    unknown = sorted(set(labels) - set(names) - {""})
-    if unknown:
-        raise ValueError(f"{spec.dataset.path}: codes in column {guided.level!r} missing from the codebook: {unknown}")
+    gold = gold_codes(data[guided.level].to_list(), guided.separator)
+    questions = data[spec.dataset.question].fill_null("").to_list() if spec.dataset.question else None
 
     def encode(texts: list[str]) -> np.ndarray:
         encoded: np.ndarray = embedder.encode(texts, batch_size=EVAL_BATCH)
         return encoded
 
-    examples = example_rows(labels, names, guided.examples_per_code, guided.seed)
-    held_out = np.ones(len(labels), dtype=bool)
-    held_out[[r for rows in examples.values() for r in rows]] = False
+    examples, short = example_rows(gold, names, guided.examples_per_code, guided.seed)
+    chosen = sorted({r for rows in examples.values() for r in rows})
+    held_out = np.ones(len(gold), dtype=bool)
+    held_out[chosen] = False
     texts = data[spec.dataset.text].to_list()
     with_examples = tuple(
         c.model_copy(update={"examples": tuple(texts[r] for r in examples[c.name])}) for c in codebook
     )
-    out: dict[str, Any] = {"codes": len(names), "examples_per_code": guided.examples_per_code}
+    out: dict[str, Any] = {
+        "codes": len(names),
+        "examples_per_code": guided.examples_per_code,
+        "codes_with_fewer_examples": short,
+        "scored_comments": int(held_out.sum()),
+        "questions": bool(questions),
+    }
+    kept_gold = [g for g, keep in zip(gold, held_out, strict=True) if keep]
+
+    def score(predicted: list[set[str]], rows: np.ndarray, **extra: Any) -> dict[str, Any]:
+        truth = [g for g, keep in zip(gold, rows, strict=True) if keep]
+        return multilabel_scores(truth, predicted) | extra
+
+    started = time.perf_counter()
     for name, book, rows in (
-        ("descriptions", codebook, np.ones(len(labels), dtype=bool)),
+        ("descriptions", codebook, np.ones(len(gold), dtype=bool)),
         ("descriptions_and_examples", with_examples, held_out),
     ):
         protos, calibrated = prototypes(book, encode, defaults.codebook_threshold)
         for mode, threshold in (("as_configured", calibrated), ("forced", [-1.0] * len(book))):
             codes = assign_codes(vectors[rows], protos, threshold, defaults.codebook_margin)
-            predicted = [{names[j] for j, _ in taken} for taken in codes]
-            gold = [{g} for g, keep in zip(labels, rows, strict=True) if keep]
-            scores = multilabel_scores(gold, predicted)
-            out[f"{name}/{mode}"] = scores | {
-                "threshold": min(threshold),
-                "thresholds": dict(zip(names, threshold, strict=True)),
-                "margin": defaults.codebook_margin,
-            }
+            out[f"{name}/{mode}"] = score(
+                [{names[j] for j, _ in taken} for taken in codes],
+                rows,
+                threshold=min(threshold),
+                thresholds=dict(zip(names, threshold, strict=True)),
+                margin=defaults.codebook_margin,
+            )
+    out["prototype_seconds"] = round(time.perf_counter() - started, 1)
+    # Learnt from the same examples: a classifier per code (prototype prior, question as a feature).
+    protos, calibrated = prototypes(with_examples, encode, defaults.codebook_threshold)
+    example_codes = [{names.index(c) for c in gold[r] if c in names} for r in chosen]
+    asked = [questions[r] for r in chosen] if questions else None
+    coder = fit_coder(names, vectors[chosen], example_codes, protos, calibrated, asked, guided.seed)
+    held_questions = [q for q, keep in zip(questions, held_out, strict=True) if keep] if questions else None
+    for mode, forced in (("as_configured", False), ("forced", True)):
+        codes = coder.predict(vectors[held_out], held_questions, forced=forced)
+        out[f"classifier/{mode}"] = score(
+            [{names[j] for j, _ in taken} for taken in codes],
+            held_out,
+            threshold=-1.0 if forced else min(f.threshold for f in coder.fits),
+            thresholds={f.name: f.threshold for f in coder.fits},
+            margin=0.0,
+        )
+    out["classifier_codes"] = [f.__dict__ for f in coder.fits]
+    # Baseline: a plain one-vs-rest logistic regression on the same examples (defaults, 0.5).
+    plain = OneVsRestClassifier(LogisticRegression(max_iter=2000))
+    targets = np.array([[j in codes for j in range(len(names))] for codes in example_codes], dtype=int)
+    has_examples = [bool(targets[:, j].any()) for j in range(len(names))]
+    fitted = plain.fit(vectors[chosen], targets[:, has_examples])
+    present = [n for n, has in zip(names, has_examples, strict=True) if has]
+    predicted = fitted.predict(vectors[held_out])
+    out["logistic_regression/same_examples"] = score(
+        [{present[j] for j in np.flatnonzero(row)} for row in predicted], held_out, threshold=0.5, margin=0.0
+    )
+    best = np.argmax(fitted.decision_function(vectors[held_out]).reshape(int(held_out.sum()), -1), axis=1)
+    out["logistic_regression/best_code"] = score(
+        [{present[int(j)]} for j in best], held_out, threshold=-1.0, margin=0.0
+    )
     # Baseline: BERTopic's own zero-shot topic modelling with the same code texts, at its defaults.
     zeroshot = plain_bertopic_zeroshot(texts, vectors, [code_text(c) for c in codebook], embedder, guided.seed)
-    predicted = [set() if j is None else {names[j]} for j in zeroshot]
-    out["bertopic_zeroshot/defaults"] = multilabel_scores([{g} for g in labels], predicted) | {
+    picked = [set() if j is None else {names[j]} for j, keep in zip(zeroshot, held_out, strict=True) if keep]
+    out["bertopic_zeroshot/defaults"] = multilabel_scores(kept_gold, picked) | {
         "threshold": ZEROSHOT_DEFAULT_SIMILARITY,
         "margin": 0.0,
     }
@@ -205,10 +275,25 @@ def _range(scores: dict[str, Any]) -> str:
 
 def markdown(result: dict[str, Any]) -> str:
     """The results as Markdown tables (for docs/EVALUATION.md)."""
-    d = result["discovery"]
+    lines = [f"**{result['dataset']}** — {result['comments']:,} comments, embeddings `{result['embedding_model']}`"]
+    if "discovery" in result:
+        lines += _discovery_table(result["discovery"])
+    if "guided" in result:
+        lines += _guided_table(result["guided"])
+    if "sentiment" in result:
+        s = result["sentiment"]
+        lines += [
+            "",
+            f"Tone (VADER) against the human criticality codes: Spearman ρ = {s['spearman_rho']:.3f} over "
+            f"{s['comments']:,} comments; {s['spearman_rho_with_tone']:.3f} over the {s['comments_with_tone']:,} "
+            "that VADER does not score neutral.",
+        ]
+    return "\n".join(lines)
+
+
+def _discovery_table(d: dict[str, Any]) -> list[str]:
     coarse, *rest = list(d["throughline"])
     lines = [
-        f"**{result['dataset']}** — {result['comments']:,} comments, embeddings `{result['embedding_model']}`",
         "",
         "| method | level | themes | unthemed | NMI | ARI | V-measure | refit ARI |",
         "|---|---|---|---|---|---|---|---|",
@@ -227,45 +312,61 @@ def markdown(result: dict[str, Any]) -> str:
             f"| {title} | {level} | {s['clusters']} | {s['unthemed_share']:.1%} | {s['nmi']:.3f} | "
             f"{s['ari']:.3f} | {s['v_measure']:.3f} | {stable:.3f} |"
         )
-    if "guided" in result:
-        g = result["guided"]
-        lines += [
-            "",
-            f"Guided coding, {g['codes']} codes (micro-averaged; 95% bootstrap interval, 1,000 resamples):",
-            "",
-            "| codebook | assignment | precision | recall | F1 (95% CI) | macro F1 | uncoded |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for key, s in g.items():
-            if not isinstance(s, dict):
-                continue
-            book, mode = key.split("/")
-            book = {
-                "descriptions": "Throughline: descriptions",
-                "descriptions_and_examples": f"Throughline: + {g['examples_per_code']} examples per code",
-                "bertopic_zeroshot": "BERTopic zero-shot: descriptions",
-            }[book]
-            lo, hi = s["micro_f1_ci"]
-            how = (
-                f"every comment coded (best code + any within {s['margin']:.2f})"
-                if s["threshold"] < 0
-                else f"{mode.replace('_', ' ')} (threshold {_range(s)})"
-            )
-            lines.append(
-                f"| {book} | {how} | "
-                f"{s['micro_precision']:.3f} | {s['micro_recall']:.3f} | {s['micro_f1']:.3f} ({lo:.3f}–{hi:.3f}) | "
-                f"{s['macro_f1']:.3f} | {s['uncoded_share']:.1%} |"
-            )
-    if "sentiment" in result:
-        s = result["sentiment"]
-        lines += [
-            "",
-            f"Tone (VADER) against the human criticality codes: Spearman ρ = {s['spearman_rho']:.3f} over "
-            f"{s['comments']:,} comments; {s['spearman_rho_with_tone']:.3f} over the {s['comments_with_tone']:,} "
-            "that VADER does not score neutral.",
-        ]
-    lines += [
+    return [*lines, "", "*Refit ARI*: BERTopic, another seed; Throughline (no random state), vectors moved by 1e-6."]
+
+
+def _guided_table(g: dict[str, Any]) -> list[str]:
+    k = g["examples_per_code"]
+    lines = [
         "",
-        "*Refit ARI*: BERTopic, another seed; Throughline (no random state), vectors moved by 1e-6.",
+        f"Guided coding, {g['codes']} codes, scored on the {g.get('scored_comments', 0):,} comments not drawn as "
+        "examples (micro-averaged; 95% bootstrap interval, 1,000 resamples):",
+        "",
+        "| codebook | assignment | precision | recall | F1 (95% CI) | macro F1 | uncoded |",
+        "|---|---|---|---|---|---|---|",
     ]
-    return "\n".join(lines)
+    titles = {
+        "descriptions": "Throughline prototypes: descriptions",
+        "descriptions_and_examples": f"Throughline prototypes: + {k} examples per code",
+        "classifier": f"Throughline classifier: {k} examples per code"
+        + (", question as a feature" if g.get("questions") else ""),
+        "logistic_regression": f"Logistic regression (one-vs-rest, defaults) on the same {k} examples per code",
+        "bertopic_zeroshot": "BERTopic zero-shot: descriptions",
+    }
+    for key, s in g.items():
+        if not isinstance(s, dict) or "/" not in key:
+            continue
+        book, mode = key.split("/")
+        lo, hi = s["micro_f1_ci"]
+        if book == "classifier":
+            how = "every comment coded (best code)" if mode == "forced" else "per-code thresholds from cross-validation"
+        elif mode == "best_code":
+            how = "every comment coded (best code)"
+        elif s["threshold"] < 0:
+            how = f"every comment coded (best code + any within {s['margin']:.2f})"
+        else:
+            how = f"{mode.replace('_', ' ')} (threshold {_range(s)})"
+        lines.append(
+            f"| {titles.get(book, book)} | {how} | "
+            f"{s['micro_precision']:.3f} | {s['micro_recall']:.3f} | {s['micro_f1']:.3f} ({lo:.3f}–{hi:.3f}) | "
+            f"{s['macro_f1']:.3f} | {s['uncoded_share']:.1%} |"
+        )
+    if g.get("codes_with_fewer_examples"):
+        fewer = ", ".join(f"{c} ({n})" for c, n in g["codes_with_fewer_examples"].items())
+        lines += ["", f"Codes with fewer coded comments than {k} examples (all used): {fewer}."]
+    if g.get("classifier_codes"):
+        lines += [
+            "",
+            "Expected figures per code (cross-validated on the examples): "
+            + "; ".join(
+                f"{c['name']}: {c['method']}"
+                + (
+                    f" P {c['precision']:.2f} R {c['recall']:.2f} at {c['threshold']:.2f}"
+                    if c["precision"] is not None
+                    else ""
+                )
+                for c in g["classifier_codes"]
+            )
+            + ".",
+        ]
+    return lines

@@ -118,12 +118,17 @@ class Dataset(_Frozen):
     text: str
     levels: tuple[str, ...] = Field(min_length=1)
     sentiment_gold: str | None = None
+    question: str | None = None  # the column naming the question each comment answers
 
 
 class Guided(_Frozen):
-    """``[guided]``: the codebook for guided coding, and how examples are drawn."""
+    """``[guided]``: the codebook for guided coding, and how examples are drawn.
+
+    The gold codes are in column ``level``: one code a row, or several split by ``separator``.
+    """
 
     level: str
+    separator: str | None = None
     examples_per_code: int = Field(default=20, ge=1)
     seed: int = 0
     codebook: tuple[Code, ...] = Field(min_length=1)
@@ -148,28 +153,62 @@ def load_eval_spec(path: Path) -> EvalSpec:
 
 
 def load_coded(spec: EvalSpec) -> pl.DataFrame:
-    """The dataset's text and level columns (and sentiment gold), blank texts dropped; errors name the file."""
+    """The dataset's columns the spec names, blank texts dropped; every problem named at once, before any model runs.
+
+    Checks the file, its columns, and that every gold code of the guided level is in the codebook.
+    """
     data = spec.dataset
     if not data.path.is_file():
         raise ConfigError(f"{data.path}: evaluation data not found")
     frame = pl.read_csv(data.path, infer_schema=False)
-    wanted = [data.text, *data.levels, *([data.sentiment_gold] if data.sentiment_gold else [])]
+    wanted = [data.text, *data.levels, *(c for c in (data.sentiment_gold, data.question) if c)]
     if spec.guided:
         wanted.append(spec.guided.level)
+    problems = []
     missing = [c for c in dict.fromkeys(wanted) if c not in frame.columns]
     if missing:
-        raise ConfigError(f"{data.path}: missing columns {missing}; it has {frame.columns}")
-    return frame.select(list(dict.fromkeys(wanted))).filter(pl.col(data.text).str.strip_chars().str.len_chars() > 0)
+        problems.append(f"missing columns {missing}; it has {frame.columns}")
+    coded = frame.select([c for c in dict.fromkeys(wanted) if c in frame.columns])
+    if data.text in coded.columns:
+        coded = coded.filter(pl.col(data.text).str.strip_chars().str.len_chars() > 0)
+    if spec.guided and spec.guided.level in coded.columns:
+        names = {c.name for c in spec.guided.codebook}
+        used = {
+            code for codes in gold_codes(coded[spec.guided.level].to_list(), spec.guided.separator) for code in codes
+        }
+        unknown = sorted(used - names)
+        if unknown:
+            problems.append(f"codes in column {spec.guided.level!r} missing from the codebook: {unknown}")
+    if problems:
+        raise ConfigError(f"{data.path}: " + "; ".join(problems))
+    return coded
 
 
-def example_rows(labels: Sequence[str], codes: Sequence[str], per_code: int, seed: int) -> dict[str, list[int]]:
-    """Row numbers of ``per_code`` examples of each code, drawn at random with ``seed``."""
-    rng = np.random.default_rng(seed)
-    array = np.asarray(labels)
-    out = {}
-    for code in codes:
-        rows = np.flatnonzero(array == code)
-        if len(rows) < per_code:
-            raise ConfigError(f"code {code!r} has {len(rows)} coded rows, fewer than {per_code} examples")
-        out[code] = sorted(int(r) for r in rng.choice(rows, per_code, replace=False))
+def gold_codes(cells: Sequence[str | None], separator: str | None) -> list[set[str]]:
+    """Each row's gold codes: the cell, or its parts split by ``separator`` (blank: none)."""
+    out = []
+    for cell in cells:
+        parts = (cell or "").split(separator) if separator else [cell or ""]
+        out.append({p.strip() for p in parts if p.strip()})
     return out
+
+
+def example_rows(
+    gold: Sequence[set[str]] | Sequence[str], codes: Sequence[str], per_code: int, seed: int
+) -> tuple[dict[str, list[int]], dict[str, int]]:
+    """Row numbers of up to ``per_code`` examples of each code, drawn at random with ``seed``.
+
+    A code with fewer coded rows than asked gives what it has; the second value says which
+    (code → rows available).
+    """
+    sets = [g if isinstance(g, set) else {g} for g in gold]
+    rng = np.random.default_rng(seed)
+    out: dict[str, list[int]] = {}
+    short: dict[str, int] = {}
+    for code in codes:
+        rows = np.array([i for i, g in enumerate(sets) if code in g], dtype=np.int64)
+        if len(rows) < per_code:
+            short[code] = len(rows)
+        chosen = rng.choice(rows, min(per_code, len(rows)), replace=False) if len(rows) else rows
+        out[code] = sorted(int(r) for r in chosen)
+    return out, short

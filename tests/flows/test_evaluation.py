@@ -60,9 +60,28 @@ def test_eval_scores_themes_against_the_planted_codes(sample_dir: Path, tmp_path
     assert low <= guided["descriptions/forced"]["micro_f1"] <= high
     assert guided["descriptions_and_examples/forced"]["comments"] == rows - 10 * 5  # examples held out
     baseline = guided["bertopic_zeroshot/defaults"]
-    assert baseline["comments"] == rows
+    assert baseline["comments"] == rows - 10 * 5  # every method scored on the same held-out comments
     assert baseline["micro_f1"] < guided["descriptions/forced"]["micro_f1"]
     assert "| BERTopic zero-shot: descriptions | defaults (threshold 0.70) |" in result.output
+    # learnt from the same 5 examples per code: at least as good as a plain logistic regression
+    learnt, plain_lr = guided["classifier/forced"], guided["logistic_regression/same_examples"]
+    assert learnt["comments"] == plain_lr["comments"] == rows - 10 * 5
+    assert learnt["micro_f1"] >= plain_lr["micro_f1"]
+    assert {c["method"] for c in guided["classifier_codes"]} == {"classifier"}
+    assert all(0 <= c["precision"] <= 1 for c in guided["classifier_codes"])
+
+
+@pytest.mark.slow
+def test_eval_runs_one_part_and_writes_it(sample_dir: Path, tmp_path: Path) -> None:
+    spec, rows = _coded_sample(sample_dir, tmp_path)
+    out = tmp_path / "results.json"
+    args = ["eval", str(spec), "-w", str(tmp_path / "ws"), "--output", str(out), "--part", "coding"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text())
+    assert "discovery" not in figures
+    assert figures["guided"]["classifier/as_configured"]["comments"] == rows - 10 * 5
+    assert "Throughline classifier: 5 examples per code" in result.output
 
 
 def test_eval_refuses_a_file_without_its_columns(tmp_path: Path) -> None:

@@ -44,14 +44,35 @@ def test_multilabel_micro_scores_and_intervals() -> None:
 
 def test_examples_drawn_per_code_repeatably() -> None:
     labels = ["a"] * 30 + ["b"] * 25
-    first = example_rows(labels, ["a", "b"], 20, seed=3)
-    assert first == example_rows(labels, ["a", "b"], 20, seed=3)
+    first, short = example_rows(labels, ["a", "b"], 20, seed=3)
+    assert first == example_rows(labels, ["a", "b"], 20, seed=3)[0]
+    assert short == {}
     assert {len(v) for v in first.values()} == {20}
     assert all(labels[r] == "a" for r in first["a"])
-    assert first != example_rows(labels, ["a", "b"], 20, seed=4)
-    with pytest.raises(ConfigError, match="code 'b' has 25 coded rows, fewer than 30"):
-        example_rows(labels, ["a", "b"], 30, seed=3)
+    assert first != example_rows(labels, ["a", "b"], 20, seed=4)[0]
     assert np.unique(first["b"]).size == 20
+    # a code with fewer coded rows than asked gives what it has, and says so
+    fewer, short = example_rows(labels, ["a", "b"], 30, seed=3)
+    assert (len(fewer["a"]), len(fewer["b"]), short) == (30, 25, {"b": 25})
+
+
+def test_multi_label_gold_and_unknown_codes_are_found_before_any_model(tmp_path: Path) -> None:
+    from pipeline.theme_eval import gold_codes, load_coded
+
+    assert gold_codes(["a; b", "", None, "c"], ";") == [{"a", "b"}, set(), set(), {"c"}]
+    data = tmp_path / "coded.csv"
+    data.write_text("text,codes\nGreat staff,Staff; Care\nLong wait,Waiting|x\nNothing,Nothing\n")
+    spec = tmp_path / "eval.toml"
+    spec.write_text(
+        '[dataset]\nname = "t"\npath = "coded.csv"\ntext = "text"\nlevels = ["codes", "missing"]\n'
+        '[guided]\nlevel = "codes"\nseparator = ";"\n'
+        '[[guided.codebook]]\nname = "Staff"\n[[guided.codebook]]\nname = "Care"\n'
+    )
+    with pytest.raises(ConfigError) as error:
+        load_coded(load_eval_spec(spec))
+    message = str(error.value)
+    assert "missing columns ['missing']" in message
+    assert "missing from the codebook: ['Nothing', 'Waiting|x']" in message
 
 
 def test_evaluation_file_errors_name_the_file(tmp_path: Path) -> None:

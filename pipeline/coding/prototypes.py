@@ -1,4 +1,4 @@
-"""Guided coding: responses assigned to the analysts' own codebook, zero or more codes each.
+"""Code prototypes: a code as one vector (its description, blended with its examples) and a cosine threshold.
 
 Each code becomes a prototype vector: the embedding of "name: description", averaged with the
 mean of its example responses' embeddings when the codebook gives examples (both normalised

@@ -1,0 +1,13 @@
+"""Guided coding: responses assigned to the analysts' own codebook, zero or more codes each.
+
+- ``prototypes``: a code as a vector (its description, blended with its examples) and a cosine
+  threshold — what a code described in words alone, or with a handful of examples, can do.
+- ``classifier``: a code with enough examples is learnt from them (one-vs-rest logistic
+  regression on the passage vectors, class-weighted, its threshold chosen by cross-validation,
+  with the expected precision and recall that come with it); the others keep their prototypes.
+"""
+
+from pipeline.coding.classifier import CodeFit, Coder, fit_coder
+from pipeline.coding.prototypes import assign_codes, code_text, prototypes
+
+__all__ = ["CodeFit", "Coder", "assign_codes", "code_text", "fit_coder", "prototypes"]
