@@ -5,9 +5,12 @@
 - ``classifier``: a code with enough examples is learnt from them (one-vs-rest logistic
   regression on the passage vectors, class-weighted, its threshold chosen by cross-validation,
   with the expected precision and recall that come with it); the others keep their prototypes.
+- ``active``: what to offer an analyst next (least sure, plus a few at random for an honest
+  estimate of agreement).
 """
 
+from pipeline.coding.active import agreement, to_review
 from pipeline.coding.classifier import CodeFit, Coder, fit_coder
 from pipeline.coding.prototypes import assign_codes, code_text, prototypes
 
-__all__ = ["CodeFit", "Coder", "assign_codes", "code_text", "fit_coder", "prototypes"]
+__all__ = ["CodeFit", "Coder", "agreement", "assign_codes", "code_text", "fit_coder", "prototypes", "to_review"]

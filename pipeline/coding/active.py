@@ -1,0 +1,37 @@
+"""What to offer an analyst to code next, and how far the model agrees with them.
+
+Most of what is offered is what the model is least sure of (the smallest gap between its two
+best codes: where an analyst's answer teaches it most); a share is drawn at random, so the
+model's agreement with the analyst on those is an honest estimate of its agreement on the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+RANDOM_SHARE = 0.2
+
+
+def to_review(
+    scores: np.ndarray, n: int, seed: int = 0, random_share: float = RANDOM_SHARE
+) -> tuple[list[int], list[int]]:
+    """Rows of ``scores`` (passages × codes) to offer: (least sure, drawn at random), ``n`` in all."""
+    if not len(scores) or n <= 0:
+        return [], []
+    top = np.sort(scores, axis=1)[:, ::-1]
+    gap = top[:, 0] - (top[:, 1] if scores.shape[1] > 1 else 0.0)
+    n = min(n, len(scores))
+    randomly = round(n * random_share)
+    unsure = [int(i) for i in np.argsort(gap, kind="stable")[: n - randomly]]
+    rest = np.setdiff1d(np.arange(len(scores)), unsure)
+    rng = np.random.default_rng(seed)
+    drawn = sorted(int(i) for i in rng.choice(rest, min(randomly, len(rest)), replace=False)) if randomly else []
+    return unsure, drawn
+
+
+def agreement(predicted: Sequence[set[int]], analyst: Sequence[set[int]]) -> float | None:
+    """Share of passages where the model's codes are exactly the analyst's (None when there are none)."""
+    pairs = list(zip(predicted, analyst, strict=True))
+    return sum(p == a for p, a in pairs) / len(pairs) if pairs else None

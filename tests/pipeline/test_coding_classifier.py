@@ -1,0 +1,60 @@
+"""Codes learnt from examples, and what to offer an analyst next."""
+
+import numpy as np
+
+from pipeline.coding import agreement, fit_coder, to_review
+
+
+def _clusters(n: int, seed: int = 0) -> tuple[np.ndarray, list[int]]:
+    """Unit vectors around three directions, with noise; and which direction each came from."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(3, 16, dtype=np.float32)
+    labels = [int(i) for i in rng.integers(0, 3, n)]
+    vectors = centres[labels] + 0.35 * rng.standard_normal((n, 16)).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True), labels
+
+
+def test_codes_are_learnt_from_examples_with_expected_precision_and_recall() -> None:
+    vectors, labels = _clusters(300)
+    protos = np.eye(3, 16, dtype=np.float32)
+    coder = fit_coder(["a", "b", "c"], vectors[:60], [{y} for y in labels[:60]], protos, [0.3, 0.3, 0.3])
+    assert [f.method for f in coder.fits] == ["classifier"] * 3
+    assert all(f.precision is not None and f.precision > 0.8 for f in coder.fits)
+    predicted = coder.predict(vectors[60:], forced=True)
+    right = sum(taken[0][0] == y for taken, y in zip(predicted, labels[60:], strict=True))
+    assert right / len(predicted) > 0.9
+    assert np.allclose(coder.scores(vectors[60:]).sum(axis=1), 1.0)
+
+
+def test_a_code_with_few_examples_keeps_its_prototype() -> None:
+    vectors, labels = _clusters(200, seed=1)
+    protos = np.eye(3, 16, dtype=np.float32)
+    few = [i for i, y in enumerate(labels) if y != 2][:60] + [i for i, y in enumerate(labels) if y == 2][:3]
+    coder = fit_coder(["a", "b", "c"], vectors[few], [{labels[i]} for i in few], protos, [0.3, 0.3, 0.3])
+    assert [f.method for f in coder.fits] == ["classifier", "classifier", "prototype"]
+    # unforced, a passage far from every prototype is left uncoded for discovery
+    far = np.zeros((1, 16), dtype=np.float32)
+    far[0, 10] = 1.0
+    assert coder.predict(far) == [[]]
+
+
+def test_the_question_is_a_feature_when_examples_answer_several() -> None:
+    rng = np.random.default_rng(2)
+    same = np.tile(np.eye(1, 16, dtype=np.float32), (40, 1)) + 0.01 * rng.standard_normal((40, 16)).astype(np.float32)
+    questions = ["improve"] * 20 + ["well"] * 20
+    codes = [{0}] * 20 + [{1}] * 20  # "Nothing." is praise for one question, criticism for the other
+    protos = np.eye(2, 16, k=3, dtype=np.float32)
+    coder = fit_coder(["praise", "criticism"], same, codes, protos, [-1.0, -1.0], questions)
+    assert coder.questions == ["improve", "well"]
+    assert coder.predict(same[:1], ["improve"], forced=True)[0][0][0] == 0
+    assert coder.predict(same[:1], ["well"], forced=True)[0][0][0] == 1
+
+
+def test_reviews_offer_the_least_sure_and_some_at_random() -> None:
+    scores = np.array([[0.9, 0.1], [0.55, 0.45], [0.5, 0.5], [0.8, 0.2], [0.7, 0.3], [0.6, 0.4]])
+    unsure, drawn = to_review(scores, 5, seed=0, random_share=0.4)
+    assert unsure == [2, 1, 5]
+    assert len(drawn) == 2
+    assert not set(drawn) & set(unsure)
+    assert agreement([{0}, {1}, {0, 1}], [{0}, {0}, {0, 1}]) == 2 / 3
+    assert agreement([], []) is None
