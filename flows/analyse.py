@@ -174,6 +174,7 @@ def manifest(
                 "theme_groups",
                 "codebook_themes",
                 "passages_coded",
+                "coding",
                 "min_theme_size",
                 "outliers",
                 "stability",

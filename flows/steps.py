@@ -265,10 +265,10 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
                 "new_passages": extension.new_passages,
                 "joined": extension.joined,
             },
-            **{k: earlier.get(k) for k in ("min_theme_size", "outliers", "stability", "questions", "notes")},
+            **{k: earlier.get(k) for k in ("min_theme_size", "outliers", "stability", "questions", "notes", "coding")},
         }
     # 1. Guided coding: passages close enough to a codebook theme take it (one or more codes).
-    coded, uncoded = _coded(config, public, vectors, encode)
+    coded, uncoded, coding = _coded(config, public, vectors, encode)
     # 2. Discovery on what is left, per question (pipeline.themes.discover).
     rest, rest_vectors = _subset(public, vectors, uncoded)
     found = discover_themes(
@@ -288,6 +288,7 @@ def themes(config: ConsultationFile, staging: Path, earlier_run: Path | None = N
         **set_aside_counts(found.set_aside, public, assignments),
         "seconds": time.perf_counter() - started,
         "passages_coded": coded["passage_id"].n_unique(),
+        "coding": coding,  # per code: classifier or prototype, its threshold, expected precision/recall
         "responses_other_language": sum(other_language.values()),
         "unthemed_languages": other_language,
         "fit": {"mode": "fitted", "note": fit_note},
@@ -417,21 +418,21 @@ def _attribute_columns(frame: pl.DataFrame) -> list[str]:
 
 def _coded(
     config: ConsultationFile, public: pl.DataFrame, vectors: np.ndarray, encode: Any
-) -> tuple[pl.DataFrame, pl.Series]:
-    """Codebook assignments (provisional keys ``c0``, ``c1``…) and a mask of uncoded passages."""
-    from pipeline.coding import assign_codes, prototypes
+) -> tuple[pl.DataFrame, pl.Series, list[dict[str, Any]]]:
+    """Codebook assignments (provisional keys ``c0``, ``c1``…), a mask of uncoded passages, and how each code is assigned."""
+    from pipeline.coding.codebook import code_passages
 
     if not config.codebook or public.is_empty():
-        return empty("assignments"), pl.Series([True] * public.height)
-    protos, thresholds = prototypes(config.codebook, encode, config.analysis.codebook_threshold)
-    codes = assign_codes(vectors, protos, thresholds, config.analysis.codebook_margin)
+        return empty("assignments"), pl.Series([True] * public.height), []
+    analysis = config.analysis
+    codes, fits = code_passages(config.codebook, vectors, encode, analysis.codebook_threshold, analysis.codebook_margin)
     rows = [
         (passage, response, f"c{code}", score)
         for passage, response, taken in zip(public["passage_id"], public["response_id"], codes, strict=True)
         for code, score in taken
     ]
     coded = pl.DataFrame(rows, schema=empty("assignments").schema, orient="row")
-    return coded, pl.Series([not taken for taken in codes])
+    return coded, pl.Series([not taken for taken in codes]), [f.__dict__ for f in fits]
 
 
 def cluster_settings(analysis: Analysis) -> ClusterSettings:

@@ -251,7 +251,7 @@ def _editor(run: str, row: dict[str, Any], others: list[str]) -> None:
 def _card(row: dict[str, Any], quotes: dict[str, pl.DataFrame], campaigns: pl.DataFrame, filtered: bool) -> None:
     with st.container(border=True):
         head, size = st.columns([4, 1])
-        origin = " · from the codebook" if row["origin"] == "codebook" else ""
+        origin = f" · from the codebook{row.get('coding') or ''}" if row["origin"] == "codebook" else ""
         head.subheader(f"{row['theme_id']} · {inert(row['label'])}")
         head.caption("Key phrases: " + inert(", ".join(row["keywords"])) + origin)
         if row.get("question"):
@@ -283,6 +283,20 @@ def _card(row: dict[str, Any], quotes: dict[str, pl.DataFrame], campaigns: pl.Da
             st.session_state["editing"] = row["theme_id"]
 
 
+def coding_notes(info: dict[str, Any]) -> dict[str, str]:
+    """Code name → how it was assigned and how well cross-validation on its examples says it works."""
+    notes = {}
+    for fit in info.get("themes", {}).get("coding") or []:
+        if fit["method"] == "classifier" and fit.get("precision") is not None:
+            notes[fit["name"]] = (
+                f" (learnt from {fit['examples']} examples; expected precision {fit['precision']:.0%}, "
+                f"recall {fit['recall']:.0%})"
+            )
+        else:
+            notes[fit["name"]] = f" (its description and {fit['examples']} examples)"
+    return notes
+
+
 def _cards(run: str, themes: pl.DataFrame, filters: Filters) -> None:
     """Theme cards under their parent themes (fold a parent to hide its themes)."""
     quotes = table(run, "quotes")
@@ -292,6 +306,8 @@ def _cards(run: str, themes: pl.DataFrame, filters: Filters) -> None:
         str(key[0]): frame for key, frame in quotes.sort("rank").partition_by("theme_id", as_dict=True).items()
     }
     campaigns = _campaigns(run)
+    notes = coding_notes(manifest(run))
+    themes = themes.with_columns(coding=pl.col("label").replace_strict(notes, default=None, return_dtype=pl.String()))
     groups = table(run, "theme_groups")
     if groups.is_empty():
         for row in themes.iter_rows(named=True):

@@ -111,3 +111,60 @@ examples = ["There is no bus home after six in the evening.", "We need buses on 
     assert label_of[found["buses"]] == "Evening and Sunday buses"
     assert result["found"].mean() >= 0.8  # type: ignore[operator]
     assert read_manifest(run)["themes"]["codebook_themes"] == 2
+
+
+def test_a_codebook_with_enough_examples_is_learnt_and_says_how_well(
+    sample_dir: Path, tmp_path: Path, prefect_harness: None
+) -> None:
+    from flows.analyse import analyse
+
+    folder = tmp_path / "learnt"
+    shutil.copytree(sample_dir, folder)
+    config = folder / "consultation.toml"
+    toilets = [
+        "The public toilets are always locked.",
+        "Please reopen the toilets by the harbour.",
+        "There is nowhere to sit down in the town centre.",
+        "More benches and clean toilets for older visitors.",
+        "The toilets at the bus station are filthy.",
+        "We need seating and public toilets in the square.",
+    ]
+    buses = [
+        "There is no bus home after six in the evening.",
+        "We need buses on a Sunday.",
+        "The last bus leaves far too early.",
+        "Evening buses would let me work late.",
+        "Buses every hour on Sundays at least.",
+        "I cannot get home from the theatre without a bus.",
+    ]
+    config.write_text(
+        config.read_text()
+        + f"""
+[[codebook]]
+name = "Public toilets"
+description = "Public toilets and places to sit in the town centre."
+examples = {toilets!r}
+
+[[codebook]]
+name = "Evening and Sunday buses"
+description = "Bus services in the evening and on Sundays, bus frequency."
+examples = {buses!r}
+""".replace("'", '"'),
+        encoding="utf-8",
+    )
+    run = analyse(config, tmp_path / "workspace")
+    coding = read_manifest(run)["themes"]["coding"]
+    assert [c["method"] for c in coding] == ["classifier", "classifier"]
+    assert all(0.0 <= c["precision"] <= 1.0 and 0.0 <= c["recall"] <= 1.0 for c in coding)
+    themes = read_run_table(run, "themes")
+    coded = themes.filter(pl.col("origin") == "codebook")
+    assert sorted(coded["label"].to_list()) == ["Evening and Sunday buses", "Public toilets"]
+    assert themes.filter(pl.col("origin") == "discovered").height >= 5  # the rest is still discovered
+    result = score_against_key(
+        load_key(sample_dir / "answer_key.toml"),
+        read_run_table(run, "assignments"),
+        read_run_table(run, "theme_status"),
+    )
+    found = dict(zip(result["planted"], result["theme_id"], strict=True))
+    label_of = dict(zip(themes["theme_id"], themes["label"], strict=True))
+    assert label_of[found["buses"]] == "Evening and Sunday buses"
