@@ -39,6 +39,7 @@ from models.topics import (
     plain_bertopic_zeroshot,
 )
 from pipeline.coding import agreement, assign_codes, code_text, fit_coder, prototypes, to_review
+from pipeline.coding.tone import fit_tone
 from pipeline.config import Analysis
 from pipeline.theme_eval import (
     UNTHEMED,
@@ -222,6 +223,10 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
             margin=0.0,
         )
     out["classifier_codes"] = [f.__dict__ for f in coder.fits]
+    if spec.dataset.sentiment_gold:
+        out["tone_learnt"] = _tone_learnt(
+            data[spec.dataset.sentiment_gold].to_list(), vectors, questions, chosen, held_out
+        )
     out["review_loop"] = _review_loop(
         names, vectors, gold, questions, chosen, held_out, protos, calibrated, guided.seed
     )
@@ -246,6 +251,21 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
         "threshold": ZEROSHOT_DEFAULT_SIMILARITY,
         "margin": 0.0,
     }
+    return out
+
+
+def _tone_learnt(
+    gold: list[str | None], vectors: np.ndarray, questions: list[str] | None, chosen: list[int], held_out: np.ndarray
+) -> dict[str, Any]:
+    """Tone learnt from the examples' own tone codes (with and without the question), Spearman on the rest."""
+    value = np.array([float(g) if g is not None and _is_number(g) else np.nan for g in gold])
+    train = [r for r in chosen if not np.isnan(value[r])]
+    test = np.flatnonzero(held_out & ~np.isnan(value))
+    out: dict[str, Any] = {"examples": len(train), "comments": len(test)}
+    for name, asked in (("with_question", questions), ("without_question", None)):
+        model = fit_tone(vectors[train], value[train], [asked[r] for r in train] if asked else None)
+        predicted = model.predict(vectors[test], [asked[r] for r in test] if asked else None)
+        out[f"spearman_{name}"] = float(spearmanr(predicted, value[test]).statistic)
     return out
 
 
@@ -426,6 +446,14 @@ def _guided_table(g: dict[str, Any]) -> list[str]:
                 + (f"{agreed:.0%}" if agreed is not None else "–")
                 + f" | {step['refit_seconds']:.1f} s |"
             )
+    if g.get("tone_learnt"):
+        t = g["tone_learnt"]
+        lines += [
+            "",
+            f"Tone learnt from the {t['examples']} examples' own tone codes (ridge regression), Spearman against "
+            f"the human codes of the other {t['comments']:,}: {t['spearman_with_question']:.3f} with the question, "
+            f"{t['spearman_without_question']:.3f} without.",
+        ]
     if g.get("codes_with_fewer_examples"):
         fewer = ", ".join(f"{c} ({n})" for c, n in g["codes_with_fewer_examples"].items())
         lines += ["", f"Codes with fewer coded comments than {k} examples (all used): {fewer}."]

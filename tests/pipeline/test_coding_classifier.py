@@ -1,6 +1,7 @@
 """Codes learnt from examples, and what to offer an analyst next."""
 
 import numpy as np
+import pytest
 
 from pipeline.coding import agreement, fit_coder, to_review
 
@@ -58,3 +59,15 @@ def test_reviews_offer_the_least_sure_and_some_at_random() -> None:
     assert not set(drawn) & set(unsure)
     assert agreement([{0}, {1}, {0, 1}], [{0}, {0}, {0, 1}]) == 2 / 3
     assert agreement([], []) is None
+
+
+def test_tone_reads_the_question() -> None:
+    from pipeline.coding.tone import fit_tone
+
+    nothing = np.tile(np.eye(1, 16, dtype=np.float32), (20, 1))
+    questions = ["improve"] * 10 + ["well"] * 10
+    scores = [4.0] * 10 + [-4.0] * 10  # "Nothing." to improve is praise; nothing done well is criticism
+    model = fit_tone(nothing, scores, questions)
+    praise, criticism = model.predict(nothing[:2], ["improve", "well"])
+    assert praise > 2 > -2 > criticism
+    assert fit_tone(nothing, scores).predict(nothing[:1])[0] == pytest.approx(0.0, abs=0.5)  # blind to it
