@@ -26,7 +26,7 @@ from prefect.context import FlowRunContext
 from flows import steps
 from flows.failures import explain
 from flows.lock import consultation_lock
-from flows.runs import finalise_run, new_run_id, sha256_file, staging_dir
+from flows.runs import consultation_dir, finalise_run, new_run_id, sha256_file, staging_dir
 from flows.stepcache import StepCache, code_fingerprint, reused_or_run, step_keys
 from models.nlp import fingerprint as spacy_fingerprint
 from pipeline.config import ConsultationFile, load_consultation
@@ -216,7 +216,23 @@ def analyse(config_path: Path, workspace: Path, reuse: bool = True, wait_s: floa
     """
     config = load_consultation(config_path)
     with consultation_lock(workspace, config.slug, wait_s):
-        return _analyse(config_path, config, workspace, reuse)
+        return _analyse(config_path, with_coded_examples(config, workspace), workspace, reuse)
+
+
+def with_coded_examples(config: ConsultationFile, workspace: Path) -> ConsultationFile:
+    """The consultation with the texts analysts coded (``throughline review codes``) added to its codebook's examples.
+
+    They become part of the resolved configuration, so the step keys — and the manifest — change
+    with them.
+    """
+    from pipeline.coding.examples import with_examples
+    from pipeline.review import REVIEW_FILE, ReviewStore, coded_examples
+
+    path = consultation_dir(workspace, config.slug) / REVIEW_FILE
+    if not config.codebook or not path.is_file():
+        return config
+    coded = coded_examples(ReviewStore(path))
+    return config.model_copy(update={"codebook": with_examples(config.codebook, coded)}) if coded else config
 
 
 def _analyse(config_path: Path, config: ConsultationFile, workspace: Path, reuse: bool) -> Path:

@@ -471,6 +471,36 @@ def review_attribution(
     _recorded(lambda: record_attribution(store, view, response_id, option_id, verdict, who, run.name))
 
 
+@review_app.command("codes")
+def review_codes(
+    file: Annotated[Path, typer.Argument(help="Coded responses (CSV, XLSX, JSON).", exists=True, dir_okay=False)],
+    text: Annotated[str, typer.Option(help="The column with the response's text.")] = "text",
+    codes: Annotated[str, typer.Option(help="The column with its codes (the codebook's names).")] = "codes",
+    separator: Annotated[str | None, typer.Option(help="Several codes in one cell split by this.")] = None,
+    by: ByOption = None,
+    workspace: WorkspaceOption = Path("workspace"),
+    consultation: ConsultationOption = None,
+) -> None:
+    """Import coded responses as examples of the codebook's codes (used from the next `throughline analyse`)."""
+    from pipeline.coding.examples import read_coded
+    from pipeline.review import default_reviewer, record_codes, store_for
+    from pipeline.store import read_manifest
+
+    run = _latest(workspace.resolve(), consultation)
+    names = [c["name"] for c in read_manifest(run)["config"]["resolved"].get("codebook", [])]
+    if not names:
+        fail(f"{run.parent.parent.name}: its consultation file has no [[codebook]] to give examples of")
+    rows, problems = read_coded(file.resolve(), text, codes, separator, names)
+    if problems:
+        shown = "\n".join(f"  {p}" for p in problems[:20])
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        fail(f"nothing imported: {len(problems)} problems\n{shown}{more}\n(codes: {', '.join(names)})")
+    store, who = store_for(run), by or default_reviewer()
+    for said, given in rows:
+        record_codes(store, said, given, who, run.name)
+    typer.echo(f"recorded {len(rows)} coded examples; the next `throughline analyse` learns from them")
+
+
 @review_app.command("rename")
 def review_rename(
     theme_id: Annotated[str, typer.Argument(help="Theme id as shown.")],

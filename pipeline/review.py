@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,9 +40,11 @@ from pipeline.trace.process import status_of_record, theme_option_table
 from pipeline.trace.signals import action, fold
 
 SAME_THEME = 0.5
-KINDS = ("link", "rename", "merge", "split", "outcome", "option", "attribution")
+KINDS = ("link", "rename", "merge", "split", "outcome", "option", "attribution", "code")
 # Reviews of the option trace: keyed by the option's title (ids may change on a re-run); the latest stands.
 OPTION_KINDS = ("outcome", "option", "attribution")
+# An analyst's codes for a text (guided coding's examples, used by the next analysis); the latest stands.
+CODE_KIND = "code"
 VERDICTS = ("confirmed", "rejected")
 
 _SCHEMA = """
@@ -149,7 +151,7 @@ class ReviewStore:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         stored = json.dumps(sorted(members))
         with self._transaction() as db:
-            if kind in OPTION_KINDS:  # an option's outcome, title or a response's link to it: the latest stands
+            if kind in (*OPTION_KINDS, CODE_KIND):  # an option's outcome, title, a link to it, a text's codes
                 db.execute("UPDATE reviews SET active = 0 WHERE active = 1 AND kind = ? AND target = ?", (kind, target))
             if kind in ("link", "rename"):
                 for rid, old in db.execute(
@@ -255,6 +257,8 @@ def reviewed_view(
     ordered = sorted(reviews, key=lambda r: r.kind == "option")
     retraced = False
     for review in ordered:
+        if review.kind == CODE_KIND:  # examples for the next analysis's codebook, not a change to this run
+            continue
         if review.kind in OPTION_KINDS:
             apply = {"outcome": _correct_outcome, "option": _review_option, "attribution": _review_attribution}
             ok = apply[review.kind](view, review)
@@ -699,6 +703,20 @@ def record_attribution(
     value = {"verdict": verdict, "response_id": response_id, "option_id": option_id}
     target = f"{response_id}|{option_key(title)}"
     return store.add("attribution", set(), value, who, target=target, run_id=run_id, before=before)
+
+
+def record_codes(store: ReviewStore, text: str, codes: Sequence[str], who: str, run_id: str | None = None) -> int:
+    """An analyst's codes for a text: an example of each code for the next analysis (the latest for a text stands)."""
+    text = " ".join(text.split())
+    if not text:
+        raise ReviewError("a coded example needs its text")
+    value = {"text": text, "codes": sorted(set(codes))}
+    return store.add(CODE_KIND, set(), value, who, target=text_key(text), run_id=run_id)
+
+
+def coded_examples(store: ReviewStore) -> list[tuple[str, list[str]]]:
+    """The texts analysts coded (``record_codes``) and their codes, oldest first."""
+    return [(str(r.value["text"]), list(r.value["codes"])) for r in store.active() if r.kind == CODE_KIND]
 
 
 def record_rename(store: ReviewStore, view: RunView, theme_id: str, label: str, who: str, run_id: str) -> int:

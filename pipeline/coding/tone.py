@@ -41,7 +41,9 @@ class ToneModel:
         return predicted
 
 
-def fit_tone(vectors: Matrix, scores: Sequence[float] | np.ndarray, questions: Sequence[str] | None = None) -> ToneModel:
+def fit_tone(
+    vectors: Matrix, scores: Sequence[float] | np.ndarray, questions: Sequence[str] | None = None
+) -> ToneModel:
     """Learn tone from examples scored by analysts (the question as a feature when they answer several)."""
     known = sorted(set(questions)) if questions is not None else []
     known = known if len(known) > 1 else []

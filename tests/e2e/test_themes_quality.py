@@ -168,3 +168,63 @@ examples = {buses!r}
     found = dict(zip(result["planted"], result["theme_id"], strict=True))
     label_of = dict(zip(themes["theme_id"], themes["label"], strict=True))
     assert label_of[found["buses"]] == "Evening and Sunday buses"
+
+
+def test_imported_coded_responses_teach_the_next_analysis(
+    sample_dir: Path, tmp_path: Path, prefect_harness: None
+) -> None:
+    from typer.testing import CliRunner
+
+    from flows.analyse import analyse
+    from flows.cli import app
+
+    folder = tmp_path / "imported"
+    shutil.copytree(sample_dir, folder)
+    config = folder / "consultation.toml"
+    config.write_text(
+        config.read_text()
+        + """
+[[codebook]]
+name = "Public toilets"
+description = "Public toilets and places to sit in the town centre."
+
+[[codebook]]
+name = "Evening and Sunday buses"
+description = "Bus services in the evening and on Sundays, bus frequency."
+""",
+        encoding="utf-8",
+    )
+    workspace = tmp_path / "workspace"
+    first = analyse(config, workspace)
+    assert [c["method"] for c in read_manifest(first)["themes"]["coding"]] == ["prototype", "prototype"]
+    coded = tmp_path / "coded.csv"
+    rows = [
+        ("The public toilets are always locked.", "Public toilets"),
+        ("Please reopen the toilets by the harbour.", "Public toilets"),
+        ("There is nowhere to sit down in the town centre.", "Public toilets"),
+        ("More benches and clean toilets for older visitors.", "Public toilets"),
+        ("The toilets at the bus station are filthy.", "Public toilets; Evening and Sunday buses"),
+        ("There is no bus home after six in the evening.", "Evening and Sunday buses"),
+        ("We need buses on a Sunday.", "Evening and Sunday buses"),
+        ("The last bus leaves far too early.", "Evening and Sunday buses"),
+        ("Evening buses would let me work late.", "Evening and Sunday buses"),
+        ("Seating by the harbour, please.", "Public toilets"),
+        ("A Sunday bus to the coast.", "Evening and Sunday buses"),
+    ]
+    pl.DataFrame(rows, schema=["comment", "code"], orient="row").write_csv(coded)
+    bad = tmp_path / "bad.csv"
+    pl.DataFrame([("Fine", "Parking"), ("", "Public toilets")], schema=["comment", "code"], orient="row").write_csv(bad)
+    runner = CliRunner()
+    args = ["review", "codes", "--text", "comment", "--codes", "code", "--separator", ";", "-w", str(workspace)]
+    refused = runner.invoke(app, [*args[:2], str(bad), *args[2:]], env={"COLUMNS": "300"})
+    assert refused.exit_code == 2
+    assert "row 2, column 'code': not in the codebook: ['Parking']" in refused.output
+    assert "row 3, column 'comment': no text" in refused.output
+    result = runner.invoke(app, [*args[:2], str(coded), *args[2:]])
+    assert result.exit_code == 0, result.output
+    assert "recorded 11 coded examples" in result.output
+    again = analyse(config, workspace)
+    coding = {c["name"]: c for c in read_manifest(again)["themes"]["coding"]}
+    assert coding["Public toilets"]["method"] == "classifier"
+    assert (coding["Public toilets"]["examples"], coding["Evening and Sunday buses"]["examples"]) == (6, 6)
+    assert "themes" not in read_manifest(again)["reused_steps"]  # new examples: the themes are fitted again

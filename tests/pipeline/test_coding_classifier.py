@@ -1,5 +1,7 @@
 """Codes learnt from examples, and what to offer an analyst next."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,23 @@ def test_tone_reads_the_question() -> None:
     praise, criticism = model.predict(nothing[:2], ["improve", "well"])
     assert praise > 2 > -2 > criticism
     assert fit_tone(nothing, scores).predict(nothing[:1])[0] == pytest.approx(0.0, abs=0.5)  # blind to it
+
+
+def test_coded_texts_become_examples_and_bad_rows_are_named(tmp_path: Path) -> None:
+    from pipeline.coding.examples import read_coded, with_examples
+    from pipeline.config import Code
+
+    book = (Code(name="Buses", examples=("Later buses.",)), Code(name="Toilets"))
+    grown = with_examples(book, [("Later buses.", ["Buses"]), ("Open the loos.", ["Toilets", "Parking"])])
+    assert [c.examples for c in grown] == [("Later buses.",), ("Open the loos.",)]
+    path = tmp_path / "coded.csv"
+    path.write_text("text,codes\nLater buses,Buses\nClean loos,Toilets|Buses\n,Buses\nNo code,\nCar parks,Parking\n")
+    rows, problems = read_coded(path, "text", "codes", "|", ["Buses", "Toilets"])
+    assert rows == [("Later buses", ["Buses"]), ("Clean loos", ["Toilets", "Buses"])]
+    assert problems == [
+        f"{path}: row 4, column 'text': no text",
+        f"{path}: row 5, column 'codes': no code",
+        f"{path}: row 6, column 'codes': not in the codebook: ['Parking']",
+    ]
+    _, missing = read_coded(path, "comment", "codes", None, ["Buses"])
+    assert "comment" in missing[0]
