@@ -21,6 +21,7 @@ navigation = st.navigation(
         st.Page(PAGES / "themes.py", title="Themes", icon=":material/forum:"),
         st.Page(PAGES / "trace.py", title="Trace", icon=":material/account_tree:"),
         st.Page(PAGES / "options.py", title="Options", icon=":material/checklist:"),
+        st.Page(PAGES / "coding.py", title="Coding", icon=":material/label:"),
         st.Page(PAGES / "scrutiny.py", title="Scrutiny", icon=":material/fact_check:"),
         st.Page(PAGES / "explore.py", title="Explore", icon=":material/search:"),
         st.Page(PAGES / "export.py", title="Export", icon=":material/download:"),

@@ -705,13 +705,38 @@ def record_attribution(
     return store.add("attribution", set(), value, who, target=target, run_id=run_id, before=before)
 
 
-def record_codes(store: ReviewStore, text: str, codes: Sequence[str], who: str, run_id: str | None = None) -> int:
-    """An analyst's codes for a text: an example of each code for the next analysis (the latest for a text stands)."""
+def record_codes(
+    store: ReviewStore,
+    text: str,
+    codes: Sequence[str],
+    who: str,
+    run_id: str | None = None,
+    *,
+    predicted: Sequence[str] | None = None,
+    at_random: bool = False,
+) -> int:
+    """An analyst's codes for a text: an example of each code for the next analysis (the latest for a text stands).
+
+    From the coding page, ``predicted`` keeps what the model said and ``at_random`` whether the
+    text was offered at random — those measure how far the model agrees with the analyst.
+    """
     text = " ".join(text.split())
     if not text:
         raise ReviewError("a coded example needs its text")
-    value = {"text": text, "codes": sorted(set(codes))}
-    return store.add(CODE_KIND, set(), value, who, target=text_key(text), run_id=run_id)
+    value: dict[str, Any] = {"text": text, "codes": sorted(set(codes))}
+    if predicted is not None:
+        value |= {"predicted": sorted(set(predicted)), "at_random": at_random}
+    before = sorted(set(predicted)) if predicted is not None else None
+    return store.add(CODE_KIND, set(), value, who, target=text_key(text), run_id=run_id, before=before)
+
+
+def coding_agreement(store: ReviewStore) -> list[bool]:
+    """For each text offered at random on the coding page, oldest first: did the model's codes match the analyst's?"""
+    return [
+        r.value["predicted"] == r.value["codes"]
+        for r in store.active()
+        if r.kind == CODE_KIND and r.value.get("at_random")
+    ]
 
 
 def coded_examples(store: ReviewStore) -> list[tuple[str, list[str]]]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.coding.classifier import MIN_EXAMPLES, CodeFit, fit_coder
+from pipeline.coding.classifier import MIN_EXAMPLES, CodeFit, Coder, fit_coder
 from pipeline.coding.prototypes import assign_codes, prototypes
 from pipeline.config import Code
 
@@ -38,3 +38,16 @@ def code_passages(
     texts = list(codes_of)
     coder = fit_coder([c.name for c in codebook], encode(texts), [codes_of[t] for t in texts], protos, thresholds)
     return coder.predict(vectors), coder.fits
+
+
+def learn(codebook: Sequence[Code], encode: Encode, threshold: float) -> tuple[Coder, int]:
+    """A coder from the codebook's descriptions and every example it has (classifier where enough), and how many examples."""
+    protos, thresholds = prototypes(codebook, encode, threshold)
+    codes_of: dict[str, set[int]] = {}
+    for j, code in enumerate(codebook):
+        for text in code.examples:
+            codes_of.setdefault(text, set()).add(j)
+    texts = list(codes_of)
+    vectors = encode(texts) if texts else np.zeros((0, protos.shape[1]), np.float32)
+    names = [c.name for c in codebook]
+    return fit_coder(names, vectors, [codes_of[t] for t in texts], protos, thresholds), len(texts)

@@ -432,3 +432,38 @@ def test_options_are_renamed_and_links_to_them_rejected_from_the_page(
     assert set(log["who"]) == {"Officer Khan"}
     after = review.open_run(run).tables["response_options"]
     assert after.filter((pl.col("option_id") == "O7") & (pl.col("response_id") == response)).is_empty()
+
+
+def test_analysts_teach_the_codebook_on_the_coding_page(
+    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+) -> None:
+    from flows.analyse import analyse
+
+    folder = tmp_path / "coded"
+    shutil.copytree(sample_dir, folder)
+    config = folder / "consultation.toml"
+    config.write_text(
+        config.read_text()
+        + '\n[[codebook]]\nname = "Public toilets"\ndescription = "Public toilets and places to sit."\n'
+        + '\n[[codebook]]\nname = "Evening buses"\ndescription = "Bus services in the evening and on Sundays."\n',
+        encoding="utf-8",
+    )
+    workspace = tmp_path / "workspace"
+    run = analyse(config, workspace)
+    monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.switch_page("views/coding.py").run()
+    assert not app.exception
+    app.sidebar.text_input(key="reviewer").input("Analyst Rao").run()
+    offered = [m for m in app.multiselect if m.key and m.key.startswith("codes|")]
+    assert len(offered) == 8
+    offered[-1].set_value(["Evening buses"])  # the last is one of the random draws
+    app.button(key="save|7").click().run()
+    assert not app.exception
+    store = review.store_for(run)
+    [entry] = [r for r in store.active() if r.kind == "code"]
+    assert entry.value["codes"] == ["Evening buses"]
+    assert entry.value["at_random"] is True
+    assert store.audit_log()["who"].to_list() == ["Analyst Rao"]
+    agreement = {m.label: m.value for m in app.metric}["Agreement with you (random draws)"]
+    assert agreement in ("0%", "100%")
