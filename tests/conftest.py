@@ -81,3 +81,22 @@ def sample_run(sample_workspace: Path) -> Path:
     run = latest_run(sample_workspace, "harbourside-transport")
     assert run is not None
     return run
+
+
+@pytest.fixture
+def coded_sample_run(tmp_path: Path, prefect_harness: None) -> Path:
+    """The sample analysed with a two-code codebook (descriptions only), in its own workspace."""
+    import shutil
+
+    from flows.analyse import analyse
+
+    folder = tmp_path / "coded"
+    shutil.copytree(SAMPLE, folder)
+    config = folder / "consultation.toml"
+    config.write_text(
+        config.read_text()
+        + '\n[[codebook]]\nname = "Public toilets"\ndescription = "Public toilets and places to sit."\n'
+        + '\n[[codebook]]\nname = "Evening buses"\ndescription = "Bus services in the evening and on Sundays."\n',
+        encoding="utf-8",
+    )
+    return analyse(config, tmp_path / "workspace")

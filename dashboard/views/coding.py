@@ -80,7 +80,9 @@ if run is not None:
             + (f"; before them: {percent(sum(earlier) / len(earlier))}" if earlier else "")
         )
     st.dataframe(
-        pl.DataFrame([f.__dict__ for f in coder.fits]).select("name", "examples", "method", "precision", "recall"),
+        pl.DataFrame([f.__dict__ for f in coder.fits], infer_schema_length=None).select(
+            "name", "examples", "method", pl.col("precision").cast(pl.Float64), pl.col("recall").cast(pl.Float64)
+        ),
         hide_index=True,
         column_config={
             "name": "Code",
@@ -92,14 +94,17 @@ if run is not None:
     )
     unsure, drawn = to_review(scores, OFFERED, seed=len(coded))
     names = [c.name for c in book]
-    predicted = coder.predict(pool_vectors[[*unsure, *drawn]], forced=True) if len(pool) else []
+    # The model's own answer, "none of these codes" included (it is left for theme discovery then).
+    predicted = coder.predict(pool_vectors[[*unsure, *drawn]]) if len(pool) else []
     st.subheader("Code these")
     for place, (row, taken) in enumerate(zip([*unsure, *drawn], predicted, strict=True)):
         text = str(pool["text"][row])
         suggestion = [names[j] for j, _ in taken]
         with st.form(key=f"code|{place}|{pool['passage_id'][row]}"):
             st.markdown(f"> {inert(text)}")
-            chosen = st.multiselect("Codes", names, default=suggestion, key=f"codes|{place}")
+            chosen = st.multiselect(
+                "Codes (leave empty when none fits)", names, default=suggestion, key=f"codes|{place}"
+            )
             if st.form_submit_button("Save", key=f"save|{place}"):
                 review.record_codes(
                     store, text, chosen, reviewer(), Path(run).name, predicted=suggestion, at_random=row in drawn

@@ -435,21 +435,10 @@ def test_options_are_renamed_and_links_to_them_rejected_from_the_page(
 
 
 def test_analysts_teach_the_codebook_on_the_coding_page(
-    sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+    coded_sample_run: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.analyse import analyse
-
-    folder = tmp_path / "coded"
-    shutil.copytree(sample_dir, folder)
-    config = folder / "consultation.toml"
-    config.write_text(
-        config.read_text()
-        + '\n[[codebook]]\nname = "Public toilets"\ndescription = "Public toilets and places to sit."\n'
-        + '\n[[codebook]]\nname = "Evening buses"\ndescription = "Bus services in the evening and on Sundays."\n',
-        encoding="utf-8",
-    )
-    workspace = tmp_path / "workspace"
-    run = analyse(config, workspace)
+    run = coded_sample_run
+    workspace = run.parent.parent.parent
     monkeypatch.setenv("THROUGHLINE_WORKSPACE", str(workspace))
     app = AppTest.from_file(APP, default_timeout=120)
     app.switch_page("views/coding.py").run()

@@ -325,3 +325,28 @@ def test_behind_a_sign_in_proxy_the_header_names_the_user(sample_workspace: Path
         proxied.get_by_text("Rows read").wait_for(timeout=120_000)
         assert proxied.get_by_text("Signed in as ann@harbourside.gov.uk").is_visible()
         browser.close()
+
+
+def test_the_coding_page_in_chromium(coded_sample_run: Path) -> None:
+    """An analyst codes an offered passage; the decision is stored and the page refits."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.review import store_for
+
+    run = coded_sample_run
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(run.parent.parent.parent) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/coding")
+        page.get_by_text("Coding: teach the codebook").wait_for(timeout=120_000)
+        settled(page)
+        page.get_by_role("button", name="Save").first.click()
+        settled(page)
+        page.get_by_text("Coded on this page").wait_for(timeout=60_000)
+        shoot(page, "coding.png", 1_500)
+        browser.close()
+    assert [r.kind for r in store_for(run).active()] == ["code"]
+    assert (ARTIFACTS / "coding.png").stat().st_size > 10_000
