@@ -45,11 +45,10 @@ from pipeline.realsets import (
     valladolid_proposals,
 )
 from pipeline.realtext import sentences_of
-from pipeline.theme_eval import multilabel_scores
 from pipeline.trace.attribution import AttributionSettings, Option, attribute, listed_options
 from pipeline.trace.options import options_table
 from pipeline.trace.outcomes import outcomes_from_table
-from pipeline.trace.scoring import half_of, keyword_links
+from pipeline.trace.scoring import half_of, keyword_links, link_scores
 
 Result = dict[str, Any]
 # Hand-written, one per element, before looking at the attribution's errors.
@@ -61,14 +60,6 @@ NYC_PATTERNS = {
     "ACCESSORY_DWELLING_UNITS_ADU": r"\bADUs?\b|accessory dwelling|backyard|basement apartment",
     "TRANSIT_ORIENTED_DEVELOPMENT": r"transit",
 }
-
-
-def _scores(gold: dict[str, set[str]], predicted: dict[str, set[str]], ids: list[str]) -> Result:
-    found = multilabel_scores([gold[i] for i in ids], [predicted.get(i, set()) for i in ids])
-    keep = ("micro_precision", "micro_recall", "micro_f1", "micro_f1_ci")
-    out = {k: found[k] for k in keep}
-    out["per_element"] = {k: round(v["f1"], 3) for k, v in found["per_code"].items() if v["support"]}
-    return out
 
 
 def option_documents(markdown: str, source_id: str) -> pl.DataFrame:
@@ -141,7 +132,7 @@ def nyc_part(data: Path, runner: Any) -> Result:
         "seconds_attribution": round(seconds, 2),
         "settings": AttributionSettings().__dict__ | {"languages": list(AttributionSettings().languages)},
         "methods": {
-            name: {h: _scores(gold, found, ids) for h, ids in halves.items()} for name, found in methods.items()
+            name: {h: link_scores(gold, found, ids) for h, ids in halves.items()} for name, found in methods.items()
         },
     }
 

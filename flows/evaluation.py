@@ -192,11 +192,14 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
         return multilabel_scores(truth, predicted) | extra
 
     started = time.perf_counter()
-    for name, book, rows in (
-        ("descriptions", codebook, np.ones(len(gold), dtype=bool)),
-        ("descriptions_and_examples", with_examples, held_out),
-    ):
-        protos, calibrated = prototypes(book, encode, defaults.codebook_threshold)
+    built = {
+        name: (book, rows, *prototypes(book, encode, defaults.codebook_threshold))
+        for name, book, rows in (
+            ("descriptions", codebook, np.ones(len(gold), dtype=bool)),
+            ("descriptions_and_examples", with_examples, held_out),
+        )
+    }
+    for name, (book, rows, protos, calibrated) in built.items():
         for mode, threshold in (("as_configured", calibrated), ("forced", [-1.0] * len(book))):
             codes = assign_codes(vectors[rows], protos, threshold, defaults.codebook_margin)
             out[f"{name}/{mode}"] = score(
@@ -208,7 +211,7 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
             )
     out["prototype_seconds"] = round(time.perf_counter() - started, 1)
     # Learnt from the same examples: a classifier per code (prototype prior, question as a feature).
-    protos, calibrated = prototypes(with_examples, encode, defaults.codebook_threshold)
+    _, _, protos, calibrated = built["descriptions_and_examples"]
     example_codes = [{names.index(c) for c in gold[r] if c in names} for r in chosen]
     asked = [questions[r] for r in chosen] if questions else None
     coder = fit_coder(names, vectors[chosen], example_codes, protos, calibrated, asked, guided.seed)

@@ -36,7 +36,7 @@ def trace_section(part: dict[str, Any]) -> list[str]:
     ]
     for name, halves in nyc["methods"].items():
         lines.append(f"| {name} | {_f1(halves['test'])} | {halves['dev']['micro_f1']:.3f} |")
-    per = nyc["methods"]["throughline"]["test"]["per_element"]
+    per = nyc["methods"]["throughline"]["test"]["per_option"]
     lines += [
         "",
         "Throughline's F1 per element (test): " + ", ".join(f"{k.lower()} {v:.2f}" for k, v in sorted(per.items())),

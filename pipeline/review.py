@@ -317,15 +317,10 @@ def option_key(title: str) -> str:
 
 def _correct_outcome(view: RunView, review: Review) -> bool:
     """Apply an officer's outcome for an option (matched by its title); False when no option has that title."""
-    options, outcomes = view.tables.get("options"), view.tables.get("option_outcomes")
-    if options is None or outcomes is None:
+    outcomes = view.tables.get("option_outcomes")
+    chosen = _option_of(view, review.target.split("|")[0], review.value.get("option_id"))
+    if outcomes is None or chosen is None:
         return False
-    ids = [
-        o for o, t in options.select("option_id", "title").iter_rows() if option_key(t) == review.target.split("|")[0]
-    ]
-    if not ids:
-        return False
-    chosen = review.value.get("option_id") if review.value.get("option_id") in ids else ids[0]
     here = pl.col("option_id") == chosen
     silent = review.value["outcome"] == "not mentioned"  # no deciding passage to quote any more
     view.tables["option_outcomes"] = outcomes.with_columns(

@@ -28,6 +28,8 @@ import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+from pipeline.coding.questions import known_questions, question_columns
+
 Matrix = npt.NDArray[np.float32]
 MIN_EXAMPLES = 5  # a code needs this many examples (and this many of other codes) to be learnt
 FOLDS = 5
@@ -51,11 +53,8 @@ class CodeFit:
 
 def _features(vectors: Matrix, protos: Matrix, questions: Sequence[str] | None, known: Sequence[str]) -> Matrix:
     """Vector, similarity to each code's prototype, and one column per known question."""
-    parts = [vectors, PROTOTYPE_WEIGHT * (vectors @ protos.T)]
-    if known:
-        given = list(questions) if questions is not None else [""] * len(vectors)
-        parts.append(np.array([[q == k for k in known] for q in given], dtype=np.float32).reshape(len(vectors), -1))
-    return np.hstack(parts).astype(np.float32)
+    columns = question_columns(questions, known, len(vectors))
+    return np.hstack([vectors, PROTOTYPE_WEIGHT * (vectors @ protos.T), columns]).astype(np.float32)
 
 
 def _fit_models(features: Matrix, codes: Sequence[set[int]], n_codes: int) -> list[LogisticRegression | None]:
@@ -138,8 +137,7 @@ def fit_coder(
     ``example_codes``: per example, the codes it has (several where it fits several);
     ``example_questions``: the question each example answered, if the passages answer several.
     """
-    known = sorted(set(example_questions)) if example_questions is not None else []
-    known = known if len(known) > 1 else []
+    known = known_questions(example_questions)
     features = _features(example_vectors, protos, example_questions, known)
     models = _fit_models(features, example_codes, len(names))
     thresholds = np.asarray(prototype_thresholds, dtype=np.float64)

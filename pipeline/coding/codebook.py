@@ -24,19 +24,14 @@ def code_passages(
     codebook's examples (an example listed under several codes has them all); otherwise each code
     is its prototype and cosine threshold, passages within ``margin`` of their best code taking it too.
     """
-    protos, thresholds = prototypes(codebook, encode, threshold)
     if not any(len(c.examples) >= MIN_EXAMPLES for c in codebook):
+        protos, thresholds = prototypes(codebook, encode, threshold)
         fits = [
             CodeFit(c.name, len(c.examples), "prototype", t, None, None)
             for c, t in zip(codebook, thresholds, strict=True)
         ]
         return assign_codes(vectors, protos, thresholds, margin), fits
-    codes_of: dict[str, set[int]] = {}
-    for j, code in enumerate(codebook):
-        for text in code.examples:
-            codes_of.setdefault(text, set()).add(j)
-    texts = list(codes_of)
-    coder = fit_coder([c.name for c in codebook], encode(texts), [codes_of[t] for t in texts], protos, thresholds)
+    coder, _ = learn(codebook, encode, threshold)
     return coder.predict(vectors), coder.fits
 
 

@@ -30,11 +30,10 @@ def read_coded(
     """
     from pipeline.ingest.base import IngestError
     from pipeline.ingest.survey import resolve_column
-    from pipeline.ingest.tables import ROW, read_table
+    from pipeline.ingest.tables import ROW, read_table, table_format
 
-    fmt = {".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl"}.get(path.suffix.lower(), "csv")
     try:
-        table = read_table(path, fmt)
+        table = read_table(path, table_format(path))
         columns = [c for c in table.columns if c != ROW]
         text_column = resolve_column(text, columns, path, "text")
         codes_column = resolve_column(codes, columns, path, "codes")

@@ -16,16 +16,14 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.linear_model import Ridge
 
+from pipeline.coding.questions import known_questions, question_columns
+
 Matrix = npt.NDArray[np.float32]
 ALPHA = 1.0  # NHS dev runs: 0.1 → 0.66, 1 → 0.73, 10 → 0.71 (with the question)
 
 
 def _features(vectors: Matrix, questions: Sequence[str] | None, known: Sequence[str]) -> Matrix:
-    if not known:
-        return vectors
-    given = list(questions) if questions is not None else [""] * len(vectors)
-    columns = np.array([[q == k for k in known] for q in given], dtype=np.float32).reshape(len(vectors), -1)
-    return np.hstack([vectors, columns]).astype(np.float32)
+    return np.hstack([vectors, question_columns(questions, known, len(vectors))]).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,6 @@ def fit_tone(
     vectors: Matrix, scores: Sequence[float] | np.ndarray, questions: Sequence[str] | None = None
 ) -> ToneModel:
     """Learn tone from examples scored by analysts (the question as a feature when they answer several)."""
-    known = sorted(set(questions)) if questions is not None else []
-    known = known if len(known) > 1 else []
+    known = known_questions(questions)
     model = Ridge(alpha=ALPHA).fit(_features(vectors, questions, known), np.asarray(scores, dtype=np.float64))
     return ToneModel(model, known)

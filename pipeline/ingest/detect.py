@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline.config import Source
 from pipeline.ingest.base import IngestError
 from pipeline.ingest.platforms import looks_like_citizen_space, sniff_platform
-from pipeline.ingest.tables import csv_header
+from pipeline.ingest.tables import TABLE_SUFFIXES, csv_header
 from pipeline.ingest.text import decode
 
 TRANSCRIPT_SUFFIXES = {".vtt": "vtt", ".srt": "srt", ".json": "turns-json", ".txt": "minutes", ".docx": "docx"}
@@ -22,7 +22,7 @@ DOCUMENT_SUFFIXES = {
     ".zip": "decidim",
     ".csv": "decidim",
 }
-DECISION_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl"}
+DECISION_SUFFIXES = TABLE_SUFFIXES
 RESPONSE_SUFFIXES = {".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".zip": "decidim"}
 SNIFF_BYTES = 65_536
 

@@ -25,6 +25,8 @@ from pipeline.ingest.base import IngestError
 from pipeline.ingest.text import decode
 
 ROW = "__row"
+# A plain table's format by its suffix (anything else is read as delimited text).
+TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl"}
 SEPARATORS = ",;\t|"
 
 
@@ -136,6 +138,11 @@ def read_xlsx(path: Path, sheet: str | None, header_rows: int = 1) -> pl.DataFra
     except Exception as exc:  # fastexcel raises its own error types for damaged workbooks
         raise IngestError(f"{path}: not a readable XLSX workbook ({str(exc).splitlines()[0]})") from exc
     return joined_header(frame.select(pl.all().cast(pl.String())), header_rows)
+
+
+def table_format(path: Path) -> str:
+    """The format ``read_table`` reads ``path`` in, from its suffix (csv when unknown)."""
+    return TABLE_SUFFIXES.get(path.suffix.lower(), "csv")
 
 
 def read_table(path: Path, fmt: str, sheet: str | None = None, header_rows: int = 1) -> pl.DataFrame:

@@ -139,12 +139,7 @@ def options_table(passages: pl.DataFrame, stages: Iterable[str] = ("options",)) 
     for source in dict.fromkeys(docs["source_id"].to_list()):
         rows = docs.filter(pl.col("source_id") == source).sort("position").to_dicts()
         for place, option in enumerate(options_of_document(rows), start=1):
-            base = f"O{option.number.upper() if option.number else place}"
-            option_id, n = base, 1
-            while option_id in used:
-                n += 1
-                option_id = f"{base}-{n}"
-            used.add(option_id)
+            option_id = unique_id(f"O{option.number.upper() if option.number else place}", used)
             out.append(
                 {
                     "option_id": option_id,
@@ -160,6 +155,21 @@ def options_table(passages: pl.DataFrame, stages: Iterable[str] = ("options",)) 
 
 
 OPTIONS_SCHEMA = TABLES["options"]
+
+
+def unique_id(base: str, used: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… the first not in ``used`` (which it joins)."""
+    option_id, n = base, 1
+    while option_id in used:
+        n += 1
+        option_id = f"{base}-{n}"
+    used.add(option_id)
+    return option_id
+
+
+def _as_number(value: str | None) -> str | None:
+    """A cell that reads as an option's own number or code ("8039", "B12"), else None."""
+    return value if value and re.fullmatch(r"[A-Za-z0-9]{1,12}", value) else None
 
 
 def with_decision_rows(options: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
@@ -180,13 +190,8 @@ def with_decision_rows(options: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFram
         if (ref and find(ref)) or (title and find(title)) or keys & seen:
             continue
         seen |= keys
-        number = ref if ref and re.fullmatch(r"[A-Za-z0-9]{1,12}", ref) else None
-        base = f"O{number.upper()}" if number else f"O{options.height + len(added) + 1}"
-        option_id, n = base, 1
-        while option_id in used:
-            n += 1
-            option_id = f"{base}-{n}"
-        used.add(option_id)
+        number = _as_number(ref)
+        option_id = unique_id(f"O{number.upper()}" if number else f"O{options.height + len(added) + 1}", used)
         added.append(
             {
                 "option_id": option_id,
@@ -217,13 +222,8 @@ def with_column_values(options: pl.DataFrame, values: Iterable[str]) -> pl.DataF
     used = set(options["option_id"].to_list())
     added: list[dict[str, object]] = []
     for value in unknown:
-        number = value if re.fullmatch(r"[A-Za-z0-9]{1,12}", value) else None
-        base = f"O{number.upper()}" if number else f"O{options.height + len(added) + 1}"
-        option_id, n = base, 1
-        while option_id in used:
-            n += 1
-            option_id = f"{base}-{n}"
-        used.add(option_id)
+        number = _as_number(value)
+        option_id = unique_id(f"O{number.upper()}" if number else f"O{options.height + len(added) + 1}", used)
         title = f"Option {value}" if number and value.isdigit() else value
         added.append(
             {

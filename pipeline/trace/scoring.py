@@ -51,7 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pipeline.config import ConfigError
 from pipeline.ingest.base import IngestError
 from pipeline.ingest.survey import resolve_column
-from pipeline.ingest.tables import ROW, read_table
+from pipeline.ingest.tables import ROW, read_table, table_format
 from pipeline.theme_eval import multilabel_scores
 from pipeline.trace.attribution import Option, option_finder, rarity
 from pipeline.trace.outcomes import OUTCOMES, table_outcome
@@ -132,15 +132,11 @@ def load_trace_spec(path: Path) -> TraceSpec:
     return spec
 
 
-def _format(path: Path) -> str:
-    return {".xlsx": "xlsx", ".json": "json", ".jsonl": "jsonl"}.get(path.suffix.lower(), "csv")
-
-
 def _column_problems(key: str, gold: GoldLinks | GoldOutcomes, columns: Sequence[str]) -> list[str]:
     if not gold.path.is_file():
         return [f"{key}.path: {gold.path} not found"]
     try:
-        names = [c for c in read_table(gold.path, _format(gold.path), gold.sheet).columns if c != ROW]
+        names = [c for c in read_table(gold.path, table_format(gold.path), gold.sheet).columns if c != ROW]
     except IngestError as exc:
         return [f"{key}.path: {exc}"]
     problems = []
@@ -156,7 +152,7 @@ def _column_problems(key: str, gold: GoldLinks | GoldOutcomes, columns: Sequence
 
 
 def _gold_table(gold: GoldLinks | GoldOutcomes, columns: Sequence[str]) -> pl.DataFrame:
-    table = read_table(gold.path, _format(gold.path), gold.sheet)
+    table = read_table(gold.path, table_format(gold.path), gold.sheet)
     names = [c for c in table.columns if c != ROW]
     picked = {c: resolve_column(getattr(gold, c), names, gold.path, c) for c in columns if getattr(gold, c)}
     return table.select(ROW, *(pl.col(v).alias(k) for k, v in picked.items()))
