@@ -38,7 +38,7 @@ from models.topics import (
     plain_bertopic_topics,
     plain_bertopic_zeroshot,
 )
-from pipeline.coding import agreement, assign_codes, code_text, fit_coder, prototypes, to_review
+from pipeline.coding import agreement_interval, assign_codes, code_text, fit_coder, prototypes, to_review
 from pipeline.coding.tone import fit_tone
 from pipeline.config import Analysis
 from pipeline.theme_eval import (
@@ -57,6 +57,7 @@ from pipeline.themes.stability import perturbed
 EVAL_BATCH = 32
 ZEROSHOT_DEFAULT_SIMILARITY = 0.7  # BERTopic's zeroshot_min_similarity
 STABILITY_SEEDS = (43, 44)
+CEILING_C = 10.0
 
 
 def _names(topics: list[int]) -> list[str]:
@@ -212,12 +213,16 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
     out["prototype_seconds"] = round(time.perf_counter() - started, 1)
     # Learnt from the same examples: a classifier per code (prototype prior, question as a feature).
     _, _, protos, calibrated = built["descriptions_and_examples"]
-    example_codes = [{names.index(c) for c in gold[r] if c in names} for r in chosen]
+    all_codes = codes_of_rows(gold, names)
+    example_codes = [all_codes[r] for r in chosen]
     asked = [questions[r] for r in chosen] if questions else None
     coder = fit_coder(names, vectors[chosen], example_codes, protos, calibrated, asked, guided.seed)
-    held_questions = [q for q, keep in zip(questions, held_out, strict=True) if keep] if questions else None
+    # every comment is coded together (neighbours among them all), the examples held at their codes
+    given = dict(zip(chosen, example_codes, strict=True))
+    spread_scores = coder.scores(vectors, questions, given)
+    unspread = coder.scores(vectors, questions, alone=True)
     for mode, forced in (("as_configured", False), ("forced", True)):
-        codes = coder.predict(vectors[held_out], held_questions, forced=forced)
+        codes = [c for c, keep in zip(coder.decide(spread_scores, vectors, forced), held_out, strict=True) if keep]
         out[f"classifier/{mode}"] = score(
             [{names[j] for j, _ in taken} for taken in codes],
             held_out,
@@ -225,6 +230,10 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
             thresholds={f.name: f.threshold for f in coder.fits},
             margin=0.0,
         )
+    codes = [c for c, keep in zip(coder.decide(unspread, vectors, True), held_out, strict=True) if keep]
+    out["classifier_unspread/forced"] = score(
+        [{names[j] for j, _ in taken} for taken in codes], held_out, threshold=-1.0, margin=0.0
+    )
     out["classifier_codes"] = [f.__dict__ for f in coder.fits]
     if spec.dataset.sentiment_gold:
         out["tone_learnt"] = _tone_learnt(
@@ -247,6 +256,16 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
     out["logistic_regression/best_code"] = score(
         [{present[int(j)]} for j in best], held_out, threshold=-1.0, margin=0.0
     )
+    out["test_half"] = _test_half(
+        names,
+        gold,
+        held_out,
+        {
+            "classifier/forced": coder.decide(spread_scores, vectors, True),
+            "classifier_unspread/forced": coder.decide(unspread, vectors, True),
+        },
+    )
+    out["ceiling"] = _ceiling(names, vectors, all_codes, held_out)
     # Baseline: BERTopic's own zero-shot topic modelling with the same code texts, at its defaults.
     zeroshot = plain_bertopic_zeroshot(texts, vectors, [code_text(c) for c in codebook], embedder, guided.seed)
     picked = [set() if j is None else {names[j]} for j, keep in zip(zeroshot, held_out, strict=True) if keep]
@@ -255,6 +274,42 @@ def _guided(spec: EvalSpec, data: pl.DataFrame, vectors: np.ndarray, embedder: A
         "margin": 0.0,
     }
     return out
+
+
+def codes_of_rows(gold: list[set[str]], names: list[str]) -> list[set[int]]:
+    """Each row's gold codes as indices into ``names`` (codes not in the codebook left out)."""
+    return [{names.index(c) for c in g if c in names} for g in gold]
+
+
+def _test_half(
+    names: list[str], gold: list[set[str]], held_out: np.ndarray, predicted: dict[str, list[list[tuple[int, float]]]]
+) -> dict[str, Any]:
+    """Micro/macro F1 on the odd rows not drawn as examples (the even ones were the dev half the defaults were tuned on)."""
+    rows = held_out & (np.arange(len(gold)) % 2 == 1)
+    out: dict[str, Any] = {"comments": int(rows.sum())}
+    for name, taken in predicted.items():
+        s = multilabel_scores(
+            [g for g, keep in zip(gold, rows, strict=True) if keep],
+            [{names[j] for j, _ in t} for t, keep in zip(taken, rows, strict=True) if keep],
+        )
+        out[name] = {k: s[k] for k in ("micro_f1", "micro_f1_ci", "macro_f1")}
+    return out
+
+
+def _ceiling(names: list[str], vectors: np.ndarray, codes: list[set[int]], held_out: np.ndarray) -> dict[str, Any]:
+    """What these vectors allow with plenty of labels: a logistic regression on the even held-out rows' gold, scored on the odd.
+
+    Single-label rows only (their best code); tells a target the embedding cannot reach from one it can.
+    """
+    rows = np.flatnonzero(held_out & np.array([len(c) == 1 for c in codes]))
+    train, test = rows[rows % 2 == 0], rows[rows % 2 == 1]
+    label = np.array([min(c) for c in codes])
+    model = LogisticRegression(C=CEILING_C, max_iter=3000).fit(vectors[train], label[train])
+    predicted = model.predict(vectors[test])
+    s = multilabel_scores([{names[label[i]]} for i in test], [{names[int(j)]} for j in predicted])
+    return {"trained_on": len(train), "comments": len(test)} | {
+        k: s[k] for k in ("micro_f1", "micro_f1_ci", "macro_f1")
+    }
 
 
 def _tone_learnt(
@@ -293,29 +348,30 @@ def _review_loop(
     after each; per round, F1 on the comments never reviewed and the agreement the random reviews
     estimate.
     """
-    codes_of = [{names.index(c) for c in g if c in names} for g in gold]
+    codes_of = codes_of_rows(gold, names)
     examples, pool = list(chosen), [int(i) for i in np.flatnonzero(held_out)]
-    curve = []
+    curve: list[dict[str, Any]] = []
+    agreed: list[bool] = []
     for round_ in range(REVIEW_ROUNDS + 1):
         started = time.perf_counter()
         asked = [questions[i] for i in examples] if questions else None
         coder = fit_coder(names, vectors[examples], [codes_of[i] for i in examples], protos, thresholds, asked, seed)
         refit = time.perf_counter() - started
-        pool_questions = [questions[i] for i in pool] if questions else None
-        predicted = coder.predict(vectors[pool], pool_questions, forced=True)
-        scores = multilabel_scores([gold[i] for i in pool], [{names[j] for j, _ in t} for t in predicted], n_boot=200)
+        scores = coder.scores(vectors, questions, {i: codes_of[i] for i in examples})[pool]
+        predicted = coder.decide(scores, vectors[pool], forced=True)
+        scored = multilabel_scores([gold[i] for i in pool], [{names[j] for j, _ in t} for t in predicted], n_boot=200)
         step: dict[str, Any] = {
             "reviews": len(examples) - len(chosen),
-            "micro_f1": scores["micro_f1"],
-            "micro_f1_ci": scores["micro_f1_ci"],
-            "macro_f1": scores["macro_f1"],
+            "micro_f1": scored["micro_f1"],
+            "micro_f1_ci": scored["micro_f1_ci"],
+            "macro_f1": scored["macro_f1"],
             "refit_seconds": round(refit, 2),
         }
         if round_ < REVIEW_ROUNDS:
-            unsure, drawn = to_review(coder.scores(vectors[pool], pool_questions), REVIEWS_PER_ROUND, seed + round_)
-            step["estimated_agreement"] = agreement(
-                [{j for j, _ in predicted[i]} for i in drawn], [codes_of[pool[i]] for i in drawn]
-            )
+            unsure, drawn = to_review(scores, REVIEWS_PER_ROUND, seed + round_)
+            agreed += [{j for j, _ in predicted[i]} == codes_of[pool[i]] for i in drawn]
+            share, low, high = agreement_interval(agreed) or (0.0, 0.0, 0.0)
+            step |= {"estimated_agreement": share, "agreement_ci": [low, high], "random_draws": len(agreed)}
             picked = {pool[i] for i in [*unsure, *drawn]}
             examples += sorted(picked)
             pool = [i for i in pool if i not in picked]
@@ -407,6 +463,7 @@ def _guided_table(g: dict[str, Any]) -> list[str]:
         "descriptions_and_examples": f"Throughline prototypes: + {k} examples per code",
         "classifier": f"Throughline classifier: {k} examples per code"
         + (", question as a feature" if g.get("questions") else ""),
+        "classifier_unspread": f"Throughline classifier: {k} examples per code, each comment alone (not spread)",
         "logistic_regression": f"Logistic regression (one-vs-rest, defaults) on the same {k} examples per code",
         "bertopic_zeroshot": "BERTopic zero-shot: descriptions",
     }
@@ -415,7 +472,9 @@ def _guided_table(g: dict[str, Any]) -> list[str]:
             continue
         book, mode = key.split("/")
         lo, hi = s["micro_f1_ci"]
-        if book == "classifier":
+        if book.startswith("classifier") and mode == "forced":
+            how = "every comment coded (best code + any ≥ 0.8 of it)"
+        elif book == "classifier":
             how = (
                 "every comment coded (best code + any ≥ 0.8 of it)"
                 if mode == "forced"
@@ -432,21 +491,45 @@ def _guided_table(g: dict[str, Any]) -> list[str]:
             f"{s['micro_precision']:.3f} | {s['micro_recall']:.3f} | {s['micro_f1']:.3f} ({lo:.3f}–{hi:.3f}) | "
             f"{s['macro_f1']:.3f} | {s['uncoded_share']:.1%} |"
         )
+    if g.get("test_half"):
+        t = g["test_half"]
+        lines += [
+            "",
+            f"Test half (the {t['comments']:,} odd rows; the spreading's settings were chosen on the even rows): "
+            + "; ".join(
+                f"{titles.get(name.split('/')[0], name)} {v['micro_f1']:.3f} "
+                f"({v['micro_f1_ci'][0]:.3f}–{v['micro_f1_ci'][1]:.3f}), macro {v['macro_f1']:.3f}"
+                for name, v in t.items()
+                if isinstance(v, dict)
+            )
+            + ".",
+        ]
+    if g.get("ceiling"):
+        c = g["ceiling"]
+        lo, hi = c["micro_f1_ci"]
+        lines += [
+            "",
+            f"What these vectors allow with plenty of labels: a logistic regression trained on {c['trained_on']:,} "
+            f"human-coded comments scores micro-F1 {c['micro_f1']:.3f} ({lo:.3f}–{hi:.3f}), macro "
+            f"{c['macro_f1']:.3f}, on {c['comments']:,} others.",
+        ]
     if g.get("review_loop"):
         lines += [
             "",
             "Simulated review (rounds of 50: the least sure 40 + 10 at random; refit after each; scored on the "
             "comments never reviewed):",
             "",
-            "| reviews | micro F1 (95% CI) | macro F1 | agreement estimated from the random 10 | refit |",
+            "| reviews | micro F1 (95% CI) | macro F1 | agreement with the analyst, estimated from the random draws so far "
+            "(95% CI) | refit |",
             "|---|---|---|---|---|",
         ]
         for step in g["review_loop"]:
             lo, hi = step["micro_f1_ci"]
             agreed = step.get("estimated_agreement")
+            low, high = step.get("agreement_ci", (0.0, 0.0))
             lines.append(
                 f"| {step['reviews']} | {step['micro_f1']:.3f} ({lo:.3f}–{hi:.3f}) | {step['macro_f1']:.3f} | "
-                + (f"{agreed:.0%}" if agreed is not None else "–")
+                + (f"{agreed:.0%} ({low:.0%}–{high:.0%}, {step['random_draws']} draws)" if agreed is not None else "–")
                 + f" | {step['refit_seconds']:.1f} s |"
             )
     if g.get("tone_learnt"):

@@ -420,12 +420,15 @@ def _coded(
     config: ConsultationFile, public: pl.DataFrame, vectors: np.ndarray, encode: Any
 ) -> tuple[pl.DataFrame, pl.Series, list[dict[str, Any]]]:
     """Codebook assignments (provisional keys ``c0``, ``c1``…), a mask of uncoded passages, and how each code is assigned."""
-    from pipeline.coding.codebook import code_passages
+    from pipeline.coding.codebook import Passages, code_passages
 
     if not config.codebook or public.is_empty():
         return empty("assignments"), pl.Series([True] * public.height), []
     analysis = config.analysis
-    codes, fits = code_passages(config.codebook, vectors, encode, analysis.codebook_threshold, analysis.codebook_margin)
+    passages = Passages(public["text"].to_list(), vectors, public["question"].to_list())
+    codes, fits = code_passages(
+        config.codebook, passages, encode, analysis.codebook_threshold, analysis.codebook_margin
+    )
     rows = [
         (passage, response, f"c{code}", score)
         for passage, response, taken in zip(public["passage_id"], public["response_id"], codes, strict=True)

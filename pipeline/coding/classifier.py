@@ -6,7 +6,8 @@ prototype (the description and examples as a prior the regression refines) and, 
 passages answer several questions, the question (so "Nothing." answering "What could we
 improve?" and "What did we do well?" can be told apart). A code's score is the mean of its
 regression's share of the passage's probabilities and its prototype's share of a softmax over the
-prototypes; a code with too few examples has its prototype's share alone.
+prototypes; a code with too few examples has its prototype's share alone. The scores are then
+spread over each passage's nearest neighbours among the passages being coded (``neighbours``).
 
 A passage takes its best code — where that code's cosine to its prototype clears the code's
 threshold (else it is left for theme discovery; ``forced`` takes it anyway) — and every other code
@@ -15,12 +16,12 @@ over-assigned the rare codes: the examples are drawn evenly per code while the c
 (docs/EVALUATION.md).
 
 Each code's expected precision and recall come from cross-validation on the examples, with the
-same rule.
+same rule, without the spreading (the examples alone are too few to be each other's neighbours).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,6 +29,7 @@ import numpy.typing as npt
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
+from pipeline.coding.neighbours import spread
 from pipeline.coding.questions import known_questions, question_columns
 
 Matrix = npt.NDArray[np.float32]
@@ -51,7 +53,7 @@ class CodeFit:
     recall: float | None
 
 
-def _features(vectors: Matrix, protos: Matrix, questions: Sequence[str] | None, known: Sequence[str]) -> Matrix:
+def _features(vectors: Matrix, protos: Matrix, questions: Sequence[str | None] | None, known: Sequence[str]) -> Matrix:
     """Vector, similarity to each code's prototype, and one column per known question."""
     columns = question_columns(questions, known, len(vectors))
     return np.hstack([vectors, PROTOTYPE_WEIGHT * (vectors @ protos.T), columns]).astype(np.float32)
@@ -106,21 +108,38 @@ class Coder:
     ) -> None:
         self.fits, self.models, self.protos, self.questions = fits, models, protos, questions
 
-    def scores(self, vectors: Matrix, questions: Sequence[str] | None = None) -> np.ndarray:
-        """Per passage and code: the blended score (they sum to 1 over the codes)."""
+    def scores(
+        self,
+        vectors: Matrix,
+        questions: Sequence[str | None] | None = None,
+        known: Mapping[int, set[int]] | None = None,
+        alone: bool = False,
+    ) -> np.ndarray:
+        """Per passage and code: the blended score, spread over the passages' neighbours (rows sum to 1).
+
+        ``vectors`` are every passage being coded (the neighbours are found among them);
+        ``known``: rows whose codes an analyst gave; ``alone``: each passage on its own, unspread.
+        """
         if not len(vectors):
             return np.zeros((0, len(self.fits)))
         features = _features(vectors, self.protos, questions, self.questions)
-        return _blend(features, vectors @ self.protos.T, self.models)
+        own = _blend(features, vectors @ self.protos.T, self.models)
+        return own if alone else spread(own, vectors, known)
+
+    def decide(self, scores: np.ndarray, vectors: Matrix, forced: bool = False) -> list[list[tuple[int, float]]]:
+        """Per passage, the (code, score) pairs its ``scores`` give, best first (empty: left uncoded)."""
+        thresholds = np.array([f.threshold for f in self.fits])
+        return _decide(scores, vectors @ self.protos.T, thresholds, forced) if len(vectors) else []
 
     def predict(
-        self, vectors: Matrix, questions: Sequence[str] | None = None, forced: bool = False
+        self,
+        vectors: Matrix,
+        questions: Sequence[str | None] | None = None,
+        forced: bool = False,
+        known: Mapping[int, set[int]] | None = None,
     ) -> list[list[tuple[int, float]]]:
-        """Per passage, the (code, score) pairs it takes, best first (empty: left uncoded)."""
-        if not len(vectors):
-            return []
-        thresholds = np.array([f.threshold for f in self.fits])
-        return _decide(self.scores(vectors, questions), vectors @ self.protos.T, thresholds, forced)
+        """Per passage (of all those being coded), the (code, score) pairs it takes, best first (empty: uncoded)."""
+        return self.decide(self.scores(vectors, questions, known), vectors, forced)
 
 
 def fit_coder(
@@ -129,7 +148,7 @@ def fit_coder(
     example_codes: Sequence[set[int]],
     protos: Matrix,
     prototype_thresholds: Sequence[float],
-    example_questions: Sequence[str] | None = None,
+    example_questions: Sequence[str | None] | None = None,
     seed: int = 0,
 ) -> Coder:
     """Learn each code with enough examples, and estimate every code's precision and recall.

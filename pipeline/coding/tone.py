@@ -22,7 +22,7 @@ Matrix = npt.NDArray[np.float32]
 ALPHA = 1.0  # NHS dev runs: 0.1 → 0.66, 1 → 0.73, 10 → 0.71 (with the question)
 
 
-def _features(vectors: Matrix, questions: Sequence[str] | None, known: Sequence[str]) -> Matrix:
+def _features(vectors: Matrix, questions: Sequence[str | None] | None, known: Sequence[str]) -> Matrix:
     return np.hstack([vectors, question_columns(questions, known, len(vectors))]).astype(np.float32)
 
 
@@ -33,14 +33,14 @@ class ToneModel:
     model: Ridge
     questions: list[str]
 
-    def predict(self, vectors: Matrix, questions: Sequence[str] | None = None) -> np.ndarray:
+    def predict(self, vectors: Matrix, questions: Sequence[str | None] | None = None) -> np.ndarray:
         """The predicted tone score of each passage."""
         predicted: np.ndarray = self.model.predict(_features(vectors, questions, self.questions))
         return predicted
 
 
 def fit_tone(
-    vectors: Matrix, scores: Sequence[float] | np.ndarray, questions: Sequence[str] | None = None
+    vectors: Matrix, scores: Sequence[float] | np.ndarray, questions: Sequence[str | None] | None = None
 ) -> ToneModel:
     """Learn tone from examples scored by analysts (the question as a feature when they answer several)."""
     known = known_questions(questions)

@@ -93,3 +93,64 @@ def test_coded_texts_become_examples_and_bad_rows_are_named(tmp_path: Path) -> N
     ]
     _, missing = read_coded(path, "comment", "codes", None, ["Buses"])
     assert "comment" in missing[0]
+
+
+def test_scores_spread_to_near_neighbours_and_known_passages_pass_their_codes_on() -> None:
+    from pipeline.coding.neighbours import neighbours, spread
+
+    vectors, labels = _clusters(120, seed=3)
+    own = np.full((120, 3), 1 / 3)  # a classifier with no idea
+    known = {i: {labels[i]} for i in range(12)}
+    smoothed = spread(own, vectors, known)
+    assert np.allclose(smoothed.sum(axis=1), 1.0)
+    assert all(smoothed[i, labels[i]] == 1.0 for i in known)  # held at the analyst's codes
+    right = sum(int(np.argmax(smoothed[i])) == labels[i] for i in range(12, 120))
+    assert right / 108 > 0.8  # the examples' codes reached their neighbours
+    index, _ = neighbours(np.vstack([vectors[:1], vectors[:1], vectors[1:5]]))
+    assert not (index == np.arange(6)[:, None]).any()  # never its own neighbour, duplicates included
+    assert spread(own[:1], vectors[:1]).tolist() == own[:1].tolist()
+
+
+def test_examples_that_are_passages_reuse_their_vectors_and_questions() -> None:
+    from pipeline.coding.codebook import Passages, learn, remembering
+    from pipeline.config import Code
+
+    vectors, labels = _clusters(40, seed=4)
+    texts = [f"passage {i}" for i in range(40)]
+    questions = ["improve" if i % 2 else "well" for i in range(40)]
+    passages = Passages(texts, vectors, questions)
+    asked: list[list[str]] = []
+
+    def encode(batch: list[str]) -> np.ndarray:
+        asked.append(batch)
+        return np.eye(len(batch), 16, dtype=np.float32)
+
+    memory: dict[str, np.ndarray] = {}
+    encoded = remembering(encode, memory, passages)(["passage  3", "code text", "code text"])
+    assert asked == [["code text"]]  # the passage's vector is reused, the rest embedded once
+    assert np.array_equal(encoded[0], vectors[3])
+    book = tuple(
+        Code(name=name, description=f"about {name}", examples=tuple(texts[i] for i in range(40) if labels[i] == j))
+        for j, name in enumerate("abc")
+    )
+    learnt = learn(book, remembering(encode, memory, passages), 0.3, passages)
+    assert learnt.examples == 40
+    assert learnt.coder.questions == ["improve", "well"]
+    assert learnt.known[5] == {labels[5]}
+
+
+def test_agreement_is_pooled_with_an_interval() -> None:
+    from pipeline.coding import agreement_interval
+
+    share, low, high = agreement_interval([True] * 7 + [False] * 3) or (0, 0, 0)
+    assert share == 0.7
+    assert 0.39 < low < 0.41
+    assert 0.89 < high < 0.90
+    assert agreement_interval([]) is None
+
+
+def test_only_passages_worth_an_analysts_time_are_offered() -> None:
+    from pipeline.coding.active import worth_coding
+
+    texts = ["?", "Nothing.", "Nothing. ", "Later buses", "…", "Open the loos", "later buses"]
+    assert worth_coding(texts, ["Open  the loos"]) == [1, 3, 6]
