@@ -13,6 +13,8 @@ before it. Parts (``--only``):
 - ``dates``: each set's date column read as dates, beside Polars' own parser;
 - ``substance``, ``themes``: the non-substantive detector and the themes (``flows/eval_themes_real.py``).
 - ``trace``: options, attribution per option and outcomes per option (``flows/eval_trace_real.py``).
+- ``coding``: guided coding against NHS analysts' codes, 9 themes and 44 sub-themes
+  (``flows/eval_coding_real.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 
 import polars as pl
 
+from flows.eval_coding_real import coding_part
 from flows.eval_themes_real import substance_part, themes_part
 from flows.eval_trace_real import trace_part
 from pipeline.ingest.dates import read_dates
@@ -39,7 +42,7 @@ from pipeline.privacy_eval import LABEL_OF, SpanScore, Typed, score_spans
 from pipeline.quality_doc import quality_markdown
 from pipeline.realtext import csv_rows, html_text, real_sentences, records, text_hash
 
-PARTS = ("redaction", "language", "placeholders", "dates", "substance", "themes", "trace")
+PARTS = ("redaction", "language", "placeholders", "dates", "substance", "themes", "trace", "coding")
 LABELS = Path(__file__).resolve().parent.parent / "evaluation" / "redaction" / "labels.jsonl"
 TYPES = ("NAME", "EMAIL", "PHONE", "ADDRESS", "URL")
 NON_ENGLISH_SETS = ("valladolid", "decidim")
@@ -405,6 +408,7 @@ RUNNERS: dict[str, Callable[[Path], Result]] = {
     "substance": substance_part,
     "themes": themes_part,
     "trace": trace_part,
+    "coding": coding_part,
     "redaction": redaction_part,
     "language": language_part,
     "placeholders": placeholders_part,

@@ -56,6 +56,7 @@ def quality_markdown(results: dict[str, Any]) -> str:
         "shows that nothing is broken.",
         "",
     ]
+    from pipeline.quality_coding import coding_section
     from pipeline.quality_themes import substance_section, themes_section  # they use this module's helpers
     from pipeline.quality_trace import trace_section
 
@@ -67,6 +68,7 @@ def quality_markdown(results: dict[str, Any]) -> str:
         "substance": substance_section,
         "themes": themes_section,
         "trace": trace_section,
+        "coding": coding_section,
     }
     for name, render in renderers.items():
         if name in parts:

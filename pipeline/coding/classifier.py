@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
 from pipeline.coding.neighbours import spread
+from pipeline.coding.ovr import OneVsRest, fit_one_vs_rest
 from pipeline.coding.questions import known_questions, question_columns
 
 Matrix = npt.NDArray[np.float32]
@@ -59,28 +59,21 @@ def _features(vectors: Matrix, protos: Matrix, questions: Sequence[str | None] |
     return np.hstack([vectors, PROTOTYPE_WEIGHT * (vectors @ protos.T), columns]).astype(np.float32)
 
 
-def _fit_models(features: Matrix, codes: Sequence[set[int]], n_codes: int) -> list[LogisticRegression | None]:
-    models: list[LogisticRegression | None] = []
-    for j in range(n_codes):
-        truth = np.array([j in c for c in codes], dtype=bool)
-        if truth.sum() < MIN_EXAMPLES or (~truth).sum() < MIN_EXAMPLES:
-            models.append(None)
-            continue
-        models.append(LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit(features, truth))
-    return models
+def _fit_models(features: Matrix, codes: Sequence[set[int]], n_codes: int, start: OneVsRest | None = None) -> OneVsRest:
+    """Every code with ``MIN_EXAMPLES`` examples (and as many without) learnt, in one fit."""
+    truth = np.array([[j in c for j in range(n_codes)] for c in codes], dtype=bool).reshape(len(codes), n_codes)
+    learnt = (truth.sum(axis=0) >= MIN_EXAMPLES) & ((~truth).sum(axis=0) >= MIN_EXAMPLES)
+    return fit_one_vs_rest(features, truth, learnt, C, start)
 
 
-def _blend(features: Matrix, cosines: np.ndarray, models: Sequence[LogisticRegression | None]) -> np.ndarray:
+def _blend(features: Matrix, cosines: np.ndarray, models: OneVsRest) -> np.ndarray:
     """Per passage and code: mean of the regression's and the prototype's share (the prototype's alone without one)."""
     soft: np.ndarray = np.exp(TEMPERATURE * (cosines - cosines.max(axis=1, keepdims=True)))
     soft /= soft.sum(axis=1, keepdims=True)
-    learnt = np.array([m is not None for m in models])
+    learnt = models.learnt
     if not learnt.any():
         return soft
-    probs = np.zeros_like(soft)
-    for j, model in enumerate(models):
-        if model is not None:
-            probs[:, j] = model.predict_proba(features)[:, 1]
+    probs = models.probabilities(features)
     share = probs / np.maximum(probs.sum(axis=1, keepdims=True), 1e-12) * soft[:, learnt].sum(axis=1, keepdims=True)
     blended: np.ndarray = np.where(learnt, (share + soft) / 2, soft)
     return blended
@@ -103,9 +96,7 @@ def _decide(
 class Coder:
     """A fitted codebook: per code a classifier (or none), the prototypes and their thresholds."""
 
-    def __init__(
-        self, fits: list[CodeFit], models: list[LogisticRegression | None], protos: Matrix, questions: list[str]
-    ) -> None:
+    def __init__(self, fits: list[CodeFit], models: OneVsRest, protos: Matrix, questions: list[str]) -> None:
         self.fits, self.models, self.protos, self.questions = fits, models, protos, questions
 
     def scores(
@@ -163,7 +154,7 @@ def fit_coder(
     predicted: list[set[int]] = [set() for _ in example_codes]
     if len(example_codes) >= 2 * FOLDS:
         for train, test in KFold(FOLDS, shuffle=True, random_state=seed).split(features):
-            fold = _fit_models(features[train], [example_codes[i] for i in train], len(names))
+            fold = _fit_models(features[train], [example_codes[i] for i in train], len(names), models)
             scores = _blend(features[test], example_vectors[test] @ protos.T, fold)
             for i, taken in zip(test, _decide(scores, example_vectors[test] @ protos.T, thresholds, True), strict=True):
                 predicted[i] = {j for j, _ in taken}
@@ -177,7 +168,7 @@ def fit_coder(
             CodeFit(
                 name,
                 int(truth.sum()),
-                "classifier" if models[j] is not None else "prototype",
+                "classifier" if models.learnt[j] else "prototype",
                 float(thresholds[j]),
                 round(tp / chosen.sum(), 3) if estimated and chosen.any() else (0.0 if estimated else None),
                 round(tp / truth.sum(), 3) if estimated else None,

@@ -81,3 +81,38 @@ def test_no_placeholder_is_cut_on_any_real_set(shared_data: Path) -> None:
     assert {s["set"] for s in sets} >= {"nyc", "regs", "qmsum", "polis", "valladolid", "decidim"}
     assert all(s["broken"] == 0 and s["padded"] == 0 for s in sets), sets
     assert sum(s["broken_before"] for s in sets) > 0
+
+
+def test_the_coding_section_shows_every_method_beside_its_baselines_and_targets() -> None:
+    from flows.eval_coding_real import kept
+    from pipeline.quality_coding import coding_section
+
+    def scores(f1: float) -> dict[str, object]:
+        return {"micro_f1": f1, "micro_f1_ci": [f1 - 0.01, f1 + 0.01], "macro_f1": f1 / 2, "per_code": {"A": {}}}
+
+    guided = {
+        "examples_per_code": 20,
+        "scored_comments": 1000,
+        "codes_with_fewer_examples": {},
+        "descriptions/forced": scores(0.5),
+        "classifier/forced": scores(0.73),
+        "logistic_regression/best_code": scores(0.52),
+        "bertopic_zeroshot/defaults": scores(0.02),
+        "classifier_codes": [{"name": "A"}],
+        "test_half": {"comments": 500, "classifier/forced": scores(0.7), "classifier_unspread/forced": scores(0.6)},
+        "ceiling": {"trained_on": 400, "comments": 400, "micro_f1": 0.74, "micro_f1_ci": [0.73, 0.75], "macro_f1": 0.4},
+        "review_loop": [
+            {"reviews": 0, "micro_f1": 0.73, "refit_seconds": 0.2, "estimated_agreement": 0.5, "random_draws": 10},
+            {"reviews": 50, "micro_f1": 0.79, "refit_seconds": 0.3},
+        ],
+    }
+    trimmed = kept(guided)
+    assert "per_code" not in trimmed["classifier/forced"]
+    assert "classifier_codes" not in trimmed
+    assert trimmed["ceiling"]["trained_on"] == 400
+    page = "\n".join(coding_section({"themes": trimmed, "date": "2026-12-03", "commit": "abc", "seconds": 1}))
+    assert "| Throughline prototypes: descriptions only | 0.500 (0.490–0.510) | 0.250 | ≥ 0.60 missed |" in page
+    assert "0.730 (0.720–0.740) | 0.365 | ≥ 0.72 met |" in page
+    assert "Logistic regression on the same examples (best code) | 0.520" in page
+    assert "trained on 400 human-coded comments scores 0.740" in page
+    assert "0: 0.730, 50: 0.790 (target ≥ 0.78 after 300: met)" in page

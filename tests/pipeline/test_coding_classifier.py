@@ -154,3 +154,19 @@ def test_only_passages_worth_an_analysts_time_are_offered() -> None:
 
     texts = ["?", "Nothing.", "Nothing. ", "Later buses", "…", "Open the loos", "later buses"]
     assert worth_coding(texts, ["Open  the loos"]) == [1, 3, 6]
+
+
+def test_all_codes_fitted_at_once_match_one_regression_per_code() -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    from pipeline.coding.ovr import fit_one_vs_rest
+
+    vectors, labels = _clusters(200, seed=5)
+    truth = np.array([[y == j for j in range(3)] for y in labels])
+    learnt = np.array([True, True, False])
+    joint = fit_one_vs_rest(vectors, truth, learnt, 4.0).probabilities(vectors)
+    assert (joint[:, 2] == 0).all()  # a code not learnt has no probability of its own
+    standard = (vectors - vectors.mean(axis=0)) / vectors.std(axis=0)
+    for j in (0, 1):
+        alone = LogisticRegression(C=4.0, class_weight="balanced").fit(standard, truth[:, j])
+        assert np.abs(alone.predict_proba(standard)[:, 1] - joint[:, j]).max() < 0.02
