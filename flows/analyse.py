@@ -220,19 +220,26 @@ def analyse(config_path: Path, workspace: Path, reuse: bool = True, wait_s: floa
 
 
 def with_coded_examples(config: ConsultationFile, workspace: Path) -> ConsultationFile:
-    """The consultation with the texts analysts coded (``throughline review codes``) added to its codebook's examples.
+    """The consultation with the texts analysts coded (``throughline review codes``) as codebook and tone examples.
 
     They become part of the resolved configuration, so the step keys — and the manifest — change
     with them.
     """
     from pipeline.coding.examples import with_examples
-    from pipeline.review import REVIEW_FILE, ReviewStore, coded_examples
+    from pipeline.config import ToneExample
+    from pipeline.review import REVIEW_FILE, ReviewStore, coded_examples, toned_examples
 
     path = consultation_dir(workspace, config.slug) / REVIEW_FILE
-    if not config.codebook or not path.is_file():
+    if not path.is_file():
         return config
-    coded = coded_examples(ReviewStore(path))
-    return config.model_copy(update={"codebook": with_examples(config.codebook, coded)}) if coded else config
+    store = ReviewStore(path)
+    coded, toned = coded_examples(store), toned_examples(store)
+    if config.codebook and coded:
+        config = config.model_copy(update={"codebook": with_examples(config.codebook, coded)})
+    if toned:
+        extra = tuple(ToneExample(text=t, tone=v) for t, v in toned)
+        config = config.model_copy(update={"tone_examples": (*config.tone_examples, *extra)})
+    return config
 
 
 def _analyse(config_path: Path, config: ConsultationFile, workspace: Path, reuse: bool) -> Path:

@@ -477,28 +477,39 @@ def review_codes(
     text: Annotated[str, typer.Option(help="The column with the response's text.")] = "text",
     codes: Annotated[str, typer.Option(help="The column with its codes (the codebook's names).")] = "codes",
     separator: Annotated[str | None, typer.Option(help="Several codes in one cell split by this.")] = None,
+    tone: Annotated[
+        str | None,
+        typer.Option(help="A column with an analyst's tone score (a number on any scale) to learn tone from."),
+    ] = None,
     by: ByOption = None,
     workspace: WorkspaceOption = Path("workspace"),
     consultation: ConsultationOption = None,
 ) -> None:
-    """Import coded responses as examples of the codebook's codes (used from the next `throughline analyse`)."""
+    """Import coded responses as examples of the codebook's codes, and with --tone of their tone (used from the next `throughline analyse`)."""
     from pipeline.coding.examples import read_coded
     from pipeline.review import default_reviewer, record_codes, store_for
     from pipeline.store import read_manifest
 
     run = _latest(workspace.resolve(), consultation)
     names = [c["name"] for c in read_manifest(run)["config"]["resolved"].get("codebook", [])]
-    if not names:
-        fail(f"{run.parent.parent.name}: its consultation file has no [[codebook]] to give examples of")
-    rows, problems = read_coded(file.resolve(), text, codes, separator, names)
+    if not names and not tone:
+        fail(
+            f"{run.parent.parent.name}: its consultation file has no [[codebook]] to give examples of (or give --tone)"
+        )
+    rows, problems = read_coded(file.resolve(), text, codes, separator, names, tone)
     if problems:
         shown = "\n".join(f"  {p}" for p in problems[:20])
         more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
         fail(f"nothing imported: {len(problems)} problems\n{shown}{more}\n(codes: {', '.join(names)})")
     store, who = store_for(run), by or default_reviewer()
-    for said, given in rows:
-        record_codes(store, said, given, who, run.name)
-    typer.echo(f"recorded {len(rows)} coded examples; the next `throughline analyse` learns from them")
+    for said, given, toned in rows:
+        record_codes(store, said, given, who, run.name, tone=toned)
+    toned_rows = sum(t is not None for _, _, t in rows)
+    typer.echo(
+        f"recorded {len(rows)} coded examples"
+        + (f" ({toned_rows} with a tone score)" if tone else "")
+        + "; the next `throughline analyse` learns from them"
+    )
 
 
 @review_app.command("rename")

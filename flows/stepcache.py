@@ -34,7 +34,7 @@ STEP_SETTINGS: dict[str, tuple[str, ...]] = {
     "ingest": ("consultation", "sources"),
     "prepare": ("privacy", "analysis.spacy_model", "analysis.duplicate_threshold", "analysis.campaign_min_members"),
     "embed": ("analysis.embedding_model", "analysis.embedding_batch_size", "analysis.embedding_backend"),
-    "themes": ("analysis", "codebook"),
+    "themes": ("analysis", "codebook", "tone_examples"),
     "trace": ("analysis",),
 }
 Snapshot = dict[str, tuple[int, int]]

@@ -342,8 +342,8 @@ def _write_themes(
     questions: dict[str, str | None] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Themes (ids by size), tone, parents, quotes and breakdowns from passage → theme rows."""
-    from models.sentiment import sentiment_scores
     from pipeline.breakdowns import breakdowns
+    from pipeline.coding.tone import passage_tone_table
     from pipeline.themes.parents import with_parents
     from pipeline.themes.tables import quotes_table, themes_table, with_sentiment
 
@@ -353,9 +353,8 @@ def _write_themes(
     table, assignments = themes_table(
         assigned, people.select("response_id", "respondent_id", "weight"), labels, keywords, origin, questions
     )
-    sentiment = pl.DataFrame(
-        {"passage_id": public["passage_id"], "sentiment": sentiment_scores(public["text"].to_list())}
-    )
+    sentiment = passage_tone_table(config, public, vectors, _embedder(config).encode)
+    write_table(staging, "tone", sentiment)
     table = with_sentiment(table, assignments, sentiment, people)
     context = (nlp_for(analysis.spacy_model, parser=True), _embedder(config).encode)
     table, groups = with_parents(

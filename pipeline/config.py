@@ -176,6 +176,13 @@ class Code(_Frozen):
     examples: tuple[str, ...] = ()
 
 
+class ToneExample(_Frozen):
+    """One ``[[tone_examples]]`` entry: a response's text and an analyst's tone score for it (any scale)."""
+
+    text: str = Field(min_length=1)
+    tone: float
+
+
 class Privacy(_Frozen):
     """The ``[privacy]`` table: what to redact from the public's words before anything is written."""
 
@@ -202,6 +209,7 @@ class ConsultationFile(_Frozen):
     analysis: Analysis = Analysis()
     privacy: Privacy = Privacy()
     codebook: tuple[Code, ...] = ()
+    tone_examples: tuple[ToneExample, ...] = ()
 
     @model_validator(mode="after")
     def _one_granularity(self) -> ConsultationFile:

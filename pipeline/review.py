@@ -425,10 +425,14 @@ def _rebreak(view: RunView) -> None:
     people = answering(tables["responses"], public)
     mine = tables["assignments"].filter(pl.col("theme_id").is_in(changed))
     texts = public.filter(pl.col("passage_id").is_in(mine["passage_id"].unique().to_list()))
-    scores = pl.DataFrame(
-        {"passage_id": texts["passage_id"], "sentiment": sentiment_scores(texts["text"].to_list())},
-        schema={"passage_id": pl.String(), "sentiment": pl.Float64()},
-    )
+    if not tables.get("tone", pl.DataFrame()).is_empty():  # the run's own tone (learnt or VADER); older runs: none
+        scores = tables["tone"].filter(pl.col("passage_id").is_in(texts["passage_id"].to_list()))
+        scores = scores.select("passage_id", "sentiment")
+    else:
+        scores = pl.DataFrame(
+            {"passage_id": texts["passage_id"], "sentiment": sentiment_scores(texts["text"].to_list())},
+            schema={"passage_id": pl.String(), "sentiment": pl.Float64()},
+        )
     fresh = breakdowns(mine, people, public.select("passage_id", "response_id", "question"), scores)
     kept = tables["breakdowns"].filter(pl.col("theme_id").is_in(sorted(current - set(changed))))
     tables["breakdowns"] = pl.concat([kept, fresh]).sort("theme_id", maintain_order=True)
@@ -562,6 +566,7 @@ RUN_TABLES = (
     "response_options",
     "theme_options",
     "passage_options",
+    "tone",
 )
 
 
@@ -709,16 +714,21 @@ def record_codes(
     *,
     predicted: Sequence[str] | None = None,
     at_random: bool = False,
+    tone: float | None = None,
 ) -> int:
-    """An analyst's codes for a text: an example of each code for the next analysis (the latest for a text stands).
+    """An analyst's codes (and tone score) for a text: an example for the next analysis (the latest for a text stands).
 
     From the coding page, ``predicted`` keeps what the model said and ``at_random`` whether the
     text was offered at random — those measure how far the model agrees with the analyst.
+    ``tone``: the analyst's tone score on their own scale; with enough of them the next analysis
+    learns the tone instead of using the lexicon.
     """
     text = " ".join(text.split())
     if not text:
         raise ReviewError("a coded example needs its text")
     value: dict[str, Any] = {"text": text, "codes": sorted(set(codes))}
+    if tone is not None:
+        value["tone"] = float(tone)
     if predicted is not None:
         value |= {"predicted": sorted(set(predicted)), "at_random": at_random}
     before = sorted(set(predicted)) if predicted is not None else None
@@ -737,6 +747,15 @@ def coding_agreement(store: ReviewStore) -> list[bool]:
 def coded_examples(store: ReviewStore) -> list[tuple[str, list[str]]]:
     """The texts analysts coded (``record_codes``) and their codes, oldest first."""
     return [(str(r.value["text"]), list(r.value["codes"])) for r in store.active() if r.kind == CODE_KIND]
+
+
+def toned_examples(store: ReviewStore) -> list[tuple[str, float]]:
+    """The texts analysts gave a tone score (``record_codes(..., tone=…)``) and the score, oldest first."""
+    return [
+        (str(r.value["text"]), float(r.value["tone"]))
+        for r in store.active()
+        if r.kind == CODE_KIND and r.value.get("tone") is not None
+    ]
 
 
 def record_rename(store: ReviewStore, view: RunView, theme_id: str, label: str, who: str, run_id: str) -> int:

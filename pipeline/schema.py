@@ -113,6 +113,11 @@ TABLES: Final[dict[str, dict[str, pl.DataType]]] = {
         "sentiment": pl.Float64(),
         "share_negative": pl.Float64(),
     },
+    "tone": {
+        "passage_id": pl.String(),
+        "sentiment": pl.Float64(),
+        "method": pl.String(),
+    },
     "quotes": {
         "theme_id": pl.String(),
         "rank": pl.Int64(),
@@ -306,6 +311,10 @@ TABLE_DESCRIPTIONS: Final = {
         "no comment, filler), with their category."
     ),
     "breakdowns": "Theme by respondent group: counts, share, lift, chi-square; small cells suppressed.",
+    "tone": (
+        "Each public passage's tone (−1 … 1): learnt from analysts' tone scores with the question where "
+        "there are 20 or more ([[tone_examples]], review codes --tone), else VADER; method says which."
+    ),
     "quotes": "Verbatim quotes chosen for each theme.",
     "assignments": "Which passages belong to which theme.",
     "links": "Theme to document passage links with evidence, method, scores and review state.",

@@ -22,11 +22,12 @@ def with_examples(codebook: Sequence[Code], coded: Sequence[tuple[str, Sequence[
 
 
 def read_coded(
-    path: Path, text: str, codes: str, separator: str | None, names: Sequence[str]
-) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    path: Path, text: str, codes: str, separator: str | None, names: Sequence[str], tone: str | None = None
+) -> tuple[list[tuple[str, list[str], float | None]], list[str]]:
     """Coded texts from a table (CSV, XLSX, JSON), and every problem found (file, row and column named).
 
-    A row's codes are its ``codes`` cell, split by ``separator``; each must be in ``names``.
+    A row's codes are its ``codes`` cell, split by ``separator``; each must be in ``names``. With
+    ``tone``, that column gives the row's tone score (a number); a row then needs a code or a tone.
     """
     from pipeline.ingest.base import IngestError
     from pipeline.ingest.survey import resolve_column
@@ -37,22 +38,31 @@ def read_coded(
         columns = [c for c in table.columns if c != ROW]
         text_column = resolve_column(text, columns, path, "text")
         codes_column = resolve_column(codes, columns, path, "codes")
+        tone_column = resolve_column(tone, columns, path, "tone") if tone else None
     except IngestError as exc:
         return [], [str(exc)]
     known = set(names)
-    rows: list[tuple[str, list[str]]] = []
+    rows: list[tuple[str, list[str], float | None]] = []
     problems: list[str] = []
     for record in table.iter_rows(named=True):
         said = " ".join(str(record[text_column] or "").split())
         cell = str(record[codes_column] or "")
         given = [c.strip() for c in (cell.split(separator) if separator else [cell]) if c.strip()]
         unknown = [c for c in given if c not in known]
+        where = f"{path}: row {record[ROW]}, column"
+        toned: float | None = None
+        if tone_column is not None and str(record[tone_column] or "").strip():
+            try:
+                toned = float(str(record[tone_column]).strip())
+            except ValueError:
+                problems.append(f"{where} {tone_column!r}: not a number: {record[tone_column]!r}")
+                continue
         if not said:
-            problems.append(f"{path}: row {record[ROW]}, column {text_column!r}: no text")
-        elif not given:
-            problems.append(f"{path}: row {record[ROW]}, column {codes_column!r}: no code")
+            problems.append(f"{where} {text_column!r}: no text")
+        elif not given and toned is None:
+            problems.append(f"{where} {codes_column!r}: no code" + (" and no tone" if tone_column else ""))
         elif unknown:
-            problems.append(f"{path}: row {record[ROW]}, column {codes_column!r}: not in the codebook: {unknown}")
+            problems.append(f"{where} {codes_column!r}: not in the codebook: {unknown}")
         else:
-            rows.append((said, given))
+            rows.append((said, given, toned))
     return rows, problems

@@ -228,3 +228,17 @@ description = "Bus services in the evening and on Sundays, bus frequency."
     assert coding["Public toilets"]["method"] == "classifier"
     assert (coding["Public toilets"]["examples"], coding["Evening and Sunday buses"]["examples"]) == (6, 6)
     assert "themes" not in read_manifest(again)["reused_steps"]  # new examples: the themes are fitted again
+    # Tone scores imported beside the codes: with 20 or more the tone is learnt, not VADER's
+    toned = tmp_path / "toned.csv"
+    praise = [f"The driver on route {i} was lovely and helpful." for i in range(11)]
+    complaints = [f"Route {i} never turns up and I am fed up." for i in range(11)]
+    pl.DataFrame({"comment": praise + complaints, "code": [""] * 22, "score": [5] * 11 + [-5] * 11}).write_csv(toned)
+    result = runner.invoke(app, [*args[:2], str(toned), *args[2:], "--tone", "score"])
+    assert result.exit_code == 0, result.output
+    assert "recorded 22 coded examples (22 with a tone score)" in result.output
+    toned_run = analyse(config, workspace)
+    tone = read_run_table(toned_run, "tone")
+    assert set(tone["method"].to_list()) == {"learnt from 22 examples"}
+    assert tone["sentiment"].is_between(-1.0, 1.0).all()
+    themed = set(read_run_table(toned_run, "assignments")["passage_id"].to_list())
+    assert themed <= set(tone["passage_id"].to_list())  # every themed passage has its tone

@@ -85,7 +85,7 @@ def test_coded_texts_become_examples_and_bad_rows_are_named(tmp_path: Path) -> N
     path = tmp_path / "coded.csv"
     path.write_text("text,codes\nLater buses,Buses\nClean loos,Toilets|Buses\n,Buses\nNo code,\nCar parks,Parking\n")
     rows, problems = read_coded(path, "text", "codes", "|", ["Buses", "Toilets"])
-    assert rows == [("Later buses", ["Buses"]), ("Clean loos", ["Toilets", "Buses"])]
+    assert rows == [("Later buses", ["Buses"], None), ("Clean loos", ["Toilets", "Buses"], None)]
     assert problems == [
         f"{path}: row 4, column 'text': no text",
         f"{path}: row 5, column 'codes': no code",
@@ -170,3 +170,33 @@ def test_all_codes_fitted_at_once_match_one_regression_per_code() -> None:
     for j in (0, 1):
         alone = LogisticRegression(C=4.0, class_weight="balanced").fit(standard, truth[:, j])
         assert np.abs(alone.predict_proba(standard)[:, 1] - joint[:, j]).max() < 0.02
+
+
+def test_tone_scores_are_read_with_the_codes_and_learnt_onto_vaders_scale(tmp_path: Path) -> None:
+    from pipeline.coding.codebook import Passages
+    from pipeline.coding.examples import read_coded
+    from pipeline.coding.tone import passage_tone
+
+    path = tmp_path / "toned.csv"
+    path.write_text("text,codes,score\nLater buses,Buses,-3\nLovely staff,,4\nNo idea,,\nOdd,,very\n")
+    rows, problems = read_coded(path, "text", "codes", None, ["Buses"], "score")
+    assert rows == [("Later buses", ["Buses"], -3.0), ("Lovely staff", [], 4.0)]
+    assert problems == [
+        f"{path}: row 4, column 'codes': no code and no tone",
+        f"{path}: row 5, column 'score': not a number: 'very'",
+    ]
+    # "Nothing." is praise answering "improve", criticism answering "well": learnt with the question
+    rng = np.random.default_rng(6)
+    vectors = np.tile(np.eye(1, 16, dtype=np.float32), (40, 1)) + 0.01 * rng.standard_normal((40, 16)).astype(
+        np.float32
+    )
+    texts = [f"nothing {i}" for i in range(40)]
+    questions = ["improve" if i % 2 else "well" for i in range(40)]
+    examples = [(texts[i], 5.0 if questions[i] == "improve" else -5.0) for i in range(24)]
+    passages = Passages(texts, vectors, questions)
+    tone = passage_tone(examples, passages, lambda batch: np.zeros((len(batch), 16), dtype=np.float32))
+    assert tone is not None
+    assert tone.min() >= -1.0
+    assert tone.max() <= 1.0
+    assert all((t > 0.5) == (q == "improve") for t, q in zip(tone[24:], questions[24:], strict=True))
+    assert passage_tone(examples[:5], passages, lambda batch: vectors[: len(batch)]) is None  # too few: VADER
