@@ -503,7 +503,7 @@ def review_codes(
         fail(f"nothing imported: {len(problems)} problems\n{shown}{more}\n(codes: {', '.join(names)})")
     store, who = store_for(run), by or default_reviewer()
     for said, given, toned in rows:
-        record_codes(store, said, given, who, run.name, tone=toned)
+        record_codes(store, said, given if given or toned is None else None, who, run.name, tone=toned)
     toned_rows = sum(t is not None for _, _, t in rows)
     typer.echo(
         f"recorded {len(rows)} coded examples"

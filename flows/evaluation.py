@@ -303,7 +303,7 @@ def _ceiling(names: list[str], vectors: np.ndarray, codes: list[set[int]], held_
     """
     rows = np.flatnonzero(held_out & np.array([len(c) == 1 for c in codes]))
     train, test = rows[rows % 2 == 0], rows[rows % 2 == 1]
-    label = np.array([min(c) for c in codes])
+    label = np.array([min(c, default=-1) for c in codes])
     model = LogisticRegression(C=CEILING_C, max_iter=3000).fit(vectors[train], label[train])
     predicted = model.predict(vectors[test])
     s = multilabel_scores([{names[label[i]]} for i in test], [{names[int(j)]} for j in predicted])

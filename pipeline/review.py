@@ -708,7 +708,7 @@ def record_attribution(
 def record_codes(
     store: ReviewStore,
     text: str,
-    codes: Sequence[str],
+    codes: Sequence[str] | None,
     who: str,
     run_id: str | None = None,
     *,
@@ -721,12 +721,18 @@ def record_codes(
     From the coding page, ``predicted`` keeps what the model said and ``at_random`` whether the
     text was offered at random — those measure how far the model agrees with the analyst.
     ``tone``: the analyst's tone score on their own scale; with enough of them the next analysis
-    learns the tone instead of using the lexicon.
+    learns the tone instead of using the lexicon. ``codes`` None (a tone given alone) keeps the
+    text's earlier codes, and a tone not given keeps its earlier tone.
     """
     text = " ".join(text.split())
     if not text:
         raise ReviewError("a coded example needs its text")
-    value: dict[str, Any] = {"text": text, "codes": sorted(set(codes))}
+    earlier = next(
+        (r.value for r in reversed(store.active()) if r.kind == CODE_KIND and r.value.get("text") == text), {}
+    )
+    kept = codes if codes is not None else earlier.get("codes", [])
+    value: dict[str, Any] = {"text": text, "codes": sorted(set(kept))}
+    tone = tone if tone is not None else earlier.get("tone")
     if tone is not None:
         value["tone"] = float(tone)
     if predicted is not None:

@@ -73,7 +73,10 @@ if run is not None:
     coded = review.coded_examples(store)
     learnt = learn(with_examples(book, coded), encode, analysis.codebook_threshold, passages)
     coder = learnt.coder
-    pool = np.array(worth_coding(passages.texts, [t for t, _ in coded]), dtype=np.int64)
+    # the analysts' own examples (reviewed here or listed in the codebook) are not offered again
+    pool = np.array(
+        [i for i in worth_coding(passages.texts, [t for t, _ in coded]) if i not in learnt.known], dtype=np.int64
+    )
     scores = coder.scores(vectors, passages.questions, learnt.known)
     agreed = review.coding_agreement(store)
     left, middle, right = st.columns(3)

@@ -35,8 +35,8 @@ from pipeline.coding.questions import known_questions, question_columns
 Matrix = npt.NDArray[np.float32]
 MIN_EXAMPLES = 5  # a code needs this many examples (and this many of other codes) to be learnt
 FOLDS = 5
-C = 16.0  # inverse regularisation (dev runs on NHS: 4–64 within 0.01)
-PROTOTYPE_WEIGHT = 5.0  # the prototype similarities beside the 384-d vector
+C = 16.0  # inverse regularisation (NHS dev half, standardised features: 1 and 16 alike, 0.1 −0.003, 0.01 −0.012)
+PROTOTYPE_WEIGHT = 5.0  # the prototype similarities beside the vector (moot once standardised: ovr.STANDARDISE)
 TEMPERATURE = 20.0  # softmax over prototype cosines
 RATIO = 0.8  # a second code is taken when it scores at least this share of the best
 
@@ -80,12 +80,12 @@ def _blend(features: Matrix, cosines: np.ndarray, models: OneVsRest) -> np.ndarr
 
 
 def _decide(
-    scores: np.ndarray, cosines: np.ndarray, thresholds: np.ndarray, forced: bool
+    scores: np.ndarray, cosines: np.ndarray, thresholds: np.ndarray, forced: bool, held: frozenset[int] = frozenset()
 ) -> list[list[tuple[int, float]]]:
     out: list[list[tuple[int, float]]] = []
-    for row, cos in zip(scores, cosines, strict=True):
+    for i, (row, cos) in enumerate(zip(scores, cosines, strict=True)):
         best = int(np.argmax(row))
-        if not forced and cos[best] < thresholds[best]:
+        if not forced and i not in held and cos[best] < thresholds[best]:
             out.append([])
             continue
         taken = np.flatnonzero(row >= RATIO * row[best])
@@ -117,10 +117,16 @@ class Coder:
         own = _blend(features, vectors @ self.protos.T, self.models)
         return own if alone else spread(own, vectors, known)
 
-    def decide(self, scores: np.ndarray, vectors: Matrix, forced: bool = False) -> list[list[tuple[int, float]]]:
-        """Per passage, the (code, score) pairs its ``scores`` give, best first (empty: left uncoded)."""
+    def decide(
+        self, scores: np.ndarray, vectors: Matrix, forced: bool = False, known: Mapping[int, set[int]] | None = None
+    ) -> list[list[tuple[int, float]]]:
+        """Per passage, the (code, score) pairs its ``scores`` give, best first (empty: left uncoded).
+
+        ``known`` rows (the analysts' own) take their codes whatever their prototype cosine.
+        """
         thresholds = np.array([f.threshold for f in self.fits])
-        return _decide(scores, vectors @ self.protos.T, thresholds, forced) if len(vectors) else []
+        held = frozenset(i for i, codes in (known or {}).items() if codes)
+        return _decide(scores, vectors @ self.protos.T, thresholds, forced, held) if len(vectors) else []
 
     def predict(
         self,
@@ -130,7 +136,7 @@ class Coder:
         known: Mapping[int, set[int]] | None = None,
     ) -> list[list[tuple[int, float]]]:
         """Per passage (of all those being coded), the (code, score) pairs it takes, best first (empty: uncoded)."""
-        return self.decide(self.scores(vectors, questions, known), vectors, forced)
+        return self.decide(self.scores(vectors, questions, known), vectors, forced, known)
 
 
 def fit_coder(

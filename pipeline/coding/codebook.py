@@ -117,7 +117,7 @@ def learn(codebook: Sequence[Code], encode: Encode, threshold: float, passages: 
     known: dict[int, set[int]] = {}
     for text, answered in zip(texts, answers, strict=True):
         if passages is not None and len(answered) == 1:
-            known.update(dict.fromkeys(passages.rows_of(text), codes_of[text]))
+            known.update({row: set(codes_of[text]) for row in passages.rows_of(text)})
     coder = fit_coder(names, vectors, [codes_of[t] for t in texts], protos, thresholds, _or_none(questions))
     return Learnt(coder, len(texts), known)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -55,6 +56,8 @@ def read_coded(
             try:
                 toned = float(str(record[tone_column]).strip())
             except ValueError:
+                toned = math.nan
+            if not math.isfinite(toned):
                 problems.append(f"{where} {tone_column!r}: not a number: {record[tone_column]!r}")
                 continue
         if not said:

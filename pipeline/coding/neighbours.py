@@ -25,7 +25,7 @@ ROUNDS = 10
 SHARPNESS = 3  # neighbour weight: cosine similarity to this power (near ones count most)
 
 
-_last: dict[tuple[bytes, int], tuple[np.ndarray, np.ndarray]] = {}
+_last: dict[tuple[bytes, int], tuple[np.ndarray, np.ndarray]] = {}  # keyed by the vectors' hash (shape in it)
 
 
 def neighbours(vectors: Matrix, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
@@ -34,10 +34,12 @@ def neighbours(vectors: Matrix, k: int = NEIGHBOURS) -> tuple[np.ndarray, np.nda
     The last graph is kept: a review loop refits and re-spreads over the same passages many times.
     """
     key = (hashlib.blake2b(np.ascontiguousarray(vectors).tobytes(), digest_size=16).digest(), k)
-    if key not in _last:
-        _last.clear()
-        _last[key] = _graph(vectors, k)
-    return _last[key]
+    found = _last.get(key)
+    if found is None:
+        found = _graph(vectors, k)
+        _last.clear()  # one graph kept (dashboard sessions share it: the value is returned, not re-read)
+        _last[key] = found
+    return found
 
 
 def _graph(vectors: Matrix, k: int) -> tuple[np.ndarray, np.ndarray]:

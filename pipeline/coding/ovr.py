@@ -1,7 +1,7 @@
 """One-vs-rest logistic regression for every code at once: one L-BFGS run over all the codes' weights.
 
-The same objective as scikit-learn's ``LogisticRegression(C, class_weight="balanced")`` fitted
-once per code (L2 on the weights, not the intercepts; each code's positives and negatives
+On standardised features, the same objective as scikit-learn's
+``LogisticRegression(C, class_weight="balanced")`` fitted once per code (L2 on the weights, not the intercepts; each code's positives and negatives
 weighted to count equally), but the codes' losses are summed and minimised together, so each
 step is one matrix product over all codes instead of one solver per code. With 44 codes and
 ~1,400 examples, 44 separate fits took minutes; together they take about a second
@@ -44,18 +44,19 @@ def fit_one_vs_rest(
 
     ``start``: a fit to start from (cross-validation folds start from the fit on all examples).
     """
-    centre = features.mean(axis=0, dtype=np.float64)
-    scale = np.maximum(features.std(axis=0, dtype=np.float64), 1e-6) if STANDARDISE else np.ones(features.shape[1])
-    if not STANDARDISE:
-        centre = np.zeros(features.shape[1])
-    x = (features.astype(np.float64) - centre) / scale
-    y = truth[:, learnt].astype(np.float64)
-    n, d = x.shape
-    k = y.shape[1]
+    n, d = features.shape
+    centre, scale = np.zeros(d), np.ones(d)
     weights = np.zeros((d, truth.shape[1]))
     intercepts = np.zeros(truth.shape[1])
-    if k == 0:
+    if n == 0 or not learnt.any():
         return OneVsRest(weights, intercepts, learnt, centre, scale)
+    if STANDARDISE:
+        centre = features.mean(axis=0, dtype=np.float64)
+        spread = features.std(axis=0, dtype=np.float64)
+        scale = np.where(spread > 1e-6, spread, 1.0)  # a constant column stays as it is (as StandardScaler does)
+    x = (features.astype(np.float64) - centre) / scale
+    y = truth[:, learnt].astype(np.float64)
+    k = y.shape[1]
     positives = y.sum(axis=0)
     # "balanced": each side of each code weighs n / 2 in all
     sample = np.where(y > 0, n / (2 * np.maximum(positives, 1)), n / (2 * np.maximum(n - positives, 1)))

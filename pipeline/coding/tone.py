@@ -81,8 +81,13 @@ def passage_tone_table(config: ConsultationFile, public: pl.DataFrame, vectors: 
     from models.sentiment import sentiment_scores
 
     passages = Passages(public["text"].to_list(), vectors, public["question"].to_list())
+    if public.is_empty():
+        return conform(
+            pl.DataFrame(schema={"passage_id": pl.String(), "sentiment": pl.Float64(), "method": pl.String()}), "tone"
+        )
     learnt = passage_tone([(e.text, e.tone) for e in config.tone_examples], passages, encode)
-    method = f"learnt from {len(config.tone_examples)} examples" if learnt is not None else "VADER"
+    distinct = len({same_text(e.text) for e in config.tone_examples})
+    method = f"learnt from {distinct} examples" if learnt is not None else "VADER"
     scores = learnt.tolist() if learnt is not None else sentiment_scores(passages.texts)
     return conform(
         pl.DataFrame({"passage_id": public["passage_id"], "sentiment": scores}).with_columns(method=pl.lit(method)),

@@ -200,3 +200,23 @@ def test_tone_scores_are_read_with_the_codes_and_learnt_onto_vaders_scale(tmp_pa
     assert tone.max() <= 1.0
     assert all((t > 0.5) == (q == "improve") for t, q in zip(tone[24:], questions[24:], strict=True))
     assert passage_tone(examples[:5], passages, lambda batch: vectors[: len(batch)]) is None  # too few: VADER
+
+
+def test_no_examples_leave_every_code_to_its_prototype() -> None:
+    protos = np.eye(3, 16, dtype=np.float32)
+    coder = fit_coder(["a", "b", "c"], np.zeros((0, 16), dtype=np.float32), [], protos, [0.3, 0.3, 0.3])
+    assert [f.method for f in coder.fits] == ["prototype"] * 3
+    vectors, _ = _clusters(30, seed=7)
+    assert [t[0][0] for t in coder.predict(vectors, forced=True)] == [int(np.argmax(v @ protos.T)) for v in vectors]
+
+
+def test_a_tone_given_alone_keeps_the_texts_codes_and_codes_keep_its_tone(tmp_path: Path) -> None:
+    from pipeline.review import ReviewStore, coded_examples, record_codes, toned_examples
+
+    store = ReviewStore(tmp_path / "review.sqlite")
+    record_codes(store, "Later buses", ["Buses"], "Rao")
+    record_codes(store, "Later  buses", None, "Rao", tone=-2)  # a tone import with no code
+    assert coded_examples(store) == [("Later buses", ["Buses"])]
+    record_codes(store, "Later buses", ["Buses", "Evenings"], "Rao")  # the Coding page: codes only
+    assert coded_examples(store) == [("Later buses", ["Buses", "Evenings"])]
+    assert toned_examples(store) == [("Later buses", -2.0)]
