@@ -9,21 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipeline.stats import wilson
+
 TARGETS = {"NAME": (0.90, 0.90)}
 
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}" if value in (0, 1) else f"{value:.1%}"
-
-
-def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
-    """The 95% Wilson score interval of a proportion (None when there is nothing to count)."""
-    if n == 0:
-        return None
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def with_ci(value: float | None, successes: int | None, n: int) -> str:

@@ -7,10 +7,12 @@ model's agreement with the analyst on those is an honest estimate of its agreeme
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+
+from pipeline.coding.codebook import same_text
+from pipeline.stats import wilson
 
 RANDOM_SHARE = 0.2
 
@@ -20,10 +22,10 @@ def worth_coding(texts: Sequence[str], coded: Iterable[str]) -> list[int]:
 
     A "?" is the least sure passage of all and teaches nothing; "Nothing." twenty times is one decision.
     """
-    seen = {" ".join(t.split()) for t in coded}
+    seen = {same_text(t) for t in coded}
     rows = []
     for i, text in enumerate(texts):
-        key = " ".join(text.split())
+        key = same_text(text)
         if key not in seen and any(c.isalnum() for c in key):
             seen.add(key)
             rows.append(i)
@@ -53,15 +55,10 @@ def agreement(predicted: Sequence[set[int]], analyst: Sequence[set[int]]) -> flo
     return sum(p == a for p, a in pairs) / len(pairs) if pairs else None
 
 
-def agreement_interval(agreed: Sequence[bool], z: float = 1.96) -> tuple[float, float, float] | None:
+def agreement_interval(agreed: Sequence[bool]) -> tuple[float, float, float] | None:
     """The share of ``agreed`` that is true, with its Wilson 95% interval (None when there are none).
 
     Pooled over every random draw so far: ten draws alone swing by 20 points from one round to the next.
     """
-    n = len(agreed)
-    if not n:
-        return None
-    share = sum(agreed) / n
-    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return share, max(0.0, centre - half), min(1.0, centre + half)
+    interval = wilson(sum(agreed), len(agreed))
+    return (sum(agreed) / len(agreed), *interval) if interval else None

@@ -32,7 +32,11 @@ def test_unknown_parts_and_a_missing_data_folder_are_one_clear_line(tmp_path: Pa
     result = runner.invoke(app, ["eval-real", "--only", "topics", "--data", str(tmp_path)])
     assert result.exit_code == 2
     assert "unknown part" in result.output
-    result = runner.invoke(app, ["eval-real", "--data", str(tmp_path / "absent"), "--output", str(tmp_path / "r.json")])
+    result = runner.invoke(
+        app,
+        ["eval-real", "--data", str(tmp_path / "absent"), "--output", str(tmp_path / "r.json")],
+        env={"COLUMNS": "300"},  # one line whatever the temporary path's length
+    )
     assert result.exit_code == 2
     assert "no such folder" in result.output
     assert "Traceback" not in result.output
